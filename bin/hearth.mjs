@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `hearth` command. dist/ is built by `npm ci` (the prepare script) or `npm run build`.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const cli = fileURLToPath(new URL('../dist/main/cli.js', import.meta.url));
+if (!existsSync(cli)) {
+  console.error('Hearth is not built yet: run `npm run build` in the Hearth folder, then try again.');
+  process.exit(1);
+}
+const { main } = await import(pathToFileURL(cli).href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,61 @@
+/**
+ * The one object every face (Electron IPC, `hearth serve`, `hearth run`) drives.
+ * It wires Settings, PluginCatalog, WorkerSupervisor, JobQueue and Journal together.
+ */
+import type { HearthError, JobInput, PluginInfo } from '../../worker/protocol.js';
+import type { Chunk, Job, LogEntry, WorkerStatus } from './model.js';
+
+export type Disposer = () => void;
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: HearthError };
+
+export interface SubmitRequest {
+  pluginId: string;
+  source: { kind: 'path'; path: string } | { kind: 'text'; text: string };
+  label?: string;
+  params?: Record<string, unknown>;
+}
+
+export interface CoreEvents {
+  job: (job: Job) => void;
+  chunk: (chunk: Chunk) => void;
+  plugin: (plugin: PluginInfo) => void;
+  worker: (status: WorkerStatus) => void;
+  log: (entry: LogEntry) => void;
+  queue: (state: { paused: boolean }) => void;
+}
+
+export interface HearthCore {
+  /** Opens the journal, spawns the worker, awaits READY, resumes queued jobs. */
+  start(): Promise<void>;
+  /** STOP, wait, then kill; flushes the journal. Safe to call twice. */
+  stop(): Promise<void>;
+
+  listPlugins(): PluginInfo[];
+  getSettings(pluginId: string): Outcome<Record<string, unknown>>;
+  /** Validates against the plugin's schema, persists, RELOADs the plugin if loaded. Invalid → error, nothing changes. */
+  saveSettings(pluginId: string, config: Record<string, unknown>): Promise<Outcome<Record<string, unknown>>>;
+  loadPlugin(pluginId: string): Promise<Outcome<PluginInfo>>;
+  unloadPlugin(pluginId: string): Promise<Outcome<PluginInfo>>;
+  /** Plugin ids that accept a file name, by extension. */
+  pluginsFor(fileName: string): string[];
+
+  submit(requests: SubmitRequest[]): Promise<Outcome<Job[]>>;
+  cancel(jobId: string): Promise<Outcome<Job>>;
+  retry(jobId: string): Promise<Outcome<Job>>;
+  pause(): void;
+  resume(): void;
+  isPaused(): boolean;
+  clearFinished(): Promise<number>;
+  listJobs(): Job[];
+  getJob(jobId: string): Job | undefined;
+  /** Chunks of a job kept in memory (bounded), for an output view opened late. */
+  chunksOf(jobId: string): Chunk[];
+
+  workerStatus(): WorkerStatus;
+  logs(): LogEntry[];
+
+  on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): Disposer;
+}
+
+export type { JobInput };
