@@ -1,0 +1,50 @@
+/**
+ * The worker process: one entry for both hosts (Electron utilityProcess and Node
+ * child_process.fork with serialization 'advanced'). Wiring only; the parts live in runtime/.
+ */
+import { builtinPlugins } from './plugins/builtin.js';
+import { createDispatcher } from './runtime/dispatcher.js';
+import { createFatal, installFatalHandlers, watchParent } from './runtime/lifecycle.js';
+import { createPluginManager } from './runtime/plugin-manager.js';
+import { detectPort } from './runtime/port.js';
+import { createTransport } from './runtime/transport.js';
+
+/** Per plugin, at shutdown: a stuck unload() must not keep the worker from exiting. */
+const STOP_UNLOAD_CAP_MS = 5_000;
+const PARENT_GONE_UNLOAD_CAP_MS = 2_000;
+
+const port = detectPort();
+if (!port) {
+  process.stderr.write('The Hearth worker must be started by Hearth (no IPC channel to its parent).\n');
+  process.exit(2);
+}
+
+const startedAt = performance.now();
+const transport = createTransport(port);
+const exit = (code: number): never => process.exit(code);
+const fatal = createFatal({ transport, exit });
+installFatalHandlers(fatal);
+
+const manager = createPluginManager({ send: transport.send, builtins: builtinPlugins });
+
+let stopping: Promise<void> | undefined;
+function stop(capMs: number, code: number): Promise<void> {
+  stopping ??= manager
+    .shutdown(capMs)
+    .catch(() => undefined)
+    .then(() => transport.drain())
+    .finally(() => exit(code));
+  return stopping;
+}
+
+const dispatch = createDispatcher({
+  manager,
+  send: transport.send,
+  stop: () => stop(STOP_UNLOAD_CAP_MS, 0),
+  fatal,
+  pid: process.pid,
+  memoryUsage: () => process.memoryUsage(),
+  uptimeMs: () => performance.now() - startedAt,
+});
+transport.onMessage(dispatch);
+watchParent(port, () => void stop(PARENT_GONE_UNLOAD_CAP_MS, 0));

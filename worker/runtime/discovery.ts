@@ -1,0 +1,199 @@
+/**
+ * Finds the plugins: the built-ins handed in, then every folder under the user plugin
+ * folder. A broken user plugin becomes a 'failed' entry with its reason and never stops
+ * discovery of the others.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { HearthError } from '../protocol.js';
+import { definePlugin, sdk as defaultSdk, type PluginDefinition, type Sdk } from '../sdk/index.js';
+import { describeIssues, hearthError, toHearthError } from './errors.js';
+
+export type AnyDefinition = PluginDefinition<Record<string, unknown>>;
+
+/** The `hearth` field of a plugin's package.json. */
+export const PluginManifest = z.object({
+  entry: z.string().min(1),
+  accepts: z.array(z.string()).optional(),
+  wantsGpu: z.boolean().optional(),
+});
+export type PluginManifest = z.infer<typeof PluginManifest>;
+
+const PackageJson = z.object({
+  name: z.string().optional().catch(undefined),
+  version: z.string().optional().catch(undefined),
+  description: z.string().optional().catch(undefined),
+  hearth: z.unknown(),
+});
+
+export interface DiscoveredPlugin {
+  id: string;
+  source: 'builtin' | 'user';
+  /** The folder of a user plugin. */
+  path?: string;
+  definition?: AnyDefinition;
+  /** Why the plugin cannot be used; set exactly when definition is missing. */
+  error?: HearthError;
+  /** What the list shows for a plugin whose definition could not be read. */
+  fallback: { name: string; version: string; description: string; accepts: string[]; wantsGpu: boolean };
+}
+
+export interface DiscoveryOptions {
+  builtins: readonly AnyDefinition[];
+  userPluginDir?: string;
+  sdk?: Sdk;
+}
+
+export async function discoverPlugins(options: DiscoveryOptions): Promise<DiscoveredPlugin[]> {
+  const candidates: Array<DiscoveredPlugin & { preferredId: string }> = [];
+  for (const def of options.builtins) {
+    candidates.push(checked({ source: 'builtin', preferredId: String(def.id) }, () => definePlugin(def)));
+  }
+  if (options.userPluginDir) {
+    for (const folder of await pluginFolders(options.userPluginDir)) {
+      candidates.push(await readUserPlugin(folder, options.sdk ?? defaultSdk));
+    }
+  }
+  return assignIds(candidates);
+}
+
+/** Valid plugins claim their ids first; a duplicate, and every failed plugin, gets a free id. */
+function assignIds(candidates: Array<DiscoveredPlugin & { preferredId: string }>): DiscoveredPlugin[] {
+  const owners = new Map<string, DiscoveredPlugin>();
+  for (const c of candidates) {
+    if (!c.definition) continue;
+    const owner = owners.get(c.definition.id);
+    if (owner) {
+      const where = owner.source === 'builtin' ? 'a built-in plugin' : `the plugin in ${owner.path ?? '?'}`;
+      c.error = hearthError('LOAD_FAILED', `Plugin id "${c.definition.id}" is already used by ${where}; give this plugin another id.`);
+      c.fallback = fallbackOf(c.definition);
+      // Listed under its folder's name, which is unique, rather than the id it cannot have.
+      if (c.path) c.preferredId = basename(c.path);
+      delete c.definition;
+      continue;
+    }
+    owners.set(c.definition.id, c);
+    c.id = c.definition.id;
+  }
+  const taken = new Set(owners.keys());
+  for (const c of candidates) {
+    if (c.definition) continue;
+    let id = c.preferredId;
+    for (let n = 2; taken.has(id); n++) id = `${c.preferredId}-${n}`;
+    taken.add(id);
+    c.id = id;
+  }
+  return candidates.map(({ preferredId: _preferredId, ...plugin }) => plugin);
+}
+
+async function pluginFolders(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const folders: string[] = [];
+  for (const name of names.sort()) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const path = join(dir, name);
+    // stat (not the dirent) so a symlinked plugin folder counts.
+    if ((await stat(path).catch(() => undefined))?.isDirectory()) folders.push(path);
+  }
+  return folders;
+}
+
+async function readUserPlugin(folder: string, pluginSdk: Sdk): Promise<DiscoveredPlugin & { preferredId: string }> {
+  const folderName = basename(folder);
+  const base = { source: 'user' as const, path: folder, preferredId: folderName };
+  const failed = (error: HearthError, fallback: Partial<DiscoveredPlugin['fallback']> = {}) => ({
+    ...base,
+    id: folderName,
+    error,
+    fallback: { name: folderName, version: '0.0.0', description: '', accepts: [], wantsGpu: false, ...fallback },
+  });
+
+  let pkgText: string;
+  try {
+    pkgText = await readFile(join(folder, 'package.json'), 'utf8');
+  } catch {
+    return failed(hearthError('LOAD_FAILED', `No package.json in plugin folder ${folder}`));
+  }
+  let pkgRaw: unknown;
+  try {
+    pkgRaw = JSON.parse(pkgText);
+  } catch (err) {
+    return failed(hearthError('LOAD_FAILED', `The package.json in ${folder} is not valid JSON`, String(err)));
+  }
+  const pkg = PackageJson.safeParse(pkgRaw);
+  if (!pkg.success) return failed(hearthError('LOAD_FAILED', `The package.json in ${folder} is not an object`));
+  const shown = {
+    name: pkg.data.name ?? folderName,
+    ...(pkg.data.version ? { version: pkg.data.version } : {}),
+    ...(pkg.data.description ? { description: pkg.data.description } : {}),
+  };
+  const manifest = PluginManifest.safeParse(pkg.data.hearth);
+  if (!manifest.success) {
+    return failed(
+      hearthError(
+        'LOAD_FAILED',
+        `The package.json in ${folder} needs a "hearth" field like { "entry": "index.mjs" }`,
+        describeIssues(manifest.error),
+      ),
+      shown,
+    );
+  }
+  const fromManifest = {
+    ...shown,
+    accepts: manifest.data.accepts ?? [],
+    wantsGpu: manifest.data.wantsGpu ?? false,
+  };
+  const entry = entryPath(folder, manifest.data.entry);
+  if (!entry) {
+    return failed(hearthError('LOAD_FAILED', `The plugin entry "${manifest.data.entry}" must be a file inside ${folder}`), fromManifest);
+  }
+  try {
+    const module = (await import(pathToFileURL(entry).href)) as { default?: unknown };
+    const exported = module.default;
+    const value: unknown = typeof exported === 'function' ? await (exported as (s: Sdk) => unknown)(pluginSdk) : exported;
+    if (typeof value !== 'object' || value === null) {
+      throw new TypeError('The entry must default-export a plugin definition, or a function (sdk) => definition');
+    }
+    const definition = definePlugin(value as AnyDefinition);
+    return { ...base, preferredId: definition.id, id: definition.id, definition, fallback: fallbackOf(definition) };
+  } catch (err) {
+    const cause = toHearthError(err, 'LOAD_FAILED');
+    return failed(
+      hearthError('LOAD_FAILED', `The plugin in ${folder} could not be loaded: ${cause.message}`, cause.detail),
+      fromManifest,
+    );
+  }
+}
+
+/** The entry must stay inside its folder: a package.json cannot point Hearth at arbitrary files. */
+export function entryPath(folder: string, entry: string): string | undefined {
+  if (isAbsolute(entry) || entry.includes('\0')) return undefined;
+  const full = resolve(folder, entry);
+  const rel = relative(resolve(folder), full);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return full;
+}
+
+function fallbackOf(def: AnyDefinition): DiscoveredPlugin['fallback'] {
+  return { name: def.name, version: def.version, description: def.description, accepts: def.accepts, wantsGpu: def.wantsGpu };
+}
+
+function checked(
+  base: { source: 'builtin' | 'user'; preferredId: string; path?: string },
+  make: () => AnyDefinition,
+): DiscoveredPlugin & { preferredId: string } {
+  try {
+    const definition = make();
+    return { ...base, id: definition.id, definition, fallback: fallbackOf(definition) };
+  } catch (err) {
+    const error = toHearthError(err, 'LOAD_FAILED');
+    return {
+      ...base,
+      id: base.preferredId,
+      error,
+      fallback: { name: base.preferredId, version: '0.0.0', description: '', accepts: [], wantsGpu: false },
+    };
+  }
+}

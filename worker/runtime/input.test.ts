@@ -1,0 +1,56 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { JobInput } from '../protocol.js';
+import { HearthFailure } from './errors.js';
+import { resolveInput } from './input.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-input-'));
+  await writeFile(join(dir, 'Note.TXT'), 'hello');
+  await writeFile(join(dir, 'photo.png'), 'x');
+  await writeFile(join(dir, 'noext'), 'x');
+  await mkdir(join(dir, 'folder.txt'));
+});
+
+const target = { name: 'Test kit', accepts: ['txt', 'json'] };
+
+async function codeOf(input: JobInput, t = target): Promise<string> {
+  try {
+    await resolveInput(input, t);
+    return 'ok';
+  } catch (err) {
+    return err instanceof HearthFailure ? err.error.code : 'threw';
+  }
+}
+
+describe('resolveInput', () => {
+  it('resolves a path with a lower-case extension and its name', async () => {
+    const input = await resolveInput({ kind: 'path', path: join(dir, 'Note.TXT') }, target);
+    expect(input).toEqual({ kind: 'path', path: join(dir, 'Note.TXT'), ext: 'txt', name: 'Note.TXT' });
+  });
+
+  it.each([
+    ['missing file', () => ({ kind: 'path', path: join(dir, 'nope.txt') }) as JobInput, 'INVALID_INPUT'],
+    ['a folder', () => ({ kind: 'path', path: join(dir, 'folder.txt') }) as JobInput, 'INVALID_INPUT'],
+    ['wrong extension', () => ({ kind: 'path', path: join(dir, 'photo.png') }) as JobInput, 'UNSUPPORTED_INPUT'],
+    ['no extension', () => ({ kind: 'path', path: join(dir, 'noext') }) as JobInput, 'UNSUPPORTED_INPUT'],
+    ['bytes with a wrong extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'a.png' }) as JobInput, 'UNSUPPORTED_INPUT'],
+    ['bytes with an accepted extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'dir/a.json' }) as JobInput, 'ok'],
+    ['text for a plugin that reads txt', () => ({ kind: 'text', text: 'hi' }) as JobInput, 'ok'],
+  ])('%s → %s', async (_name, make, expected) => {
+    expect(await codeOf(make())).toBe(expected);
+  });
+
+  it('refuses text for a plugin that reads only images, naming what it reads', async () => {
+    const err = await resolveInput({ kind: 'text', text: 'hi' }, { name: 'OCR', accepts: ['png'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HearthFailure);
+    expect((err as HearthFailure).error).toMatchObject({ code: 'UNSUPPORTED_INPUT', message: expect.stringContaining('.png') });
+  });
+
+  it('"*" accepts any file', async () => {
+    expect(await codeOf({ kind: 'path', path: join(dir, 'photo.png') }, { name: 'Any', accepts: ['*'] })).toBe('ok');
+  });
+});

@@ -1,0 +1,14 @@
+/** Plugin and worker log lines travel to main as LOG messages; main decides where they go. */
+import type { WorkerToMainSingle } from '../protocol.js';
+import type { LogLevel, PluginLogger } from '../sdk/index.js';
+
+export interface LogScope {
+  pluginId?: string;
+  jobId?: string;
+}
+
+export function createLogger(send: (message: WorkerToMainSingle) => void, scope: LogScope = {}): PluginLogger {
+  const write = (level: LogLevel) => (message: string): void =>
+    send({ type: 'LOG', level, message: String(message), ...scope });
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}

@@ -1,0 +1,92 @@
+/**
+ * One plugin as the manager holds it: what is shown about it, its settings, its loaded
+ * instance and its last reported state.
+ */
+import { z } from 'zod';
+import type { HearthError, PluginInfo, PluginState } from '../protocol.js';
+import type { PluginInstance, PluginLogger } from '../sdk/index.js';
+import type { AnyDefinition, DiscoveredPlugin } from './discovery.js';
+import { describeIssues, hearthError, toHearthError } from './errors.js';
+
+export type Config = Record<string, unknown>;
+
+export interface Slot {
+  id: string;
+  info: Omit<PluginInfo, 'state'>;
+  definition: AnyDefinition | undefined;
+  /** Why the plugin can never load (discovery failed), as opposed to a load that failed once. */
+  brokenError: HearthError | undefined;
+  config: Config | undefined;
+  configError: HearthError | undefined;
+  state: PluginState;
+  loadCount: number;
+  instance: PluginInstance | undefined;
+  device: string | undefined;
+  deviceNote: string | undefined;
+  lastUsed: number;
+  idleTimer: NodeJS.Timeout | undefined;
+  loadAbort: AbortController | undefined;
+}
+
+export function parseConfig(slot: Pick<Slot, 'definition' | 'info'>, raw: Config | undefined): { config?: Config; error?: HearthError } {
+  const schema = slot.definition?.configSchema;
+  if (!schema) return {};
+  const parsed = schema.safeParse(raw ?? {});
+  if (parsed.success) return { config: parsed.data };
+  return {
+    error: hearthError(
+      'INVALID_CONFIG',
+      `The settings for ${slot.info.name} are not valid: ${describeIssues(parsed.error)}`,
+    ),
+  };
+}
+
+export function makeSlot(plugin: DiscoveredPlugin, rawConfig: Config | undefined, log: PluginLogger): Slot {
+  const def = plugin.definition;
+  const shown = def ?? plugin.fallback;
+  const info: Omit<PluginInfo, 'state'> = {
+    id: plugin.id,
+    name: shown.name,
+    version: shown.version,
+    description: shown.description,
+    accepts: [...shown.accepts],
+    wantsGpu: shown.wantsGpu,
+    source: plugin.source,
+    ...(plugin.path ? { path: plugin.path } : {}),
+    configSchema: def ? jsonSchemaOf(def, log) : {},
+  };
+  const slot: Slot = {
+    id: plugin.id,
+    info,
+    definition: def,
+    brokenError: plugin.error,
+    config: undefined,
+    configError: undefined,
+    state: { pluginId: plugin.id, status: 'discovered', loadCount: 0 },
+    loadCount: 0,
+    instance: undefined,
+    device: undefined,
+    deviceNote: undefined,
+    lastUsed: 0,
+    idleTimer: undefined,
+    loadAbort: undefined,
+  };
+  if (plugin.error) {
+    slot.state = { pluginId: plugin.id, status: 'failed', loadCount: 0, error: plugin.error };
+  } else {
+    const parsed = parseConfig(slot, rawConfig);
+    slot.config = parsed.config;
+    slot.configError = parsed.error;
+    if (parsed.error) slot.state = { pluginId: plugin.id, status: 'failed', loadCount: 0, error: parsed.error };
+  }
+  return slot;
+}
+
+function jsonSchemaOf(def: AnyDefinition, log: PluginLogger): PluginInfo['configSchema'] {
+  try {
+    return z.toJSONSchema(def.configSchema) as PluginInfo['configSchema'];
+  } catch (err) {
+    log.warn(`${def.name}: its settings schema cannot be shown as JSON Schema (${toHearthError(err, 'INTERNAL').message})`);
+    return {};
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Typed messages over the raw port. Incoming: every message is validated with
+ * MainToWorker.safeParse; an invalid one is logged and answered as a PROTOCOL error, never
+ * thrown. Outgoing: STREAM_CHUNK, PROGRESS and LOG written in the same tick travel as one
+ * BATCH (flushed on setImmediate), because one IPC write per chunk caps a stream far below
+ * 100k chunks/s. Any other message flushes the pending batch first, so order is kept.
+ */
+import type { z } from 'zod';
+import { MainToWorker, type HearthError, type WorkerToMainSingle } from '../protocol.js';
+import { describeIssues } from './errors.js';
+import type { WorkerPort } from './port.js';
+
+export interface Transport {
+  send(message: WorkerToMainSingle): void;
+  /** Posts the pending batch now. */
+  flush(): void;
+  /** Flushes, then waits until the port has handed everything over (before exiting). */
+  drain(): Promise<void>;
+  onMessage(listener: (message: MainToWorker) => void): () => void;
+}
+
+/** Past this many messages a batch goes out at once rather than waiting for the tick to end. */
+const MAX_BATCH = 2048;
+
+type Batchable = Extract<WorkerToMainSingle, { type: 'STREAM_CHUNK' | 'PROGRESS' | 'LOG' }>;
+
+function isBatchable(message: WorkerToMainSingle): message is Batchable {
+  return message.type === 'STREAM_CHUNK' || message.type === 'PROGRESS' || message.type === 'LOG';
+}
+
+export function createTransport(port: WorkerPort): Transport {
+  let pending: Batchable[] = [];
+  let scheduled = false;
+
+  const postOne = (message: WorkerToMainSingle): void => {
+    try {
+      port.post(message);
+    } catch (err) {
+      postUnsendable(message, err);
+    }
+  };
+
+  // A plugin can yield or return something structured clone refuses (a function, a class
+  // with private state): tell main which message it was instead of losing it silently.
+  const postUnsendable = (message: WorkerToMainSingle, err: unknown): void => {
+    const reason = err instanceof Error ? err.message : String(err);
+    const error: HearthError = {
+      code: 'EXECUTION_FAILED',
+      message: `The plugin produced data Hearth cannot pass on (${reason}). Plugins must return plain data.`,
+    };
+    try {
+      if (message.type === 'RESULT') port.post({ type: 'RESULT', jobId: message.jobId, ok: false, error } satisfies WorkerToMainSingle);
+      else if (message.type === 'RESPONSE') port.post({ type: 'RESPONSE', requestId: message.requestId, ok: false, error } satisfies WorkerToMainSingle);
+      else
+        port.post({
+          type: 'LOG',
+          level: 'error',
+          message: `Dropped a ${message.type} message: ${error.message}`,
+          ...('jobId' in message && typeof message.jobId === 'string' ? { jobId: message.jobId } : {}),
+        } satisfies WorkerToMainSingle);
+    } catch {
+      // The channel itself is gone; the parent-watch will end the process.
+    }
+  };
+
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 1) {
+      postOne(batch[0] as Batchable);
+      return;
+    }
+    try {
+      port.post({ type: 'BATCH', messages: batch });
+    } catch {
+      // One bad chunk must not sink its neighbours: resend one by one to find it.
+      for (const message of batch) postOne(message);
+    }
+  };
+
+  const onTick = (): void => {
+    if (scheduled) flush();
+  };
+
+  return {
+    send(message) {
+      if (isBatchable(message)) {
+        pending.push(message);
+        if (pending.length >= MAX_BATCH) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(onTick);
+        }
+        return;
+      }
+      flush();
+      postOne(message);
+    },
+    flush,
+    async drain() {
+      flush();
+      await port.drain();
+    },
+    onMessage(listener) {
+      return port.onMessage((raw) => {
+        const parsed = MainToWorker.safeParse(raw);
+        if (parsed.success) listener(parsed.data);
+        else rejectInvalid(raw, parsed.error);
+      });
+    },
+  };
+
+  function rejectInvalid(raw: unknown, error: z.ZodError): void {
+    const type = fieldOf(raw, 'type');
+    const what = type === undefined ? 'a message without a type' : `a message of type ${type}`;
+    const problem: HearthError = {
+      code: 'PROTOCOL',
+      message: `The worker rejected ${what} it could not understand: ${describeIssues(error)}`,
+    };
+    flush();
+    postOne({ type: 'LOG', level: 'warn', message: problem.message });
+    const requestId = fieldOf(raw, 'requestId');
+    const jobId = fieldOf(raw, 'jobId');
+    if (requestId !== undefined) postOne({ type: 'RESPONSE', requestId, ok: false, error: problem });
+    else if (jobId !== undefined) postOne({ type: 'RESULT', jobId, ok: false, error: problem });
+  }
+}
+
+function fieldOf(raw: unknown, key: string): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const value = (raw as Record<string, unknown>)[key];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
