@@ -1,0 +1,277 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PluginError, type PluginInput, type PluginInstance } from '../../sdk/index.js';
+import vad, { type SpeechSegment, type VadResult } from './index.js';
+import { encodeWav, fakeLoadContext, fakeRunContext, firstSound, speak } from './test-support.js';
+
+const PHRASES = ['The weather is nice today', 'Please open the window', 'Thank you very much'];
+/** Silence before each phrase, and after the last, in seconds. */
+const GAPS = [0.5, 1.0, 0.7, 0.4];
+const TOLERANCE_S = 0.15;
+const COMPRESSED: Array<[string, string[]]> = [
+  ['phrases.mp3', ['-c:a', 'libmp3lame', '-b:a', '64k']],
+  ['phrases.ogg', []],
+  ['phrases.flac', []],
+  ['alaw.wav', ['-c:a', 'pcm_alaw']],
+];
+
+let dir: string;
+let speechWav: string;
+/** Where each phrase really starts, in seconds, known because the test built the file. */
+let truth: number[];
+let instance: PluginInstance<VadResult, SpeechSegment>;
+let sessionsCreated: () => number;
+
+function input(path: string): PluginInput {
+  const name = basename(path);
+  return { kind: 'path', path, name, ext: name.split('.').pop()?.toLowerCase() ?? '' };
+}
+
+async function detect(what: PluginInput, ctx = fakeRunContext()) {
+  const out = instance.run(what, ctx) as AsyncGenerator<SpeechSegment, VadResult | undefined, void>;
+  const chunks: SpeechSegment[] = [];
+  for (;;) {
+    const step = await out.next();
+    if (step.done) return { chunks, result: step.value, ctx };
+    chunks.push(step.value);
+  }
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<PluginError> {
+  const e = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(PluginError);
+  return e as PluginError;
+}
+
+function expectStartsNearTruth(segments: SpeechSegment[]) {
+  expect(segments.map((s) => s.start)).toHaveLength(truth.length);
+  segments.forEach((s, i) => expect(Math.abs(s.start - (truth[i] ?? NaN)), `segment ${i} starts at ${s.start}`).toBeLessThanOrEqual(TOLERANCE_S));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hearth-vad-'));
+  // phrase clips from espeak-ng, glued with digital silence of known length
+  const clips = PHRASES.map((p, i) => speak(dir, `phrase${i}`, p));
+  const rate = clips[0]?.sampleRate ?? 22050;
+  const parts: Float32Array[] = [];
+  let at = 0;
+  truth = [];
+  clips.forEach((clip, i) => {
+    const gap = new Float32Array(Math.round((GAPS[i] ?? 0) * rate));
+    parts.push(gap, clip.samples);
+    at += gap.length;
+    truth.push((at + firstSound(clip.samples)) / rate);
+    at += clip.samples.length;
+  });
+  parts.push(new Float32Array(Math.round((GAPS.at(-1) ?? 0) * rate)));
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.length;
+  }
+  speechWav = join(dir, 'phrases.wav');
+  writeFileSync(speechWav, encodeWav({ encoding: 's16', sampleRate: rate, channels: [all] }));
+  // The same speech in formats only ffmpeg decodes (A-law is a WAV codec the reader leaves to ffmpeg).
+  for (const [name, args] of COMPRESSED) {
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', speechWav, ...args, join(dir, name)]);
+  }
+
+  const ort = await import('onnxruntime-node');
+  const create = vi.spyOn(ort.InferenceSession, 'create');
+  sessionsCreated = () => create.mock.calls.length;
+  instance = await vad.load(vad.configSchema.parse({}), fakeLoadContext());
+});
+
+afterAll(async () => {
+  await instance?.unload();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('vad settings', () => {
+  it('gives every field a default', () => {
+    expect(vad.configSchema.parse({})).toEqual({ threshold: 0.5, minSpeechMs: 250, minSilenceMs: 100, padMs: 30, device: 'auto' });
+  });
+  it.each([{ threshold: 1.5 }, { threshold: -0.1 }, { minSpeechMs: -1 }, { device: 'tpu' }, { padMs: 'wide' }, { extra: 1 }])(
+    'rejects %j',
+    (bad) => expect(vad.configSchema.safeParse(bad).success).toBe(false),
+  );
+});
+
+describe('vad device', () => {
+  // onnxruntime-node ships CUDA support only when its installer fetched the CUDA libraries.
+  const ortBin = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  const hasCudaProvider = existsSync(join(ortBin, 'libonnxruntime_providers_cuda.so'));
+
+  it.each(['auto', 'cuda'] as const)('%s: reports the fallback to CPU when CUDA is absent', async (device) => {
+    const ctx = fakeLoadContext();
+    const other = await vad.load(vad.configSchema.parse({ device }), ctx);
+    await other.unload();
+    if (hasCudaProvider) expect(ctx.recorded.devices[0]?.[0]).toMatch(/cuda|cpu/);
+    else expect(ctx.recorded.devices).toEqual([['cpu', 'CUDA not available, fell back to CPU']]);
+  });
+
+  it('cpu: reports the CPU with no note', async () => {
+    const ctx = fakeLoadContext();
+    const other = await vad.load(vad.configSchema.parse({ device: 'cpu' }), ctx);
+    await other.unload();
+    expect(ctx.recorded.devices).toEqual([['cpu', undefined]]);
+  });
+});
+
+describe('vad run', () => {
+  it('finds each phrase within 150 ms of where it starts, streaming segments as they close', async () => {
+    const before = sessionsCreated();
+    const ctx = fakeRunContext();
+    const progressAtChunk: Array<number | null> = [];
+    const gen = instance.run(input(speechWav), ctx) as AsyncGenerator<SpeechSegment, VadResult, void>;
+    const chunks: SpeechSegment[] = [];
+    let result: VadResult | undefined;
+    for (;;) {
+      const step = await gen.next();
+      if (step.done) {
+        result = step.value;
+        break;
+      }
+      chunks.push(step.value);
+      progressAtChunk.push(ctx.recorded.progress.at(-1)?.[0] ?? null);
+    }
+    expectStartsNearTruth(chunks);
+    expect(result?.segments).toEqual(chunks);
+    // The first segment arrived while most of the audio was still unprocessed.
+    expect(progressAtChunk[0]).toBeLessThan(0.6);
+    const total = GAPS.reduce((a, b) => a + b, 0);
+    expect(result?.duration).toBeGreaterThan(total);
+    expect(ctx.recorded.progress.at(-1)?.[0]).toBe(1);
+    // Silence between phrases is not speech.
+    chunks.slice(1).forEach((s, i) => expect(s.start).toBeGreaterThan(chunks[i]?.end ?? Infinity));
+    expect(sessionsCreated()).toBe(before);
+  });
+
+  it('reads the same WAV handed over as bytes', async () => {
+    const { chunks } = await detect({ kind: 'bytes', bytes: readFileSync(speechWav), name: 'phrases.wav', ext: 'wav' });
+    expectStartsNearTruth(chunks);
+  });
+
+  it.each(['mp3', 'ogg', 'flac'])('reads %s through ffmpeg', async (ext) => {
+    const { chunks } = await detect(input(join(dir, `phrases.${ext}`)));
+    expectStartsNearTruth(chunks);
+  });
+
+  it('pipes bytes of a compressed file to ffmpeg', async () => {
+    const bytes = readFileSync(join(dir, 'phrases.mp3'));
+    const { chunks } = await detect({ kind: 'bytes', bytes, name: 'piped.mp3', ext: 'mp3' });
+    expectStartsNearTruth(chunks);
+  });
+
+  it('says ffmpeg cannot read a damaged file', async () => {
+    const bad = join(dir, 'noise.mp3');
+    writeFileSync(bad, Buffer.from('this is not an mp3 at all'.repeat(20)));
+    const e = await failureOf(detect(input(bad)));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain('noise.mp3');
+  });
+
+  describe('without ffmpeg on PATH', () => {
+    const savedPath = process.env.PATH;
+    beforeAll(() => {
+      const empty = join(dir, 'empty-bin');
+      mkdirSync(empty, { recursive: true });
+      process.env.PATH = empty;
+    });
+    afterAll(() => {
+      process.env.PATH = savedPath;
+    });
+
+    it('explains that only WAV can be read, and how to fix it', async () => {
+      const mp3 = join(dir, 'phrases.mp3');
+      const e = await failureOf(detect(input(mp3)));
+      expect(e.code).toBe('UNSUPPORTED_INPUT');
+      expect(e.message).toBe('Only WAV files can be read without ffmpeg. Install ffmpeg (e.g. apt install ffmpeg) to analyse phrases.mp3.');
+    });
+
+    it('still reads WAV', async () => {
+      expectStartsNearTruth((await detect(input(speechWav))).chunks);
+    });
+
+    it('says a WAV codec it cannot decode needs ffmpeg', async () => {
+      const e = await failureOf(detect(input(join(dir, 'alaw.wav'))));
+      expect(e.code).toBe('UNSUPPORTED_INPUT');
+      expect(e.message).toContain('alaw.wav');
+    });
+  });
+
+  it('reads a WAV codec it does not decode itself through ffmpeg', async () => {
+    const { chunks } = await detect(input(join(dir, 'alaw.wav')));
+    expectStartsNearTruth(chunks);
+  });
+
+  it.each([
+    ['garbage named .wav', Buffer.from('not audio'), 'INVALID_INPUT'],
+    ['a WAV with zero channels', Buffer.from(encodeWav({ encoding: 's16', sampleRate: 16000, channels: [new Float32Array(10)] })).fill(0, 22, 24), 'INVALID_INPUT'],
+  ] as const)('rejects %s', async (_label, bytes, code) => {
+    const path = join(dir, `${_label.replace(/\W+/g, '-')}.wav`);
+    writeFileSync(path, bytes);
+    const saved = process.env.PATH;
+    process.env.PATH = '';
+    try {
+      const e = await failureOf(detect(input(path)));
+      expect(e.code).toBe(code);
+      expect(e.message).toContain(basename(path));
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
+  it('rejects text input and a missing file', async () => {
+    expect((await failureOf(detect({ kind: 'text', text: 'hello' }))).code).toBe('UNSUPPORTED_INPUT');
+    expect((await failureOf(detect(input(join(dir, 'missing.wav'))))).code).toBe('INVALID_INPUT');
+  });
+
+  it('takes per-job settings, and rejects bad ones', async () => {
+    const strict = await detect(input(speechWav), fakeRunContext(undefined, { threshold: 0.999, minSpeechMs: 5000 }));
+    expect(strict.chunks).toEqual([]);
+    const e = await failureOf(detect(input(speechWav), fakeRunContext(undefined, { threshold: 2 })));
+    expect(e.code).toBe('INVALID_CONFIG');
+    expect(e.message).toContain('threshold');
+  });
+
+  it('stops between windows when cancelled', async () => {
+    const controller = new AbortController();
+    const ctx = fakeRunContext(controller.signal);
+    ctx.progress = (fraction) => {
+      if (fraction !== null && fraction > 0.2) controller.abort();
+    };
+    const e = await failureOf(detect(input(speechWav), ctx));
+    expect(e.code).toBe('CANCELLED');
+  });
+
+  it('stops ffmpeg when cancelled while decoding', async () => {
+    const controller = new AbortController();
+    const pending = detect(input(join(dir, 'phrases.flac')), fakeRunContext(controller.signal));
+    controller.abort();
+    expect((await failureOf(pending)).code).toBe('CANCELLED');
+  });
+
+  it('reads the bundled sample: two phrases a second apart', async () => {
+    const sample = fileURLToPath(new URL('../../../assets/speech.wav', import.meta.url));
+    const { result } = await detect(input(sample));
+    expect(result?.segments).toHaveLength(2);
+    const [a, b] = result?.segments ?? [];
+    expect((b?.start ?? 0) - (a?.end ?? 0)).toBeGreaterThan(0.8);
+  });
+
+  it('used one model session for every job, and refuses to run once unloaded', async () => {
+    const other = await vad.load(vad.configSchema.parse({ device: 'cpu' }), fakeLoadContext());
+    await other.unload();
+    expect(() => other.run(input(speechWav), fakeRunContext())).toThrow(PluginError);
+  });
+});
