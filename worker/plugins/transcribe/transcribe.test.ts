@@ -1,0 +1,102 @@
+/**
+ * The transcribe plugin: model errors always; real transcription when a whisper.cpp model
+ * is named by HEARTH_WHISPER_MODEL (none ships in any npm package, and a random-weight
+ * whisper decodes nothing worth asserting).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyLlama } from '../../../test/support/gguf/tiny-llama.js';
+import { fakeLoadContext, loadPlugin, pathInput, runJob, textInput } from '../../../test/support/plugin-harness.js';
+import { PluginError } from '../../sdk/index.js';
+import transcribe from './index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-transcribe-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function loadError(config: Record<string, unknown>): Promise<PluginError> {
+  const err = await loadPlugin(transcribe, config, fakeLoadContext(dir)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PluginError);
+  return err as PluginError;
+}
+
+describe('transcribe plugin: model errors', () => {
+  it('asks for a model when none is chosen', async () => {
+    const err = await loadError({ device: 'cpu' });
+    expect(err.code).toBe('NEEDS_MODEL');
+    expect(err.message).toBe("No model chosen — set modelPath in the transcribe plugin's settings to a .bin file");
+  });
+
+  it('names the missing file', async () => {
+    const err = await loadError({ device: 'cpu', modelPath: join(dir, 'ggml-missing.bin') });
+    expect(err.code).toBe('NEEDS_MODEL');
+    expect(err.message).toBe(`Model file not found: ${join(dir, 'ggml-missing.bin')} — choose one in the plugin's settings`);
+  });
+
+  it('refuses a GGUF (llama) model before whisper.cpp sees it', async () => {
+    const gguf = await writeTinyLlama(join(dir, 'not-whisper.gguf'), { nLayer: 1, nEmbd: 32 });
+    const err = await loadError({ device: 'cpu', modelPath: gguf });
+    expect(err.code).toBe('NEEDS_MODEL');
+    expect(err.message).toContain('is not a whisper.cpp ggml model file');
+  });
+
+  it('reports a damaged ggml file as LOAD_FAILED, without crashing the process', async () => {
+    const damaged = join(dir, 'ggml-damaged.bin');
+    await writeFile(damaged, Buffer.concat([Buffer.from('lmgg', 'latin1'), Buffer.alloc(64, 0x01)]));
+    const err = await loadError({ device: 'cpu', modelPath: damaged });
+    expect(err.code).toBe('LOAD_FAILED');
+    expect(err.message).toContain(damaged);
+  });
+
+  it('rejects a bad language code in the settings', () => {
+    expect(transcribe.configSchema.safeParse({ language: 'English!' }).success).toBe(false);
+    expect(transcribe.configSchema.parse({})).toMatchObject({ language: 'auto', device: 'auto', modelPath: '' });
+  });
+});
+
+const whisperModel = process.env.HEARTH_WHISPER_MODEL;
+if (!whisperModel) {
+  console.log(
+    'transcribe: skipping real transcription — set HEARTH_WHISPER_MODEL to a whisper.cpp ggml model ' +
+      '(e.g. ggml-tiny.en.bin from huggingface.co/ggerganov/whisper.cpp) to run it',
+  );
+}
+
+describe('transcribe plugin: real transcription', () => {
+  it.skipIf(!whisperModel)('streams segments from spoken English and keeps the model loaded', async () => {
+    const wav = join(dir, 'speech.wav');
+    // 22.05 kHz from espeak-ng: the plugin has to resample to whisper's 16 kHz itself.
+    execFileSync('espeak-ng', ['-v', 'en-us', '-s', '140', '-w', wav, 'Hello world. The quick brown fox jumps over the lazy dog.']);
+    const { instance, ctx } = await loadPlugin(transcribe, { modelPath: whisperModel, device: 'cpu', language: 'en', threads: 2 }, fakeLoadContext(dir));
+    try {
+      expect(ctx.recorded.devices).toEqual([{ device: 'cpu', note: undefined }]);
+      const first = await runJob(instance, pathInput(wav));
+      expect(first.chunksBeforeResult).toBeGreaterThan(0);
+      expect(first.result.segments.length).toBeGreaterThan(0);
+      expect(first.result.text.toLowerCase()).toMatch(/fox|dog|hello|world/);
+      for (const s of first.result.segments) expect(s.end).toBeGreaterThanOrEqual(s.start);
+
+      const controller = new AbortController();
+      controller.abort();
+      const err = await runJob(instance, pathInput(wav), { signal: controller.signal }).catch((e: unknown) => e);
+      expect((err as PluginError).code).toBe('CANCELLED');
+
+      const again = await runJob(instance, pathInput(wav));
+      expect(again.result.text).toBe(first.result.text);
+      const textErr = await runJob(instance, textInput('hello')).catch((e: unknown) => e);
+      expect((textErr as PluginError).code).toBe('UNSUPPORTED_INPUT');
+    } finally {
+      await instance.unload();
+    }
+  });
+});
