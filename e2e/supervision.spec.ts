@@ -1,0 +1,44 @@
+/** The worker dies under a job: the job fails with the reason, the worker restarts, the queue goes on. Cancel works. */
+import { dropFiles, slowFile } from './files.js';
+import { expect, shot, test } from './fixtures.js';
+
+test.use({ plugins: ['slowpoke'] });
+
+test('killing the worker fails the job with the reason, restarts it, and the next job succeeds', async ({ page, served }) => {
+  await page.goto(served.url);
+  await dropFiles(page, [slowFile('doomed.slow', 200, 500)]);
+  const doomed = page.getByRole('option').filter({ hasText: 'doomed.slow' });
+  await doomed.click();
+  await expect(page.getByTestId('output-text')).toContainText('tick 0');
+  await expect(doomed.getByText('Running')).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Worker' }).click();
+  const pidText = await page.getByTestId('worker-pid').textContent();
+  const pid = Number(pidText);
+  expect(Number.isInteger(pid) && pid > 0, `worker pid shown: ${pidText}`).toBe(true);
+  await expect(page.getByTestId('worker-restarts')).toHaveText('0');
+  process.kill(pid, 'SIGKILL');
+
+  await expect(page.getByTestId('worker-restarts')).toHaveText('1');
+  await expect(page.getByTestId('worker-last-exit')).toContainText(/killed|crash/i);
+  await expect(page.getByTestId('worker-pid')).not.toHaveText(String(pid));
+  await page.screenshot({ path: shot('06-worker-panel') });
+
+  await page.getByRole('tab', { name: 'Jobs' }).click();
+  await expect(doomed.getByText('Failed')).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: /worker/i })).toBeVisible();
+  await page.screenshot({ path: shot('07-job-failed') });
+
+  await dropFiles(page, [slowFile('after.slow', 2, 50)]);
+  await expect(page.getByRole('option').filter({ hasText: 'after.slow' }).getByText('Done')).toBeVisible();
+});
+
+test('a running job can be cancelled', async ({ page, served }) => {
+  await page.goto(served.url);
+  await dropFiles(page, [slowFile('long.slow', 200, 300)]);
+  const row = page.getByRole('option').filter({ hasText: 'long.slow' });
+  await expect(row.getByText('Running')).toBeVisible();
+  await row.getByRole('button', { name: 'Cancel long.slow' }).click();
+  await expect(row.getByText('Cancelled')).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Retry long.slow' })).toBeVisible();
+});

@@ -1,0 +1,46 @@
+/**
+ * Fans the core's events (and prefs changes) out to one transport as ApiEvent batches.
+ * Events raised in the same tick are sent together: one IPC or socket write carries
+ * thousands of stream chunks, and their order is kept.
+ */
+import type { HearthCore } from '../core/hearth-core.js';
+import type { ApiEvent } from '../../preload/api.js';
+import type { PrefsStore } from './prefs.js';
+
+export function streamEvents(core: HearthCore, prefs: PrefsStore | undefined, send: (events: ApiEvent[]) => void): () => void {
+  let pending: ApiEvent[] = [];
+  let scheduled = false;
+  let disposed = false;
+
+  function flush(): void {
+    scheduled = false;
+    if (disposed || pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    send(batch);
+  }
+  function push(event: ApiEvent): void {
+    if (disposed) return;
+    pending.push(event);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  }
+
+  const disposers = [
+    core.on('job', (job) => push({ type: 'job', job })),
+    core.on('chunk', (chunk) => push({ type: 'chunk', chunk })),
+    core.on('plugin', (plugin) => push({ type: 'plugin', plugin })),
+    core.on('worker', (status) => push({ type: 'worker', status })),
+    core.on('log', (entry) => push({ type: 'log', entry })),
+    core.on('queue', (queue) => push({ type: 'queue', queue })),
+  ];
+  if (prefs) disposers.push(prefs.onChange((p) => push({ type: 'prefs', prefs: p })));
+
+  return () => {
+    disposed = true;
+    pending = [];
+    for (const d of disposers) d();
+  };
+}

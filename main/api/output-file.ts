@@ -1,0 +1,30 @@
+/**
+ * "Open output": a finished job's result written to <dataDir>/outputs/<jobId>.txt (text results)
+ * or .json (anything else), so the user can open it in another app or download it.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Job } from '../core/model.js';
+
+/** The text a result shows as, when it has one: a string, or an object's `text` field. */
+export function resultText(result: unknown): string | undefined {
+  if (typeof result === 'string') return result;
+  if (result && typeof result === 'object' && typeof (result as { text?: unknown }).text === 'string') {
+    return (result as { text: string }).text;
+  }
+  return undefined;
+}
+
+export function outputFileName(job: Pick<Job, 'id' | 'result'>): string {
+  const safeId = job.id.replace(/[^A-Za-z0-9_-]/g, '_');
+  return resultText(job.result) === undefined ? `${safeId}.json` : `${safeId}.txt`;
+}
+
+export async function writeOutputFile(dataDir: string, job: Job): Promise<string> {
+  const dir = join(dataDir, 'outputs');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, outputFileName(job));
+  const text = resultText(job.result);
+  await writeFile(path, text ?? JSON.stringify(job.result ?? null, null, 2));
+  return path;
+}

@@ -1,0 +1,107 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPrefs } from './prefs.js';
+import { handleApiCall, type ApiContext } from './router.js';
+import { createFakeCore, type FakeCore } from './testing/fake-core.js';
+
+let dir: string;
+let core: FakeCore;
+let ctx: ApiContext;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-router-'));
+  core = createFakeCore();
+  ctx = { core, prefs: await openPrefs(dir), dataDir: dir, allowPath: (p) => p.startsWith('/allowed/') };
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('handleApiCall rejects hostile input as data', () => {
+  const cases: [string, unknown, unknown][] = [
+    ['unknown command', 'rm -rf', {}],
+    ['prototype key as command', '__proto__', {}],
+    ['constructor as command', 'constructor', {}],
+    ['non-string command', 42, {}],
+    ['payload of the wrong type', 'cancel', 'job-1'],
+    ['missing field', 'cancel', {}],
+    ['extra field', 'cancel', { jobId: 'x', evil: true }],
+    ['empty job id', 'cancel', { jobId: '' }],
+    ['array payload', 'getSettings', ['ocr']],
+    ['empty submit', 'submit', { files: [] }],
+    ['submit with a number path', 'submit', { files: [{ path: 1, pluginId: 'ocr' }] }],
+    ['settings config not an object', 'saveSettings', { pluginId: 'ocr', config: 'level=3' }],
+    ['paused not boolean', 'setPaused', { paused: 'yes' }],
+  ];
+  it.each(cases)('%s → PROTOCOL', async (_label, name, payload) => {
+    const out = await handleApiCall(ctx, name, payload);
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.error.code).toBe('PROTOCOL');
+    expect(core.calls).toEqual([]);
+  });
+});
+
+describe('handleApiCall', () => {
+  it('refuses paths the face does not allow, and relative paths', async () => {
+    for (const path of ['/etc/passwd', 'relative.png', '/allowed/../etc/passwd']) {
+      const out = await handleApiCall(ctx, 'submit', { files: [{ path, pluginId: 'ocr' }] });
+      expect(out).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(core.calls).toEqual([]);
+  });
+
+  it('submits allowed paths as path jobs, one per file', async () => {
+    const out = await handleApiCall(ctx, 'submit', {
+      files: [
+        { path: '/allowed/a.png', pluginId: 'ocr', label: 'a.png' },
+        { path: '/allowed/b.png', pluginId: 'ocr' },
+      ],
+    });
+    expect(out.ok).toBe(true);
+    expect(core.calls[0]?.args[0]).toEqual([
+      { pluginId: 'ocr', source: { kind: 'path', path: '/allowed/a.png' }, label: 'a.png' },
+      { pluginId: 'ocr', source: { kind: 'path', path: '/allowed/b.png' } },
+    ]);
+  });
+
+  it('turns a throwing core into an INTERNAL error', async () => {
+    core.throwOn = 'saveSettings';
+    const out = await handleApiCall(ctx, 'saveSettings', { pluginId: 'ocr', config: {} });
+    expect(out).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('disk full') } });
+  });
+
+  it('remembers a plugin per extension on disk, and refuses unknown plugins', async () => {
+    expect(await handleApiCall(ctx, 'rememberPlugin', { extension: '.WAV', pluginId: 'vad' })).toEqual({
+      ok: true,
+      value: { pluginByExtension: { wav: 'vad' } },
+    });
+    expect(JSON.parse(await readFile(join(dir, 'prefs.json'), 'utf8'))).toEqual({ pluginByExtension: { wav: 'vad' } });
+    expect((await openPrefs(dir)).get()).toEqual({ pluginByExtension: { wav: 'vad' } });
+    expect(await handleApiCall(ctx, 'rememberPlugin', { extension: 'wav', pluginId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'PLUGIN_NOT_FOUND' },
+    });
+  });
+
+  it('writes a finished job’s output to a file, and refuses an unfinished one', async () => {
+    const sub = await handleApiCall(ctx, 'submit', { files: [{ path: '/allowed/a.png', pluginId: 'ocr' }] });
+    const job = sub.ok ? (sub.value as { id: string }[])[0] : undefined;
+    if (!job) throw new Error('no job');
+    expect(await handleApiCall(ctx, 'openOutput', { jobId: job.id })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const done = core.jobs.get(job.id);
+    if (!done) throw new Error('no job');
+    core.jobs.set(job.id, { ...done, state: 'succeeded', result: { text: 'hello world' } });
+    const out = await handleApiCall(ctx, 'openOutput', { jobId: job.id });
+    expect(out).toMatchObject({ ok: true, value: { opened: false } });
+    if (out.ok) expect(await readFile((out.value as { path: string }).path, 'utf8')).toBe('hello world');
+  });
+
+  it('pickPath is refused where there is no dialog', async () => {
+    expect(await handleApiCall(ctx, 'pickPath', {})).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('answers a snapshot that matches the contract', async () => {
+    const out = await handleApiCall(ctx, 'snapshot', {});
+    expect(out).toMatchObject({ ok: true, value: { plugins: [{ id: 'ocr' }, { id: 'vad' }], queue: { paused: false } } });
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The transport-neutral HearthApi router: Electron IPC and the WebSocket bridge both hand
+ * it a command name and an untrusted payload; it validates with zod, calls the core and
+ * answers an Outcome. Nothing here throws across the boundary: every failure is data.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { HearthError } from '../../worker/protocol.js';
+import type { HearthCore, Outcome } from '../core/hearth-core.js';
+import {
+  Commands,
+  isCommandName,
+  type CommandName,
+  type CommandRequest,
+  type CommandResponse,
+} from '../../preload/api.js';
+import type { PrefsStore } from './prefs.js';
+import { writeOutputFile } from './output-file.js';
+import { expandPaths } from './expand-paths.js';
+
+export interface ApiContext {
+  core: HearthCore;
+  prefs: PrefsStore;
+  dataDir: string;
+  /**
+   * Which paths a job may read. Electron allows any file the user dropped; `hearth serve`
+   * allows only its uploads folder, so a browser cannot make the server read arbitrary files.
+   */
+  allowPath(path: string): boolean;
+  /** Opens a file with the system's default app (Electron); absent elsewhere. Resolves to an error text or ''. */
+  openPath?(path: string): Promise<string>;
+  /** A native file dialog (Electron); absent elsewhere. */
+  pickPath?(title: string | undefined): Promise<string | null>;
+}
+
+type Handler<N extends CommandName> = (ctx: ApiContext, req: CommandRequest<N>) => Promise<Outcome<CommandResponse<N>>>;
+type Handlers = { [N in CommandName]: Handler<N> };
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const fail = (code: HearthError['code'], message: string, detail?: string): Outcome<never> => ({
+  ok: false,
+  error: detail === undefined ? { code, message } : { code, message, detail },
+});
+
+function notFoundJob(jobId: string): Outcome<never> {
+  return fail('INVALID_INPUT', `No job with id ${jobId} — it may have been cleared from the list.`);
+}
+
+const handlers: Handlers = {
+  async snapshot(ctx) {
+    const { core, prefs } = ctx;
+    return ok({
+      plugins: core.listPlugins(),
+      jobs: core.listJobs(),
+      worker: core.workerStatus(),
+      logs: core.logs(),
+      queue: { paused: core.isPaused() },
+      prefs: prefs.get(),
+    });
+  },
+  listPlugins: async (ctx) => ok(ctx.core.listPlugins()),
+  getSettings: async (ctx, req) => ctx.core.getSettings(req.pluginId),
+  saveSettings: (ctx, req) => ctx.core.saveSettings(req.pluginId, req.config),
+  loadPlugin: (ctx, req) => ctx.core.loadPlugin(req.pluginId),
+  unloadPlugin: (ctx, req) => ctx.core.unloadPlugin(req.pluginId),
+  pluginsFor: async (ctx, req) => ok(ctx.core.pluginsFor(req.fileName)),
+  async submit(ctx, req) {
+    for (const file of req.files) {
+      if (!isAbsolute(file.path) || !ctx.allowPath(resolve(file.path))) {
+        return fail('INVALID_INPUT', `Hearth may not read ${file.path} — add the file by dropping or uploading it.`);
+      }
+    }
+    return ctx.core.submit(
+      req.files.map((f) => ({
+        pluginId: f.pluginId,
+        source: { kind: 'path' as const, path: resolve(f.path) },
+        ...(f.label === undefined ? {} : { label: f.label }),
+        ...(f.params === undefined ? {} : { params: f.params }),
+      })),
+    );
+  },
+  cancel: (ctx, req) => ctx.core.cancel(req.jobId),
+  retry: (ctx, req) => ctx.core.retry(req.jobId),
+  async setPaused(ctx, req) {
+    if (req.paused) ctx.core.pause();
+    else ctx.core.resume();
+    return ok({ paused: ctx.core.isPaused() });
+  },
+  clearFinished: async (ctx) => ok({ removed: await ctx.core.clearFinished() }),
+  getJobs: async (ctx) => ok(ctx.core.listJobs()),
+  async getChunks(ctx, req) {
+    if (!ctx.core.getJob(req.jobId)) return notFoundJob(req.jobId);
+    return ok(ctx.core.chunksOf(req.jobId));
+  },
+  workerStatus: async (ctx) => ok(ctx.core.workerStatus()),
+  getLogs: async (ctx) => ok(ctx.core.logs()),
+  async openOutput(ctx, req) {
+    const job = ctx.core.getJob(req.jobId);
+    if (!job) return notFoundJob(req.jobId);
+    if (job.state !== 'succeeded') return fail('INVALID_INPUT', `“${job.label}” has no output yet: it is ${job.state}.`);
+    const path = await writeOutputFile(ctx.dataDir, job);
+    if (!ctx.openPath) return ok({ path, opened: false });
+    const problem = await ctx.openPath(path);
+    if (problem) return fail('INTERNAL', `The output was saved to ${path} but could not be opened: ${problem}`);
+    return ok({ path, opened: true });
+  },
+  getPrefs: async (ctx) => ok(ctx.prefs.get()),
+  async rememberPlugin(ctx, req) {
+    if (!ctx.core.listPlugins().some((p) => p.id === req.pluginId)) {
+      return fail('PLUGIN_NOT_FOUND', `There is no plugin called “${req.pluginId}”.`);
+    }
+    return ok(await ctx.prefs.rememberPlugin(req.extension, req.pluginId));
+  },
+  async expandPaths(ctx, req) {
+    const refused = req.paths.find((p) => !isAbsolute(p) || !ctx.allowPath(resolve(p)));
+    if (refused !== undefined) return fail('INVALID_INPUT', `Hearth may not read ${refused}.`);
+    return ok(await expandPaths(req.paths.map((p) => resolve(p))));
+  },
+  async pickPath(ctx, req) {
+    if (!ctx.pickPath) return fail('INVALID_INPUT', 'Choosing a file from a dialog works only in the desktop app — type the path instead.');
+    return ok(await ctx.pickPath(req.title));
+  },
+};
+
+/** Validates `payload` for command `name`, runs it and answers an Outcome; never throws. */
+export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unknown): Promise<Outcome<unknown>> {
+  if (!isCommandName(name)) return fail('PROTOCOL', `Unknown command: ${String(name).slice(0, 80)}`);
+  const parsed = Commands[name].request.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail('PROTOCOL', `The ${name} request is malformed.`, issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : undefined);
+  }
+  try {
+    const handler = handlers[name] as Handler<CommandName>;
+    return await handler(ctx, parsed.data as CommandRequest<CommandName>);
+  } catch (err) {
+    return fail('INTERNAL', `Hearth could not ${name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

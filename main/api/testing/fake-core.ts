@@ -1,0 +1,127 @@
+/**
+ * A small in-memory HearthCore for testing the faces (router, socket bridge, IPC) without a
+ * worker process. It records calls and emits events like the real one.
+ */
+import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../core/hearth-core.js';
+import type { Chunk, Job, LogEntry, PluginInfo, WorkerStatus } from '../../core/model.js';
+
+export function fakePlugin(id: string, accepts: string[]): PluginInfo {
+  return {
+    id,
+    name: id.toUpperCase(),
+    version: '1.0.0',
+    description: `${id} plugin`,
+    accepts,
+    wantsGpu: false,
+    source: 'builtin',
+    configSchema: { type: 'object', properties: { level: { type: 'integer', minimum: 0, maximum: 10, default: 3 } } },
+    state: { pluginId: id, status: 'discovered', loadCount: 0 },
+  };
+}
+
+export interface FakeCore extends HearthCore {
+  calls: { name: string; args: unknown[] }[];
+  emit<E extends keyof CoreEvents>(event: E, ...args: Parameters<CoreEvents[E]>): void;
+  jobs: Map<string, Job>;
+  throwOn?: string;
+}
+
+export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png']), fakePlugin('vad', ['wav'])]): FakeCore {
+  const listeners = new Map<string, Set<(...a: unknown[]) => void>>();
+  const jobs = new Map<string, Job>();
+  const chunks = new Map<string, Chunk[]>();
+  const settings = new Map<string, Record<string, unknown>>();
+  let paused = false;
+  let n = 0;
+  const logs: LogEntry[] = [];
+  const status: WorkerStatus = { phase: 'ready', pid: 1234, restarts: 0, lastExit: null, memory: null, loaded: [] };
+
+  const core: FakeCore = {
+    calls: [],
+    jobs,
+    emit(event, ...args) {
+      for (const l of listeners.get(event) ?? []) l(...args);
+    },
+    async start() {},
+    async stop() {},
+    listPlugins: () => plugins,
+    getSettings(pluginId) {
+      if (!plugins.some((p) => p.id === pluginId)) return { ok: false, error: { code: 'PLUGIN_NOT_FOUND', message: `No plugin ${pluginId}` } };
+      return { ok: true, value: settings.get(pluginId) ?? {} };
+    },
+    async saveSettings(pluginId, config) {
+      core.calls.push({ name: 'saveSettings', args: [pluginId, config] });
+      if (core.throwOn === 'saveSettings') throw new Error('disk full');
+      settings.set(pluginId, config);
+      return { ok: true, value: config };
+    },
+    async loadPlugin(pluginId) {
+      const p = plugins.find((x) => x.id === pluginId);
+      return p ? { ok: true, value: p } : { ok: false, error: { code: 'PLUGIN_NOT_FOUND', message: `No plugin ${pluginId}` } };
+    },
+    async unloadPlugin(pluginId) {
+      return core.loadPlugin(pluginId);
+    },
+    pluginsFor: (name) => plugins.filter((p) => p.accepts.some((a) => name.toLowerCase().endsWith(`.${a}`))).map((p) => p.id),
+    async submit(requests: SubmitRequest[]): Promise<Outcome<Job[]>> {
+      core.calls.push({ name: 'submit', args: [requests] });
+      const batchId = requests.length > 1 ? `batch-${++n}` : undefined;
+      const made = requests.map((r) => {
+        const job: Job = {
+          id: `job-${++n}`,
+          pluginId: r.pluginId,
+          source: r.source,
+          label: r.label ?? (r.source.kind === 'path' ? r.source.path : 'text'),
+          params: r.params ?? {},
+          ...(batchId ? { batchId } : {}),
+          state: 'queued',
+          createdAt: 1000 + n,
+          chunkCount: 0,
+          attempt: 1,
+        };
+        jobs.set(job.id, job);
+        return job;
+      });
+      for (const j of made) core.emit('job', j);
+      return { ok: true, value: made };
+    },
+    async cancel(jobId) {
+      const j = jobs.get(jobId);
+      if (!j) return { ok: false, error: { code: 'INVALID_INPUT', message: 'no such job' } };
+      const next: Job = { ...j, state: 'cancelled' };
+      jobs.set(jobId, next);
+      core.emit('job', next);
+      return { ok: true, value: next };
+    },
+    async retry(jobId) {
+      const j = jobs.get(jobId);
+      return j ? { ok: true, value: j } : { ok: false, error: { code: 'INVALID_INPUT', message: 'no such job' } };
+    },
+    pause() {
+      paused = true;
+      core.emit('queue', { paused });
+    },
+    resume() {
+      paused = false;
+      core.emit('queue', { paused });
+    },
+    isPaused: () => paused,
+    async clearFinished() {
+      let removed = 0;
+      for (const [id, j] of jobs) if (['succeeded', 'failed', 'cancelled'].includes(j.state)) (jobs.delete(id), removed++);
+      return removed;
+    },
+    listJobs: () => [...jobs.values()],
+    getJob: (id) => jobs.get(id),
+    chunksOf: (id) => chunks.get(id) ?? [],
+    workerStatus: () => status,
+    logs: () => logs,
+    on(event, listener): Disposer {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (...a: unknown[]) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (...a: unknown[]) => void);
+    },
+  };
+  return core;
+}

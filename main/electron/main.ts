@@ -1,0 +1,79 @@
+/**
+ * The Electron entry: wiring only. One window, the core over a utilityProcess worker,
+ * IPC to the preload, and a clean quit.
+ */
+import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EVENT_CHANNEL } from '../../preload/api.js';
+import { createHearthCore } from '../core/create-core.js';
+import { streamEvents } from '../api/event-stream.js';
+import { openPrefs } from '../api/prefs.js';
+import type { ApiContext } from '../api/router.js';
+import { denyPermissions, installCsp } from './csp.js';
+import { registerIpc } from './ipc.js';
+import { lockNavigation } from './navigation.js';
+import { installQuitSequence } from './quit.js';
+import { isTrustedSender } from './sender.js';
+import { createUtilityWorkerHost } from './utility-worker-host.js';
+import { windowOptions } from './window-options.js';
+
+// dist/main/electron/main.js → dist/
+const dist = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const rendererFile = join(dist, 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererFile).href;
+const preloadPath = join(dist, 'preload', 'preload.cjs');
+const log = (message: string) => console.error(`[hearth] ${message}`);
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const dataDir = app.getPath('userData');
+  const core = createHearthCore({
+    dataDir,
+    host: createUtilityWorkerHost((path, args, options) => utilityProcess.fork(path, args, options)),
+    workerEntry: process.env.HEARTH_WORKER_ENTRY || join(dist, 'worker', 'entry.js'),
+  });
+  installQuitSequence(app, () => core.stop(), log);
+  installCsp(session.defaultSession);
+  denyPermissions(session.defaultSession);
+
+  let win: BrowserWindow | null = new BrowserWindow(windowOptions(preloadPath));
+  lockNavigation(win.webContents, rendererUrl, log);
+  win.on('closed', () => {
+    win = null;
+  });
+
+  const prefs = await openPrefs(dataDir, log);
+  const ctx: ApiContext = {
+    core,
+    prefs,
+    dataDir,
+    // Every path comes from the user's own drop or file dialog on this machine.
+    allowPath: () => true,
+    openPath: (p) => shell.openPath(p),
+    async pickPath(title) {
+      const options = { title: title ?? 'Choose a file', properties: ['openFile' as const] };
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  };
+  registerIpc(ipcMain, ctx, (event) => isTrustedSender(event, win, rendererUrl), log);
+  streamEvents(core, prefs, (events) => {
+    if (win && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, events);
+  });
+
+  win.once('ready-to-show', () => win?.show());
+  await win.loadFile(rendererFile);
+  // The worker starts after the window shows, so a slow model load never delays the UI.
+  await core.start();
+}
+
+// A second copy would fight over the data folder and the journal: it hands over and leaves.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  main().catch((err: unknown) => {
+    dialog.showErrorBox('Hearth could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}

@@ -1,0 +1,71 @@
+import { request as http } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFakeCore } from '../api/testing/fake-core.js';
+import { serveCommand } from './command.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-servecmd-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+function status(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http(url, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject).end();
+  });
+}
+
+describe('serveCommand', () => {
+  it('prints exactly one line with a tokened URL, serves it, and stops the core', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const core = createFakeCore();
+    let stopped = false;
+    core.stop = async () => {
+      stopped = true;
+    };
+    let release = () => {};
+    const until = new Promise<void>((r) => (release = r));
+    const done = serveCommand(['--port', '0', '--data-dir', dir], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      createCore: () => core,
+      untilStopped: () => until,
+    });
+    await expect.poll(() => out.length).toBe(1);
+    const m = /^Hearth is serving at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{32}))$/.exec(out[0] ?? '');
+    expect(m, out[0]).not.toBeNull();
+    expect(await status(m?.[1] ?? '')).toBe(200);
+    expect(await status(`http://127.0.0.1:${m?.[2]}/`)).toBe(401);
+    release();
+    expect(await done).toBe(0);
+    expect(stopped).toBe(true);
+    expect(out).toHaveLength(1);
+  });
+
+  it('warns when binding beyond loopback', async () => {
+    const err: string[] = [];
+    let release = () => {};
+    const until = new Promise<void>((r) => (release = r));
+    const out: string[] = [];
+    const done = serveCommand(['--host', '0.0.0.0', '--data-dir', dir], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      createCore: () => createFakeCore(),
+      untilStopped: () => until,
+    });
+    await expect.poll(() => out.length).toBe(1);
+    expect(err.join('\n')).toMatch(/Warning: serving on 0\.0\.0\.0/);
+    release();
+    expect(await done).toBe(0);
+  });
+
+  it('refuses bad arguments with status 2 and says why', async () => {
+    const err: string[] = [];
+    expect(await serveCommand(['--port', 'x'], { err: (l) => err.push(l), out: () => {} })).toBe(2);
+    expect(err.join('')).toContain('--port needs a number');
+  });
+});

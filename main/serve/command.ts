@@ -1,0 +1,108 @@
+/**
+ * `hearth serve`: the same core as the desktop app, driven from a browser. Prints exactly one
+ * line on stdout — the URL with its token — and runs until SIGINT/SIGTERM, then stops the
+ * worker cleanly.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHearthCore } from '../core/create-core.js';
+import { resolveDataDir } from '../core/data-dir.js';
+import { findPackageRoot } from '../core/worker-entry-path.js';
+import type { HearthCore } from '../core/hearth-core.js';
+import { openPrefs } from '../api/prefs.js';
+import { parseServeArgs, SERVE_USAGE } from './args.js';
+import { newToken } from './auth.js';
+import { isLoopbackHost } from './loopback.js';
+import { startServer } from './server.js';
+import { isInsideUploads } from './upload.js';
+
+export interface ServeIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the process is asked to stop; defaults to SIGINT/SIGTERM. */
+  untilStopped: () => Promise<void>;
+  createCore: (opts: { dataDir: string }) => HearthCore;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** dist/renderer beside the bundle (dist/main/cli.js), or under the package root from source. */
+export function findRendererDir(): string {
+  const beside = fileURLToPath(new URL('../renderer/', import.meta.url));
+  if (existsSync(join(beside, 'index.html'))) return beside;
+  return join(findPackageRoot(), 'dist', 'renderer');
+}
+
+export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): Promise<number> {
+  const out = io.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const err = io.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(SERVE_USAGE);
+    return 0;
+  }
+  const parsed = parseServeArgs(argv);
+  if (!parsed.ok) {
+    err(parsed.message);
+    return 2;
+  }
+  const options = parsed.options;
+  if (!isLoopbackHost(options.host)) {
+    if (!options.hostGiven) {
+      err('Refusing to serve on a non-loopback address without an explicit --host.');
+      return 2;
+    }
+    err(`Warning: serving on ${options.host}, which other machines can reach. Anyone with the URL and its token can run jobs and read their output.`);
+  }
+  const rendererDir = findRendererDir();
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    err(`The app is not built (no ${join(rendererDir, 'index.html')}): run \`npm run build\` first.`);
+    return 1;
+  }
+  const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env ?? process.env });
+  await mkdir(dataDir, { recursive: true });
+
+  const core = (io.createCore ?? createHearthCore)({ dataDir });
+  try {
+    await core.start();
+  } catch (e) {
+    err(`Hearth could not start: ${e instanceof Error ? e.message : String(e)}`);
+    await core.stop().catch(() => {});
+    return 1;
+  }
+  const prefs = await openPrefs(dataDir, err);
+  const log = (message: string) => err(`[serve] ${message}`);
+  let server;
+  try {
+    server = await startServer({
+      ctx: { core, prefs, dataDir, allowPath: (p) => isInsideUploads(dataDir, p) },
+      host: options.host,
+      port: options.port,
+      token: newToken(),
+      rendererDir,
+      maxUploadBytes: options.maxUploadBytes,
+      log,
+    });
+  } catch (e) {
+    err(`Hearth could not listen on ${options.host}:${options.port}: ${e instanceof Error ? e.message : String(e)}`);
+    await core.stop();
+    return 1;
+  }
+  out(`Hearth is serving at ${server.url}`);
+  await (io.untilStopped ?? untilSignal)();
+  await server.close();
+  await core.stop();
+  return 0;
+}

@@ -1,0 +1,175 @@
+/** The serve host over real HTTP and WebSocket, with an in-memory core. */
+import { request as http } from 'node:http';
+import { mkdtemp, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPrefs } from '../api/prefs.js';
+import { createFakeCore, type FakeCore } from '../api/testing/fake-core.js';
+import { startServer, type RunningServer } from './server.js';
+import { isInsideUploads } from './upload.js';
+
+let dir: string;
+let core: FakeCore;
+let server: RunningServer;
+const TOKEN = 'test-token-123';
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-serve-'));
+  await mkdir(join(dir, 'renderer'));
+  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Hearth</title>');
+  await writeFile(join(dir, 'secret.txt'), 'do not serve');
+  core = createFakeCore();
+  const data = join(dir, 'data');
+  server = await startServer({
+    ctx: { core, prefs: await openPrefs(data), dataDir: data, allowPath: (p) => isInsideUploads(data, p) },
+    host: '127.0.0.1',
+    port: 0,
+    token: TOKEN,
+    rendererDir: join(dir, 'renderer'),
+    maxUploadBytes: 1024,
+    log: () => {},
+  });
+});
+afterEach(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const base = () => `http://127.0.0.1:${server.port}`;
+
+function send(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http(`${base()}${path}`, { method: opts.method ?? 'GET', headers: opts.headers ?? {} }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('access control', () => {
+  it.each([
+    ['no token', '/', {}, 401],
+    ['wrong token', '/?token=nope', {}, 401],
+    ['token one character short', `/?token=${TOKEN.slice(0, -1)}`, {}, 401],
+    ['token in the query', `/?token=${TOKEN}`, {}, 200],
+    ['token in the header', '/', { 'x-hearth-token': TOKEN }, 200],
+    ['token in the cookie', '/', { cookie: `a=b; hearth_token_PORT=${TOKEN}` }, 200],
+    ['cookie of another port', '/', { cookie: `hearth_token_1=${TOKEN}` }, 401],
+    ['foreign origin with the token', `/?token=${TOKEN}`, { origin: 'http://evil.example' }, 403],
+    ['null origin with the token', `/?token=${TOKEN}`, { origin: 'null' }, 403],
+    ['rebinding Host with the token', `/?token=${TOKEN}`, { host: 'evil.example' }, 403],
+  ])('%s → %i', async (_label, path, headers: Record<string, string>, status) => {
+    const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace('PORT', String(server.port))]));
+    expect((await send(path, { headers: h })).status).toBe(status);
+  });
+
+  it('sends security headers and sets the token cookie on the tokened page', async () => {
+    const res = await send(`/?token=${TOKEN}`);
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-eval');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(String(res.headers['set-cookie'])).toContain(`hearth_token_${server.port}=${TOKEN}; Path=/; HttpOnly; SameSite=Strict`);
+  });
+
+  it.each(['/..%2fsecret.txt', '/%2e%2e/secret.txt', '/../secret.txt', '/..\\secret.txt'])('refuses traversal %s', async (p) => {
+    const res = await send(`${p}?token=${TOKEN}`);
+    expect(res.status).toBe(404);
+    expect(res.body).not.toContain('do not serve');
+  });
+
+  it('refuses a socket without the token (401) or from another origin (403)', async () => {
+    const status = (url: string, headers: Record<string, string> = {}) =>
+      new Promise<number | 'open'>((resolve) => {
+        const ws = new WebSocket(url, { headers });
+        ws.on('open', () => (ws.close(), resolve('open')));
+        ws.on('unexpected-response', (_q, r) => resolve(r.statusCode ?? 0));
+        ws.on('error', () => {});
+      });
+    const ws = base().replace('http', 'ws');
+    expect(await status(`${ws}/api/socket`)).toBe(401);
+    expect(await status(`${ws}/api/socket?token=${TOKEN}`, { Origin: 'http://evil.example' })).toBe(403);
+    expect(await status(`${ws}/api/other?token=${TOKEN}`)).toBe(404);
+    expect(await status(`${ws}/api/socket?token=${TOKEN}`, { Origin: base() })).toBe('open');
+  });
+});
+
+describe('uploads', () => {
+  it('saves the file under uploads/ and answers its path', async () => {
+    const res = await send('/api/upload?name=../../evil.png', {
+      method: 'POST',
+      headers: { 'x-hearth-token': TOKEN, origin: base() },
+      body: Buffer.from('png bytes'),
+    });
+    expect(res.status).toBe(200);
+    const reply = JSON.parse(res.body) as { path: string; name: string; size: number };
+    expect(reply.name).toBe('evil.png');
+    expect(reply.size).toBe(9);
+    expect(reply.path.startsWith(join(dir, 'data', 'uploads'))).toBe(true);
+    expect(await readFile(reply.path, 'utf8')).toBe('png bytes');
+  });
+
+  it('refuses a file over the cap with 413, whether declared or streamed', async () => {
+    const big = Buffer.alloc(2048, 1);
+    const declared = await send('/api/upload?name=big.bin', { method: 'POST', headers: { 'x-hearth-token': TOKEN }, body: big });
+    expect(declared.status).toBe(413);
+    const streamed = await send('/api/upload?name=big.bin', {
+      method: 'POST',
+      headers: { 'x-hearth-token': TOKEN, 'transfer-encoding': 'chunked' },
+      body: big,
+    });
+    expect(streamed.status).toBe(413);
+  });
+
+  it('refuses an upload without a name (400) or without the token (401)', async () => {
+    expect((await send('/api/upload', { method: 'POST', headers: { 'x-hearth-token': TOKEN }, body: Buffer.from('x') })).status).toBe(400);
+    expect((await send('/api/upload?name=a.png', { method: 'POST', body: Buffer.from('x') })).status).toBe(401);
+  });
+});
+
+describe('the socket bridge', () => {
+  async function connect() {
+    const ws = new WebSocket(`${base().replace('http', 'ws')}/api/socket?token=${TOKEN}`, { headers: { Origin: base() } });
+    const messages: unknown[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.on('open', r));
+    const call = (id: number, name: string, payload: unknown) =>
+      new Promise<unknown>((resolve) => {
+        ws.send(JSON.stringify({ id, name, payload }));
+        const check = setInterval(() => {
+          const reply = messages.find((m) => (m as { kind: string; id?: number }).kind === 'reply' && (m as { id: number }).id === id);
+          if (reply) (clearInterval(check), resolve((reply as { outcome: unknown }).outcome));
+        }, 5);
+      });
+    return { ws, messages, call };
+  }
+
+  it('answers commands, refuses paths outside uploads, and streams events', async () => {
+    const { ws, messages, call } = await connect();
+    expect(await call(1, 'listPlugins', {})).toMatchObject({ ok: true, value: [{ id: 'ocr' }, { id: 'vad' }] });
+    expect(await call(2, 'submit', { files: [{ path: '/etc/passwd', pluginId: 'ocr' }] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await call(3, 'nope', {})).toMatchObject({ ok: false, error: { code: 'PROTOCOL' } });
+
+    const up = await send('/api/upload?name=a.png', { method: 'POST', headers: { 'x-hearth-token': TOKEN }, body: Buffer.from('x') });
+    const { path } = JSON.parse(up.body) as { path: string };
+    expect(await call(4, 'submit', { files: [{ path, pluginId: 'ocr', label: 'a.png' }] })).toMatchObject({ ok: true, value: [{ label: 'a.png', state: 'queued' }] });
+    await expect.poll(() => messages.some((m) => JSON.stringify(m).includes('"type":"job"'))).toBe(true);
+    ws.close();
+  });
+
+  it('ignores malformed messages and keeps serving', async () => {
+    const { ws, call } = await connect();
+    ws.send('not json');
+    ws.send(JSON.stringify({ id: 'x', name: 1 }));
+    ws.send(Buffer.from([1, 2, 3]));
+    expect(await call(9, 'getPrefs', {})).toEqual({ ok: true, value: { pluginByExtension: {} } });
+    ws.close();
+  });
+});

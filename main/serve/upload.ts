@@ -1,0 +1,75 @@
+/**
+ * Receives one uploaded file (the raw request body) into <dataDir>/uploads/<random>/<name>,
+ * streaming to disk and stopping at the size cap, so a browser can queue files that live on
+ * the client. The saved path is then submitted as an ordinary path job.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { basename, join, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { UploadReply } from '../../preload/api.js';
+
+export type UploadOutcome =
+  | { ok: true; reply: UploadReply }
+  | { ok: false; status: 400 | 413 | 500; message: string };
+
+/** A file name safe to create: no folders, no control characters, not hidden, not empty. */
+export function safeUploadName(raw: string | null): string | undefined {
+  if (!raw) return undefined;
+  const name = basename(raw.replace(/\\/g, '/'))
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200)
+    .trim();
+  return name === '' ? undefined : name;
+}
+
+export function uploadsDir(dataDir: string): string {
+  return resolve(dataDir, 'uploads');
+}
+
+export function isInsideUploads(dataDir: string, path: string): boolean {
+  return resolve(path).startsWith(uploadsDir(dataDir) + sep);
+}
+
+function capped(limit: number): { stream: Transform; size: () => number } {
+  let seen = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > limit) done(Object.assign(new Error('too large'), { code: 'HEARTH_TOO_LARGE' }));
+      else done(null, chunk);
+    },
+  });
+  return { stream, size: () => seen };
+}
+
+export async function receiveUpload(req: IncomingMessage, url: URL, dataDir: string, maxBytes: number): Promise<UploadOutcome> {
+  const name = safeUploadName(url.searchParams.get('name'));
+  if (!name) return { ok: false, status: 400, message: 'The upload needs a file name (?name=…).' };
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  const tooLarge = `${name} is larger than the upload limit of ${Math.round(maxBytes / 1024 / 1024)} MiB — start hearth serve with a larger --max-upload-mb.`;
+  if (Number.isFinite(declared) && declared > maxBytes) return { ok: false, status: 413, message: tooLarge };
+
+  const dir = join(uploadsDir(dataDir), randomBytes(8).toString('hex'));
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, name);
+  const counter = capped(maxBytes);
+  try {
+    // req is piped by hand, not through pipeline(), so that going over the cap does not
+    // destroy the socket before the 413 answer is written.
+    req.on('close', () => {
+      if (!req.complete) counter.stream.destroy(new Error('the browser stopped sending the file'));
+    });
+    req.pipe(counter.stream);
+    await pipeline(counter.stream, createWriteStream(path, { flags: 'wx' }));
+    return { ok: true, reply: { path, name, size: counter.size() } };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    if ((err as { code?: string }).code === 'HEARTH_TOO_LARGE') return { ok: false, status: 413, message: tooLarge };
+    return { ok: false, status: 500, message: `The upload of ${name} failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The HearthApi over a WebSocket: requests `{id, name, payload}` go through the same router
+ * as Electron IPC; replies and event batches come back as BridgeMessage JSON.
+ */
+import type { WebSocket } from 'ws';
+import { BridgeRequest, type BridgeMessage } from '../../preload/api.js';
+import { handleApiCall, type ApiContext } from '../api/router.js';
+import { streamEvents } from '../api/event-stream.js';
+
+/** A socket this far behind on reading is dropped rather than letting main buffer without bound. */
+const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
+export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: string) => void): () => void {
+  const send = (message: BridgeMessage): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      log('a browser stopped reading its socket; closing it');
+      ws.close(1008, 'too far behind');
+      return;
+    }
+    ws.send(JSON.stringify(message));
+  };
+
+  const stopEvents = streamEvents(ctx.core, ctx.prefs, (events) => send({ kind: 'events', events }));
+
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      log('socket: binary message rejected');
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data.toString());
+    } catch {
+      log('socket: a message that is not JSON was rejected');
+      return;
+    }
+    const req = BridgeRequest.safeParse(raw);
+    if (!req.success) {
+      log(`socket: malformed request rejected: ${req.error.issues[0]?.message ?? ''}`);
+      return;
+    }
+    void handleApiCall(ctx, req.data.name, req.data.payload).then((outcome) => send({ kind: 'reply', id: req.data.id, outcome }));
+  });
+
+  const dispose = (): void => stopEvents();
+  ws.on('close', dispose);
+  return dispose;
+}

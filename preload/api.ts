@@ -1,0 +1,197 @@
+/**
+ * The HearthApi: everything the renderer may ask of main, and every event main sends back.
+ * One contract for both transports (Electron IPC through the preload, and the WebSocket
+ * bridge of `hearth serve`), so the renderer never knows which one it talks to.
+ * A contract file: it imports only zod and the other zod-only contracts.
+ */
+import { z } from 'zod';
+import { HearthError, PluginInfo } from '../worker/protocol.js';
+import { Chunk, Job, LogEntry, WorkerStatus } from '../main/core/model.js';
+
+const PluginId = z.string().min(1).max(200);
+const JobId = z.string().min(1).max(200);
+const Config = z.record(z.string(), z.unknown());
+const Empty = z.object({}).strict();
+
+/** Per-user choices the app remembers between runs. */
+export const AppPrefs = z
+  .object({
+    /** Extension (lower case, no dot) → the plugin the user picked for it. */
+    pluginByExtension: z.record(z.string(), z.string()),
+  })
+  .strict();
+export type AppPrefs = z.infer<typeof AppPrefs>;
+
+export const QueueState = z.object({ paused: z.boolean() }).strict();
+export type QueueState = z.infer<typeof QueueState>;
+
+/** One file to turn into a job. In a browser the path is the one the upload endpoint returned. */
+export const SubmitFile = z
+  .object({
+    path: z.string().min(1).max(4096),
+    pluginId: PluginId,
+    label: z.string().max(1000).optional(),
+    params: Config.optional(),
+  })
+  .strict();
+export type SubmitFile = z.infer<typeof SubmitFile>;
+
+export const Snapshot = z
+  .object({
+    plugins: z.array(PluginInfo),
+    jobs: z.array(Job),
+    worker: WorkerStatus,
+    logs: z.array(LogEntry),
+    queue: QueueState,
+    prefs: AppPrefs,
+  })
+  .strict();
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const OpenedOutput = z
+  .object({
+    /** Where the output was written on the machine running main. */
+    path: z.string(),
+    /** Whether main opened it with the system's default app (Electron only). */
+    opened: z.boolean(),
+  })
+  .strict();
+export type OpenedOutput = z.infer<typeof OpenedOutput>;
+
+function command<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response };
+}
+
+/** Every command: its request and response schema. The key is the command's name. */
+export const Commands = {
+  snapshot: command(Empty, Snapshot),
+  listPlugins: command(Empty, z.array(PluginInfo)),
+  getSettings: command(z.object({ pluginId: PluginId }).strict(), Config),
+  /** Validates, persists and RELOADs the plugin; refused with the reason otherwise. */
+  saveSettings: command(z.object({ pluginId: PluginId, config: Config }).strict(), Config),
+  loadPlugin: command(z.object({ pluginId: PluginId }).strict(), PluginInfo),
+  unloadPlugin: command(z.object({ pluginId: PluginId }).strict(), PluginInfo),
+  pluginsFor: command(z.object({ fileName: z.string().min(1).max(1000) }).strict(), z.array(z.string())),
+  submit: command(z.object({ files: z.array(SubmitFile).min(1).max(100_000) }).strict(), z.array(Job)),
+  cancel: command(z.object({ jobId: JobId }).strict(), Job),
+  retry: command(z.object({ jobId: JobId }).strict(), Job),
+  setPaused: command(z.object({ paused: z.boolean() }).strict(), QueueState),
+  clearFinished: command(Empty, z.object({ removed: z.number().int().nonnegative() }).strict()),
+  getJobs: command(Empty, z.array(Job)),
+  getChunks: command(z.object({ jobId: JobId }).strict(), z.array(Chunk)),
+  workerStatus: command(Empty, WorkerStatus),
+  getLogs: command(Empty, z.array(LogEntry)),
+  openOutput: command(z.object({ jobId: JobId }).strict(), OpenedOutput),
+  getPrefs: command(Empty, AppPrefs),
+  rememberPlugin: command(
+    z.object({ extension: z.string().min(1).max(32), pluginId: PluginId }).strict(),
+    AppPrefs,
+  ),
+  /** Dropped paths with folders replaced by the files inside them (recursively, up to a limit). */
+  expandPaths: command(
+    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+    z.object({ files: z.array(z.string()), truncated: z.boolean() }).strict(),
+  ),
+  /** A native "choose a file" dialog (Electron); null when the user cancelled. */
+  pickPath: command(z.object({ title: z.string().max(200).optional() }).strict(), z.string().nullable()),
+} as const;
+
+export type Commands = typeof Commands;
+export type CommandName = keyof Commands;
+export type CommandRequest<N extends CommandName> = z.infer<Commands[N]['request']>;
+export type CommandResponse<N extends CommandName> = z.infer<Commands[N]['response']>;
+
+export const COMMAND_NAMES = Object.keys(Commands) as CommandName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(Commands, name);
+}
+
+export const ApiOutcome = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }).strict(),
+    z.object({ ok: z.literal(false), error: HearthError }).strict(),
+  ]);
+export type ApiOutcome<T> = { ok: true; value: T } | { ok: false; error: HearthError };
+
+// ───────────────────────── events (main → renderer) ─────────────────────────
+
+export const ApiEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), job: Job }).strict(),
+  z.object({ type: z.literal('chunk'), chunk: Chunk }).strict(),
+  z.object({ type: z.literal('plugin'), plugin: PluginInfo }).strict(),
+  z.object({ type: z.literal('worker'), status: WorkerStatus }).strict(),
+  z.object({ type: z.literal('log'), entry: LogEntry }).strict(),
+  z.object({ type: z.literal('queue'), queue: QueueState }).strict(),
+  z.object({ type: z.literal('prefs'), prefs: AppPrefs }).strict(),
+]);
+export type ApiEvent = z.infer<typeof ApiEvent>;
+
+/** Events written in the same tick travel together: a stream of 100k chunks/s is a few hundred messages. */
+export const ApiEventBatch = z.array(z.unknown()).min(1);
+
+// ───────────────────────── Electron channels ─────────────────────────
+
+/** The one channel main uses to push event batches to the window. */
+export const EVENT_CHANNEL = 'hearth:events';
+
+/** One ipcMain.handle channel per command, named here so both sides share the string. */
+export const COMMAND_CHANNELS = Object.fromEntries(COMMAND_NAMES.map((n) => [n, `hearth:cmd:${n}`])) as {
+  readonly [N in CommandName]: `hearth:cmd:${N}`;
+};
+
+// ───────────────────────── the renderer-facing object ─────────────────────────
+
+export interface HearthApi {
+  readonly kind: 'electron' | 'web';
+  invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<ApiOutcome<CommandResponse<N>>>;
+  /** Receives every event main sends, in order, a batch at a time. Returns a disposer. */
+  subscribe(listener: (events: ApiEvent[]) => void): () => void;
+  /** Electron only: the path on disk of a dropped or picked File. Empty when it has none. */
+  pathForFile?(file: File): string;
+}
+
+/** Parses an event batch from the other side, logging (never silently dropping) what does not fit. */
+export function parseEventBatch(raw: unknown, onReject: (issue: string) => void): ApiEvent[] {
+  const batch = ApiEventBatch.safeParse(raw);
+  if (!batch.success) {
+    onReject(`event batch rejected: ${batch.error.message}`);
+    return [];
+  }
+  const events: ApiEvent[] = [];
+  for (const item of batch.data) {
+    const parsed = ApiEvent.safeParse(item);
+    if (parsed.success) events.push(parsed.data);
+    else onReject(`event rejected: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  return events;
+}
+
+export { HearthError };
+
+// ───────────────────────── the WebSocket bridge of `hearth serve` ─────────────────────────
+
+export const BRIDGE = {
+  /** The socket; the token rides in the `token` query parameter. */
+  socketPath: '/api/socket',
+  /** POST the raw bytes of one file, `?name=<file name>`; answers UploadReply. */
+  uploadPath: '/api/upload',
+  /** GET `/api/output/<jobId>`: a finished job's output as a download. */
+  outputPath: '/api/output/',
+  tokenHeader: 'x-hearth-token',
+  tokenQuery: 'token',
+} as const;
+
+export const BridgeRequest = z
+  .object({ id: z.number().int().nonnegative(), name: z.string().max(100), payload: z.unknown() })
+  .strict();
+export type BridgeRequest = z.infer<typeof BridgeRequest>;
+
+export const BridgeMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('reply'), id: z.number().int().nonnegative(), outcome: z.unknown() }).strict(),
+  z.object({ kind: z.literal('events'), events: z.array(z.unknown()) }).strict(),
+]);
+export type BridgeMessage = z.infer<typeof BridgeMessage>;
+
+export const UploadReply = z.object({ path: z.string(), name: z.string(), size: z.number().int().nonnegative() }).strict();
+export type UploadReply = z.infer<typeof UploadReply>;

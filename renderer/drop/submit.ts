@@ -1,0 +1,99 @@
+/**
+ * From dropped files to jobs: plan which plugin takes each file, ask when several could,
+ * upload (browser) or pass paths (Electron), then submit everything as one batch.
+ */
+import type { SubmitFile } from '../../preload/api.js';
+import { api, webApi } from '../api/current.js';
+import { call, selectJob } from '../store/actions.js';
+import { appStore, notify } from '../store/store.js';
+import type { DroppedFile, RejectedFile } from '../store/types.js';
+import { pathsOf } from './collect-files.js';
+import { planDrop, type Assignment } from './plan.js';
+
+const UPLOAD_CONCURRENCY = 3;
+
+function reject(list: RejectedFile[]): void {
+  if (list.length) appStore.setState((s) => ({ rejected: [...list, ...s.rejected].slice(0, 500) }));
+}
+
+export async function handleDropped(files: DroppedFile[]): Promise<void> {
+  if (files.length === 0) return;
+  const { plugins, prefs } = appStore.getState();
+  const plan = planDrop(files, plugins, prefs.pluginByExtension);
+  reject(plan.rejected);
+  if (plan.choices.length) appStore.setState((s) => ({ choices: [...s.choices, ...plan.choices] }));
+  await submitAssigned(plan.assigned);
+}
+
+/** Electron: a drop or pick gives Files that have paths; folders are expanded by main. */
+export async function handleFilesWithPaths(files: File[]): Promise<void> {
+  const a = api();
+  if (!a.pathForFile) return handleDropped(files.map((file) => ({ name: file.name, file })));
+  const { paths, missing } = pathsOf(files, (f) => a.pathForFile?.(f) ?? '');
+  reject(missing.map((name) => ({ name, reason: 'Hearth could not tell where this file is on disk.' })));
+  if (paths.length === 0) return;
+  const expanded = await call('expandPaths', { paths });
+  if (!expanded) return;
+  if (expanded.truncated) notify('info', `Only the first ${expanded.files.length} files were added.`);
+  await handleDropped(expanded.files.map((p) => ({ name: p, path: p })));
+}
+
+export async function resolveChoice(extension: string, pluginId: string, remember: boolean): Promise<void> {
+  const choice = appStore.getState().choices.find((c) => c.extension === extension);
+  appStore.setState((s) => ({ choices: s.choices.filter((c) => c.extension !== extension) }));
+  if (!choice) return;
+  if (remember) {
+    const prefs = await call('rememberPlugin', { extension, pluginId });
+    if (prefs) appStore.setState({ prefs });
+  }
+  await submitAssigned(choice.files.map((file) => ({ file, pluginId })));
+}
+
+export function dismissChoice(extension: string): void {
+  const choice = appStore.getState().choices.find((c) => c.extension === extension);
+  appStore.setState((s) => ({ choices: s.choices.filter((c) => c.extension !== extension) }));
+  if (choice) reject(choice.files.map((f) => ({ name: f.name, reason: 'Skipped: no plugin was chosen.' })));
+}
+
+function baseName(name: string): string {
+  return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+}
+
+async function uploadAll(assigned: Assignment[]): Promise<SubmitFile[]> {
+  const maybeWeb = webApi();
+  if (!maybeWeb) return [];
+  const web = maybeWeb;
+  const out: (SubmitFile | undefined)[] = new Array(assigned.length);
+  let done = 0;
+  appStore.setState({ uploading: { done, total: assigned.length } });
+  let next = 0;
+  const failures: RejectedFile[] = [];
+  async function lane(): Promise<void> {
+    while (next < assigned.length) {
+      const i = next++;
+      const a = assigned[i];
+      if (!a?.file.file) continue;
+      const r = await web.upload(a.file.file, baseName(a.file.name));
+      if (r.ok) out[i] = { path: r.value.path, pluginId: a.pluginId, label: a.file.name };
+      else failures.push({ name: a.file.name, reason: r.error.message });
+      done++;
+      appStore.setState({ uploading: { done, total: assigned.length } });
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, assigned.length) }, lane));
+  appStore.setState({ uploading: null });
+  reject(failures);
+  return out.filter((f): f is SubmitFile => f !== undefined);
+}
+
+async function submitAssigned(assigned: Assignment[]): Promise<void> {
+  if (assigned.length === 0) return;
+  const files: SubmitFile[] = webApi()
+    ? await uploadAll(assigned)
+    : assigned.flatMap((a) => (a.file.path ? [{ path: a.file.path, pluginId: a.pluginId, label: baseName(a.file.name) }] : []));
+  if (files.length === 0) return;
+  const jobs = await call('submit', { files });
+  const first = jobs?.[0];
+  // Show the new output straight away when nothing else is being looked at.
+  if (first && (jobs?.length === 1 || appStore.getState().selectedJobId === null)) await selectJob(first.id);
+}

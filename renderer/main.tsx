@@ -1,0 +1,37 @@
+/** The renderer's start: pick the transport, load a snapshot, stream events into the store. */
+import { createRoot } from 'react-dom/client';
+import './styles/app.css';
+import { App } from './App.js';
+import { pickBinding } from './api/binding.js';
+import { setApi } from './api/current.js';
+import { loadSnapshot } from './store/actions.js';
+import { createEventPump } from './store/event-pump.js';
+import { appStore } from './store/store.js';
+
+function start(): void {
+  const log = (message: string) => console.warn(`[hearth] ${message}`);
+  const binding = pickBinding(log);
+  if (binding.kind === 'none') {
+    appStore.setState({ fatal: binding.reason });
+  } else {
+    setApi(binding.api);
+    const pump = createEventPump(appStore);
+    binding.api.subscribe((events) => pump.push(events));
+    if (binding.kind === 'web') {
+      let wasOpen = false;
+      binding.api.onConnection((open) => {
+        appStore.setState({ connection: open ? 'open' : wasOpen ? 'lost' : 'connecting' });
+        // After a reconnect the events in between are lost: reload the whole picture.
+        if (open) void loadSnapshot();
+        wasOpen ||= open;
+      });
+    } else {
+      appStore.setState({ connection: 'open' });
+      void loadSnapshot();
+    }
+  }
+  const root = document.getElementById('root');
+  if (root) createRoot(root).render(<App />);
+}
+
+start();

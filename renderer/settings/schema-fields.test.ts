@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { fieldsOf, parseField } from './schema-fields.js';
+
+const schema = z.toJSONSchema(
+  z.object({
+    model: z.enum(['best', 'standard']).default('best').describe('Which model'),
+    threads: z.number().int().min(1).max(64).default(4),
+    temperature: z.number().gt(0).lte(2).default(0.7),
+    stream: z.boolean().default(true),
+    modelPath: z.string().default(''),
+    language: z.literal('eng').default('eng'),
+    name: z.string().min(2).max(5).default('abc'),
+    extra: z.array(z.string()).default([]),
+  }),
+  { io: 'input' },
+);
+
+describe('fieldsOf', () => {
+  it('maps every property to a field kind with its limits and default', () => {
+    const f = Object.fromEntries(fieldsOf(schema).map((x) => [x.key, x]));
+    expect(f.model).toMatchObject({ kind: 'enum', options: ['best', 'standard'], default: 'best', description: 'Which model' });
+    expect(f.threads).toMatchObject({ kind: 'integer', min: 1, max: 64, default: 4 });
+    expect(f.temperature).toMatchObject({ kind: 'number', min: 0, max: 2 });
+    expect(f.stream).toMatchObject({ kind: 'boolean', default: true });
+    expect(f.modelPath).toMatchObject({ kind: 'path', label: 'Model path' });
+    expect(f.language).toMatchObject({ kind: 'const', default: 'eng' });
+    expect(f.name).toMatchObject({ kind: 'string', minLength: 2, maxLength: 5 });
+    expect(f.extra).toMatchObject({ kind: 'json' });
+  });
+  it.each([null, 1, 'x', {}, { properties: 3 }, { properties: { a: 1 } }])('copes with a schema like %j', (s) => {
+    expect(fieldsOf(s)).toEqual([]);
+  });
+});
+
+describe('parseField', () => {
+  const f = Object.fromEntries(fieldsOf(schema).map((x) => [x.key, x]));
+  const field = (k: string) => {
+    const x = f[k];
+    if (!x) throw new Error(k);
+    return x;
+  };
+  it.each([
+    ['threads', '8', { ok: true, value: 8 }],
+    ['threads', '0', { ok: false, error: 'Threads must be at least 1.' }],
+    ['threads', '65', { ok: false, error: 'Threads must be at most 64.' }],
+    ['threads', '2.5', { ok: false, error: 'Threads must be a whole number.' }],
+    ['threads', 'lots', { ok: false, error: 'Threads must be a number.' }],
+    ['threads', '', { ok: true, value: undefined }],
+    ['temperature', '0.5', { ok: true, value: 0.5 }],
+    ['model', 'standard', { ok: true, value: 'standard' }],
+    ['model', 'worst', { ok: false, error: 'Model must be one of: best, standard.' }],
+    ['name', 'a', { ok: false, error: 'Name must have at least 2 characters.' }],
+    ['name', 'abcdef', { ok: false, error: 'Name must have at most 5 characters.' }],
+    ['extra', '["a"]', { ok: true, value: ['a'] }],
+    ['extra', '[a', { ok: false, error: 'Extra must be valid JSON.' }],
+  ] as const)('%s %j', (key, raw, expected) => expect(parseField(field(key), raw)).toEqual(expected));
+  it('reads checkboxes as booleans', () => expect(parseField(field('stream'), false)).toEqual({ ok: true, value: false }));
+});

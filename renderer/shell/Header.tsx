@@ -1,0 +1,107 @@
+import { useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { api } from '../api/current.js';
+import { handleDropped, handleFilesWithPaths } from '../drop/submit.js';
+import { clearFinished, setPaused } from '../store/actions.js';
+import { appStore, useApp } from '../store/store.js';
+import type { View } from '../store/types.js';
+import { Icon, type IconName } from './Icon.js';
+
+const TABS: { view: View; label: string; icon: IconName }[] = [
+  { view: 'jobs', label: 'Jobs', icon: 'jobs' },
+  { view: 'plugins', label: 'Plugins', icon: 'plugins' },
+  { view: 'worker', label: 'Worker', icon: 'worker' },
+];
+
+function FilePicker() {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button type="button" className="btn btn-primary" onClick={() => input.current?.click()}>
+        <Icon name="plus" /> Add files…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        data-testid="file-picker"
+        aria-label="Choose files to process"
+        onChange={(e) => {
+          const files = Array.from(e.currentTarget.files ?? []);
+          e.currentTarget.value = '';
+          if (api().pathForFile) void handleFilesWithPaths(files);
+          else void handleDropped(files.map((file) => ({ name: file.name, file })));
+        }}
+      />
+    </>
+  );
+}
+
+function QueueControls() {
+  const paused = useApp((s) => s.paused);
+  const finished = useApp((s) => s.jobIds.some((id) => ['succeeded', 'failed', 'cancelled'].includes(s.jobs[id]?.state ?? '')));
+  return (
+    <div className="toolbar-group" role="group" aria-label="Queue">
+      <button type="button" className="btn" aria-pressed={paused} onClick={() => void setPaused(!paused)}>
+        <Icon name={paused ? 'play' : 'pause'} /> {paused ? 'Resume queue' : 'Pause queue'}
+      </button>
+      <button type="button" className="btn" disabled={!finished} onClick={() => void clearFinished()}>
+        <Icon name="trash" /> Clear finished
+      </button>
+    </div>
+  );
+}
+
+function Counters() {
+  const [queued, running] = useApp(
+    useShallow((s) => {
+      let q = 0;
+      let r = 0;
+      for (const id of s.jobIds) {
+        const st = s.jobs[id]?.state;
+        if (st === 'queued') q++;
+        else if (st === 'running') r++;
+      }
+      return [q, r];
+    }),
+  );
+  return (
+    <span className="counters" aria-live="polite">
+      {running} running · {queued} queued
+    </span>
+  );
+}
+
+export function Header() {
+  const view = useApp((s) => s.view);
+  return (
+    <header className="header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">Hearth</span>
+      </div>
+      <nav className="tabs" role="tablist" aria-label="Sections">
+        {TABS.map((t) => (
+          <button
+            key={t.view}
+            type="button"
+            role="tab"
+            id={`tab-${t.view}`}
+            aria-selected={view === t.view}
+            aria-controls={`panel-${t.view}`}
+            className="tab"
+            onClick={() => appStore.setState({ view: t.view })}
+          >
+            <Icon name={t.icon} /> {t.label}
+          </button>
+        ))}
+      </nav>
+      <div className="header-actions">
+        <Counters />
+        <QueueControls />
+        <FilePicker />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * What the UI can do. Each action calls the API and writes the answer into the store;
+ * failures become notices with the error's own message.
+ */
+import type { CommandName, CommandRequest, CommandResponse } from '../../preload/api.js';
+import { api } from '../api/current.js';
+import { appStore, notify } from './store.js';
+import { orderJobs, summariseBatches } from './apply-events.js';
+import { chunkText } from './chunk-text.js';
+
+/** Calls a command; on failure shows the error and resolves undefined. */
+export async function call<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<CommandResponse<N> | undefined> {
+  const outcome = await api().invoke(name, request);
+  if (outcome.ok) return outcome.value;
+  notify('error', outcome.error.message);
+  return undefined;
+}
+
+export async function loadSnapshot(): Promise<void> {
+  const outcome = await api().invoke('snapshot', {});
+  if (!outcome.ok) {
+    appStore.setState({ fatal: outcome.error.message });
+    return;
+  }
+  const s = outcome.value;
+  const jobs = Object.fromEntries(s.jobs.map((j) => [j.id, j]));
+  const jobIds = orderJobs(jobs);
+  appStore.setState((st) => ({
+    plugins: s.plugins,
+    jobs,
+    jobIds,
+    batches: summariseBatches(jobIds, jobs),
+    worker: s.worker,
+    logs: s.logs,
+    paused: s.queue.paused,
+    prefs: s.prefs,
+    loaded: true,
+    selectedPluginId: st.selectedPluginId ?? s.plugins[0]?.id ?? null,
+  }));
+}
+
+export async function selectJob(jobId: string | null): Promise<void> {
+  appStore.setState({
+    selectedJobId: jobId,
+    output: jobId ? { jobId, text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null } : null,
+  });
+  if (!jobId) return;
+  const chunks = await call('getChunks', { jobId });
+  if (!chunks) return;
+  appStore.setState((s) => {
+    const out = s.output;
+    if (!out || out.jobId !== jobId) return {};
+    // Chunks that arrived live while we asked are kept; the replay supplies only what came before them.
+    const before = out.firstLiveSeq ?? Number.POSITIVE_INFINITY;
+    const earlier = chunks.filter((c) => c.seq < before).sort((a, b) => a.seq - b.seq);
+    const lastReplayed = earlier.length ? (earlier[earlier.length - 1]?.seq ?? -1) : -1;
+    return {
+      output: {
+        ...out,
+        text: earlier.map((c) => chunkText(c.data)).join('') + out.text,
+        lastSeq: Math.max(out.lastSeq, lastReplayed),
+        chunks: out.chunks + earlier.length,
+      },
+    };
+  });
+}
+
+export async function refreshJobs(): Promise<void> {
+  const list = await call('getJobs', {});
+  if (!list) return;
+  const jobs = Object.fromEntries(list.map((j) => [j.id, j]));
+  const jobIds = orderJobs(jobs);
+  appStore.setState((s) => ({
+    jobs,
+    jobIds,
+    batches: summariseBatches(jobIds, jobs),
+    ...(s.selectedJobId && !jobs[s.selectedJobId] ? { selectedJobId: null, output: null } : {}),
+  }));
+}
+
+export async function clearFinished(): Promise<void> {
+  const r = await call('clearFinished', {});
+  if (r) {
+    await refreshJobs();
+    notify('info', r.removed === 1 ? 'Cleared 1 finished job.' : `Cleared ${r.removed} finished jobs.`);
+  }
+}
+
+export async function setPaused(paused: boolean): Promise<void> {
+  const r = await call('setPaused', { paused });
+  if (r) appStore.setState({ paused: r.paused });
+}
+
+export async function openOutput(jobId: string): Promise<void> {
+  const r = await call('openOutput', { jobId });
+  if (r && !r.opened) notify('info', `Output saved to ${r.path}`);
+}

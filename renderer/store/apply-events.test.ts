@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { Job } from '../../main/core/model.js';
+import type { ApiEvent } from '../../preload/api.js';
+import { applyEvents } from './apply-events.js';
+import { initialState } from './store.js';
+
+function job(id: string, over: Partial<Job> = {}): Job {
+  return { id, pluginId: 'ocr', source: { kind: 'path', path: `/${id}` }, label: id, params: {}, state: 'queued', createdAt: 1, chunkCount: 0, attempt: 1, ...over };
+}
+
+describe('applyEvents', () => {
+  it('folds many job events into one list, newest first, submit order kept within a drop', () => {
+    const events: ApiEvent[] = [
+      { type: 'job', job: job('a', { batchId: 'b1' }) },
+      { type: 'job', job: job('b', { batchId: 'b1' }) },
+      { type: 'job', job: job('c', { createdAt: 2 }) },
+      { type: 'job', job: job('a', { batchId: 'b1', state: 'succeeded' }) },
+    ];
+    const patch = applyEvents(initialState(), events);
+    expect(patch.jobIds).toEqual(['c', 'a', 'b']);
+    expect(patch.jobs?.a?.state).toBe('succeeded');
+    expect(patch.batches?.b1).toMatchObject({ total: 2, done: 1, failed: 0 });
+  });
+
+  it('coalesces the selected job’s chunks into its text, ignoring duplicates and other jobs', () => {
+    const s = { ...initialState(), selectedJobId: 'a', output: { jobId: 'a', text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null } };
+    const patch = applyEvents(s, [
+      { type: 'chunk', chunk: { jobId: 'a', seq: 0, data: { text: 'line one' }, final: false } },
+      { type: 'chunk', chunk: { jobId: 'b', seq: 0, data: 'other', final: false } },
+      { type: 'chunk', chunk: { jobId: 'a', seq: 1, data: 'tok', final: false } },
+      { type: 'chunk', chunk: { jobId: 'a', seq: 1, data: 'dup', final: false } },
+      { type: 'chunk', chunk: { jobId: 'a', seq: 2, data: { delta: 'en' }, final: true } },
+    ]);
+    expect(patch.output).toEqual({ jobId: 'a', text: 'line one\ntoken', lastSeq: 2, chunks: 3, firstLiveSeq: 0 });
+  });
+
+  it('keeps the log bounded and takes the latest worker status and queue state', () => {
+    const logs: ApiEvent[] = Array.from({ length: 2100 }, (_, i) => ({ type: 'log', entry: { at: i, level: 'info', source: 's', message: `m${i}` } }));
+    const patch = applyEvents(initialState(), [...logs, { type: 'queue', queue: { paused: true } }]);
+    expect(patch.logs).toHaveLength(2000);
+    expect(patch.logs?.[0]?.message).toBe('m100');
+    expect(patch.paused).toBe(true);
+  });
+
+  it('handles 10 000 jobs in one go', () => {
+    const events: ApiEvent[] = Array.from({ length: 10_000 }, (_, i) => ({ type: 'job', job: job(`j${i}`, { createdAt: i }) }));
+    const patch = applyEvents(initialState(), events);
+    expect(patch.jobIds).toHaveLength(10_000);
+    expect(patch.jobIds?.[0]).toBe('j9999');
+  });
+});

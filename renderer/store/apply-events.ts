@@ -1,0 +1,94 @@
+/**
+ * Folds a run of API events into one state change. Pure, so it is tested without a DOM,
+ * and cheap enough to run once per animation frame over thousands of events.
+ */
+import type { ApiEvent } from '../../preload/api.js';
+import type { Job } from '../../main/core/model.js';
+import type { AppState, BatchSummary } from './types.js';
+import { chunkText } from './chunk-text.js';
+
+const MAX_LOGS = 2000;
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+
+export function summariseBatches(jobIds: string[], jobs: Record<string, Job>): Record<string, BatchSummary> {
+  const out: Record<string, BatchSummary> = {};
+  for (const id of jobIds) {
+    const job = jobs[id];
+    if (!job?.batchId) continue;
+    const b = (out[job.batchId] ??= { id: job.batchId, total: 0, done: 0, failed: 0, createdAt: job.createdAt });
+    b.total++;
+    if (FINISHED.has(job.state)) b.done++;
+    if (job.state === 'failed') b.failed++;
+    b.createdAt = Math.min(b.createdAt, job.createdAt);
+  }
+  return out;
+}
+
+/**
+ * Jobs newest first. The sort is stable and a record keeps insertion order, so jobs made in
+ * the same millisecond (one drop) stay in the order they were submitted.
+ */
+export function orderJobs(jobs: Record<string, Job>): string[] {
+  return Object.values(jobs)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((j) => j.id);
+}
+
+export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppState> {
+  const patch: Partial<AppState> = {};
+  let jobs: Record<string, Job> | undefined;
+  let newJobs = false;
+  let plugins: AppState['plugins'] | undefined;
+  let logs: AppState['logs'] | undefined;
+  let output = state.output;
+  let outputText: string[] | undefined;
+
+  for (const ev of events) {
+    switch (ev.type) {
+      case 'job': {
+        jobs ??= { ...state.jobs };
+        if (!jobs[ev.job.id]) newJobs = true;
+        jobs[ev.job.id] = ev.job;
+        break;
+      }
+      case 'chunk': {
+        const c = ev.chunk;
+        if (!output || output.jobId !== c.jobId || c.seq <= output.lastSeq) break;
+        outputText ??= [output.text];
+        outputText.push(chunkText(c.data));
+        output = { ...output, lastSeq: c.seq, chunks: output.chunks + 1, firstLiveSeq: output.firstLiveSeq ?? c.seq };
+        break;
+      }
+      case 'plugin': {
+        plugins ??= [...state.plugins];
+        const i = plugins.findIndex((p) => p.id === ev.plugin.id);
+        if (i >= 0) plugins[i] = ev.plugin;
+        else plugins.push(ev.plugin);
+        break;
+      }
+      case 'worker':
+        patch.worker = ev.status;
+        break;
+      case 'log':
+        logs ??= [...state.logs];
+        logs.push(ev.entry);
+        break;
+      case 'queue':
+        patch.paused = ev.queue.paused;
+        break;
+      case 'prefs':
+        patch.prefs = ev.prefs;
+        break;
+    }
+  }
+  if (jobs) {
+    patch.jobs = jobs;
+    // Cleared jobs disappear through a fresh getJobs, so only additions change the order.
+    patch.jobIds = newJobs ? orderJobs(jobs) : state.jobIds;
+    patch.batches = summariseBatches(patch.jobIds, jobs);
+  }
+  if (plugins) patch.plugins = plugins;
+  if (logs) patch.logs = logs.length > MAX_LOGS ? logs.slice(-MAX_LOGS) : logs;
+  if (output !== state.output && output && outputText) patch.output = { ...output, text: outputText.join('') };
+  return patch;
+}

@@ -1,0 +1,47 @@
+/**
+ * The store itself: vanilla (so transport listeners write with setState outside React) and
+ * a hook that always takes a selector — components never subscribe to the whole state.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { AppState } from './types.js';
+
+export function initialState(): AppState {
+  return {
+    plugins: [],
+    jobIds: [],
+    jobs: {},
+    batches: {},
+    selectedJobId: null,
+    output: null,
+    worker: { phase: 'idle', pid: null, restarts: 0, lastExit: null, memory: null, loaded: [] },
+    logs: [],
+    paused: false,
+    prefs: { pluginByExtension: {} },
+    view: 'jobs',
+    selectedPluginId: null,
+    connection: 'connecting',
+    fatal: null,
+    loaded: false,
+    notices: [],
+    rejected: [],
+    choices: [],
+    uploading: null,
+    dragging: false,
+  };
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export const appStore: AppStore = createStore<AppState>()(() => initialState());
+
+export function useApp<T>(selector: (state: AppState) => T): T {
+  return useStore(appStore, selector);
+}
+
+let noticeId = 1;
+export function notify(kind: 'error' | 'info', message: string, store: AppStore = appStore): void {
+  const id = noticeId++;
+  store.setState((s) => ({ notices: [...s.notices.slice(-4), { id, kind, message }] }));
+  setTimeout(() => store.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) })), kind === 'error' ? 12_000 : 5_000);
+}
