@@ -14,6 +14,8 @@ export interface SubmitRequest {
   source: { kind: 'path'; path: string } | { kind: 'text'; text: string };
   label?: string;
   params?: Record<string, unknown>;
+  /** A time limit for this job; it fails with TIMEOUT (and the worker restarts) when exceeded. */
+  timeoutMs?: number;
 }
 
 export interface CoreEvents {

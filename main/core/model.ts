@@ -40,6 +40,8 @@ export const Job = z
     attempt: z.number().int().positive(),
     /** Set on a job created by "retry": the job it repeats. */
     retryOf: z.string().optional(),
+    /** This job's own time limit; without it the core's default applies (none unless configured). */
+    timeoutMs: z.number().int().positive().optional(),
   })
   .strict();
 export type Job = z.infer<typeof Job>;

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench` (builds first): each figure beside a baseline measured in the same process.
+ *   (a) p50 round trip of a no-op job through JobQueue + supervisor + worker vs a raw fork echo (target ≤ 1.5×)
+ *   (b) stream throughput worker → main (target ≥ 100 000 chunks/s) vs raw fork messages/s
+ *   (c) enqueueing 10 000 jobs with the journal on (target < 1 s) vs one appendFile of the same bytes
+ *   (d) spawn → READY vs a bare Node fork → first message
+ * `--json` prints the figures as JSON. Speed is measured here only, never asserted in tests.
+ */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHearthCore } from '../main/core/create-core.js';
+import { findPackageRoot, resolveWorkerEntry } from '../main/core/worker-entry-path.js';
+import { enqueueAppendFile, enqueueJournal } from './enqueue.js';
+import { writeRawChild } from './raw-child.js';
+import { coreRoundTrip, p50, rawRoundTrip } from './round-trip.js';
+import { median, type Figure } from './stats.js';
+import { coreStream, rawStream } from './stream.js';
+import { rawSpawn, workerSpawn } from './spawn.js';
+
+const json = process.argv.includes('--json');
+const say = (line: string) => {
+  if (!json) process.stderr.write(`${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const root = findPackageRoot();
+  const entry = resolveWorkerEntry();
+  const dataDir = await mkdtemp(join(tmpdir(), 'hearth-bench-data-'));
+  await cp(join(root, 'test', 'fixtures', 'plugins', 'testkit'), join(dataDir, 'plugins', 'testkit'), { recursive: true });
+  const raw = await writeRawChild();
+  const figures: Figure[] = [];
+
+  say('(a) round trip…');
+  const core = createHearthCore({ dataDir, workerEntry: entry, journal: 'memory', pingIntervalMs: 0, log: () => undefined });
+  await core.start();
+  const N = 1000;
+  const coreRt = p50(await coreRoundTrip(core, N));
+  const rawRt = p50(await rawRoundTrip(raw, N));
+  figures.push(fig('round trip p50 (no-op job)', 'ms', coreRt, rawRt, 'raw fork echo p50', '≤ 1.5× baseline', coreRt / rawRt <= 1.5));
+
+  say('(b) stream throughput…');
+  const COUNT = 200_000;
+  const coreRate = await coreStream(core, COUNT);
+  const rawRate = await rawStream(raw, COUNT);
+  figures.push(fig('stream throughput (small chunks)', 'chunks/s', coreRate, rawRate, 'raw fork messages/s', '≥ 100 000 chunks/s', coreRate >= 100_000));
+  await core.stop();
+
+  say('(c) enqueue 10 000 jobs…');
+  const enq = await enqueueJournal(10_000);
+  const appendMs = await enqueueAppendFile(enq.bytes);
+  figures.push(fig('enqueue 10 000 jobs, journal on (durable)', 'ms', enq.ms, appendMs, 'one appendFile of the same bytes', '< 1000 ms', enq.ms < 1000));
+
+  say('(d) spawn → READY…');
+  const spawnMs = median(await workerSpawn(entry, dataDir, 5));
+  const rawSpawnMs = median(await rawSpawn(raw, 5));
+  figures.push(fig('spawn → READY (median of 5)', 'ms', spawnMs, rawSpawnMs, 'bare fork → first message', 'reported', true));
+
+  await rm(dataDir, { recursive: true, force: true });
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ node: process.version, cpus: (await import('node:os')).cpus().length, figures }, null, 2)}\n`);
+  } else {
+    for (const f of figures) {
+      process.stdout.write(
+        `${f.met ? '✓' : '✗'} ${f.name}: ${fmt(f.value)} ${f.unit}  |  ${f.baselineName}: ${fmt(f.baseline)} ${f.unit}  |  ratio ${f.ratio.toFixed(2)}×  |  target ${f.target}\n`,
+      );
+    }
+  }
+}
+
+function fig(name: string, unit: string, value: number, baseline: number, baselineName: string, target: string, met: boolean): Figure {
+  return { name, unit, value, baseline, baselineName, ratio: value / baseline, target, met };
+}
+
+function fmt(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(3);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,38 @@
+/**
+ * The `hearth` command (bin/hearth.mjs imports the bundle of this file and calls main).
+ * Dispatch only: each command lives in its own file.
+ */
+import { splitArgs } from './global-args.js';
+import { processIo, type CliIo } from './io.js';
+import { pluginsCommand } from './plugins-command.js';
+import { runCommand } from './run-command.js';
+import { USAGE } from './usage.js';
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const { command, rest, help } = splitArgs(argv);
+  if (command === 'serve') {
+    const { serveCommand } = await import('../serve/command.js');
+    return serveCommand(rest);
+  }
+  if (help || command === 'help') {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    switch (command) {
+      case 'plugins':
+        return await pluginsCommand(rest, io);
+      case 'run':
+        return await runCommand(rest, io);
+      case undefined:
+        io.err(`${USAGE}\n`);
+        return 2;
+      default:
+        io.err(`hearth: unknown command "${command}"\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    io.err(`hearth: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,69 @@
+/** `hearth plugins [--json]`: what the worker discovered, with state and settings schema. */
+import { parseArgs } from 'node:util';
+import { resolveDataDir } from '../core/data-dir.js';
+import { createHearthCore } from '../core/create-core.js';
+import type { PluginInfo } from '../../worker/protocol.js';
+import type { CliIo } from './io.js';
+import { printLog } from './print-log.js';
+
+export async function pluginsCommand(argv: string[], io: CliIo): Promise<number> {
+  let values: { json?: boolean; 'data-dir'?: string; verbose?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.err(`hearth plugins: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const dataDir = resolveDataDir({ flag: values['data-dir'] });
+  // An in-memory journal: listing plugins must never touch the desktop app's queue.
+  const core = createHearthCore({ dataDir, journal: 'memory', pingIntervalMs: 0, log: printLog(io, values.verbose === true) });
+  try {
+    await core.start();
+    const status = core.workerStatus();
+    if (status.phase !== 'ready' && status.phase !== 'busy') {
+      io.err(`hearth plugins: ${status.lastExit?.message ?? 'the worker did not start.'}\n`);
+      return 1;
+    }
+    const plugins = core.listPlugins();
+    if (values.json) io.out(`${JSON.stringify(plugins.map(publicView), null, 2)}\n`);
+    else io.out(plugins.map(describe).join('\n') + '\n');
+    return 0;
+  } finally {
+    await core.stop();
+  }
+}
+
+function publicView(p: PluginInfo) {
+  return {
+    id: p.id,
+    name: p.name,
+    version: p.version,
+    description: p.description,
+    accepts: p.accepts,
+    wantsGpu: p.wantsGpu,
+    source: p.source,
+    ...(p.path ? { path: p.path } : {}),
+    state: p.state,
+    configSchema: p.configSchema,
+  };
+}
+
+function describe(p: PluginInfo): string {
+  const lines = [
+    `${p.id}  ${p.name} ${p.version}${p.source === 'user' ? ' (user plugin)' : ''}`,
+    `  ${p.description}`,
+    `  reads: ${p.accepts.map((e) => `.${e}`).join(' ')}   state: ${p.state.status}${p.state.error ? ` (${p.state.error.message})` : ''}${p.wantsGpu ? '   wants a GPU' : ''}`,
+  ];
+  const props = (p.configSchema.properties ?? {}) as Record<string, { type?: unknown; default?: unknown; description?: unknown }>;
+  const settings = Object.entries(props).map(([key, s]) => {
+    const type = typeof s.type === 'string' ? s.type : 'value';
+    const def = s.default !== undefined ? ` = ${JSON.stringify(s.default)}` : '';
+    return `${key} (${type})${def}`;
+  });
+  if (settings.length > 0) lines.push(`  settings: ${settings.join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,304 @@
+/**
+ * `hearth run --plugin ID [--set k=v]… [--json] [--timeout SEC] FILE…`: one job per file
+ * through the real core, supervisor and worker. The stream is printed as it arrives; every
+ * file gets exactly one result (with --json, one `{"type":"result"}` line), including files
+ * that are missing or of a type the plugin does not read. Exit 0 only if every job succeeded.
+ *
+ * A run keeps its jobs in memory (no journal): it must never pick up, or leave behind,
+ * jobs in the desktop app's queue. Settings are read from the data folder; --set values
+ * apply to this run only and are never saved.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { HearthError } from '../../worker/protocol.js';
+import { createHearthCore } from '../core/create-core.js';
+import { resolveDataDir } from '../core/data-dir.js';
+import type { HearthCore } from '../core/hearth-core.js';
+import type { Job } from '../core/model.js';
+import { extensionOf } from '../core/plugin-catalog.js';
+import type { CliIo } from './io.js';
+import { parseSets } from './parse-set.js';
+import { printLog } from './print-log.js';
+
+interface RunArgs {
+  plugin: string;
+  sets: Record<string, unknown>;
+  json: boolean;
+  timeoutMs: number | undefined;
+  verbose: boolean;
+  dataDir: string;
+  files: string[];
+}
+
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseRunArgs(argv);
+  if (!args.ok) {
+    io.err(`hearth run: ${args.message}\nTry \`hearth --help\`.\n`);
+    return 2;
+  }
+  const a = args.value;
+  const printer = new RunPrinter(io, a.json);
+  const hasSets = Object.keys(a.sets).length > 0;
+  const core = createHearthCore({
+    dataDir: a.dataDir,
+    journal: 'memory',
+    configOverrides: hasSets ? { [a.plugin]: a.sets } : undefined,
+    jobTimeoutMs: a.timeoutMs,
+    log: printLog(io, a.verbose),
+  });
+  let lastPid: number | null = null;
+  const offWorker = core.on('worker', (s) => {
+    if ((s.phase === 'ready' || s.phase === 'busy') && s.pid !== null && s.pid !== lastPid) {
+      lastPid = s.pid;
+      printer.worker({ pid: s.pid, state: 'ready', restarts: s.restarts });
+    } else if (s.phase === 'restarting' || s.phase === 'gave-up' || (s.phase === 'exited' && s.lastExit)) {
+      printer.worker({ pid: lastPid, state: s.phase, restarts: s.restarts, message: s.lastExit?.message });
+    }
+  });
+
+  const interrupted = new AbortController();
+  const onSigint = () => interrupted.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    await core.start();
+    return await runJobs(core, a, printer, interrupted.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    offWorker();
+    await core.stop();
+  }
+}
+
+async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interrupted: AbortSignal): Promise<number> {
+  let allOk = true;
+  const fail = (file: string, error: HearthError, jobId: string | null = null) => {
+    allOk = false;
+    printer.result({ jobId, file, ok: false, error });
+  };
+
+  const plugin = core.listPlugins().find((p) => p.id === a.plugin);
+  if (!plugin) {
+    const status = core.workerStatus();
+    const error: HearthError =
+      core.listPlugins().length === 0
+        ? { code: 'WORKER_UNAVAILABLE', message: status.lastExit?.message ?? 'The worker did not start.' }
+        : { code: 'PLUGIN_NOT_FOUND', message: `There is no plugin "${a.plugin}". Installed: ${core.listPlugins().map((p) => p.id).join(', ')}.` };
+    for (const file of a.files) fail(file, error);
+    return 1;
+  }
+
+  const requests: Array<{ file: string; path: string }> = [];
+  for (const file of a.files) {
+    const path = resolve(file);
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      fail(file, { code: 'INVALID_INPUT', message: `File not found: ${path}` });
+      continue;
+    }
+    const ext = extensionOf(path);
+    if (!plugin.accepts.includes(ext)) {
+      fail(file, {
+        code: 'UNSUPPORTED_INPUT',
+        message: `${plugin.name} does not read .${ext || '(no extension)'} files; it reads ${plugin.accepts.map((e) => `.${e}`).join(', ')}.`,
+      });
+      continue;
+    }
+    requests.push({ file, path });
+  }
+  if (requests.length === 0) return 1;
+
+  const fileOf = new Map<string, string>();
+  const left = new Set<string>();
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const pendingEvents: Job[] = [];
+  const onJob = (job: Job) => {
+    const file = fileOf.get(job.id);
+    if (file === undefined) {
+      pendingEvents.push(job); // can arrive before submit() returns the ids
+      return;
+    }
+    if (job.state === 'running' && job.progress) printer.progress(job, file);
+    if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') {
+      if (!left.delete(job.id)) return;
+      if (job.state === 'succeeded') printer.result({ jobId: job.id, file, ok: true, data: job.result, chunks: job.chunkCount, ms: ms(job) });
+      else fail(file, job.error ?? { code: 'INTERNAL', message: `The job ended ${job.state} without a reason.` }, job.id);
+      if (left.size === 0) resolveDone();
+    }
+  };
+  const offJob = core.on('job', onJob);
+  const offChunk = core.on('chunk', (c) => {
+    if (fileOf.has(c.jobId)) printer.chunk(c.jobId, c.seq, c.data, c.final);
+  });
+  const onInterrupt = () => {
+    printer.note('interrupted: cancelling the remaining jobs');
+    for (const id of left) void core.cancel(id);
+  };
+  interrupted.addEventListener('abort', onInterrupt, { once: true });
+  try {
+    const submitted = await core.submit(
+      requests.map((r) => ({ pluginId: a.plugin, source: { kind: 'path' as const, path: r.path }, label: r.file, params: a.sets })),
+    );
+    if (!submitted.ok) {
+      for (const r of requests) fail(r.file, submitted.error);
+      return 1;
+    }
+    submitted.value.forEach((job, i) => {
+      const r = requests[i];
+      if (r) {
+        fileOf.set(job.id, r.file);
+        left.add(job.id);
+      }
+    });
+    for (const job of pendingEvents.splice(0)) onJob(core.getJob(job.id) ?? job);
+    // Jobs that finished before we learned their ids were replayed just above.
+    for (const id of [...left]) {
+      const job = core.getJob(id);
+      if (job) onJob(job);
+    }
+    if (left.size > 0) await done;
+    return allOk && !interrupted.aborted ? 0 : interrupted.aborted ? 130 : 1;
+  } finally {
+    interrupted.removeEventListener('abort', onInterrupt);
+    offJob();
+    offChunk();
+  }
+}
+
+function ms(job: Job): number | undefined {
+  return job.startedAt !== undefined && job.finishedAt !== undefined ? job.finishedAt - job.startedAt : undefined;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export function parseRunArgs(argv: string[], env: Record<string, string | undefined> = process.env): Parsed<RunArgs> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        plugin: { type: 'string', short: 'p' },
+        set: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        timeout: { type: 'string' },
+        verbose: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  const { values, positionals } = parsed;
+  if (!values.plugin) return { ok: false, message: '--plugin ID is required' };
+  if (positionals.length === 0) return { ok: false, message: 'give at least one FILE' };
+  const sets = parseSets(values.set ?? []);
+  if (!sets.ok) return { ok: false, message: sets.message };
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    const sec = Number(values.timeout);
+    if (!Number.isFinite(sec) || sec <= 0) return { ok: false, message: `--timeout needs a positive number of seconds, got "${values.timeout}"` };
+    timeoutMs = Math.max(1, Math.round(sec * 1000));
+  }
+  return {
+    ok: true,
+    value: {
+      plugin: values.plugin,
+      sets: sets.values,
+      json: values.json === true,
+      timeoutMs,
+      verbose: values.verbose === true,
+      dataDir: resolveDataDir({ flag: values['data-dir'], env }),
+      files: positionals,
+    },
+  };
+}
+
+type ResultLine =
+  | { jobId: string | null; file: string; ok: true; data: unknown; chunks: number; ms: number | undefined }
+  | { jobId: string | null; file: string; ok: false; error: HearthError };
+
+/** Formats the run's events: JSON lines with --json, else text for a person. */
+class RunPrinter {
+  private midLine = false;
+  private lastProgress = new Map<string, string>();
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly json: boolean,
+  ) {}
+
+  worker(w: { pid: number | null; state: string; restarts: number; message?: string | undefined }): void {
+    if (this.json) this.line({ type: 'worker', ...w });
+    else if (w.state !== 'ready' || w.restarts > 0) this.note(w.message ?? `worker ${w.state} (pid ${w.pid ?? '?'})`);
+  }
+
+  chunk(jobId: string, seq: number, data: unknown, final: boolean): void {
+    if (this.json) return this.line({ type: 'chunk', jobId, seq, data, final });
+    // The worker closes a stream with an empty final chunk: nothing to show.
+    if (final && (data === null || data === undefined)) return;
+    const text = textOf(data);
+    if (text !== undefined) {
+      this.io.out(text);
+      this.midLine = !text.endsWith('\n') && text.length > 0 ? true : text.length === 0 ? this.midLine : false;
+    } else {
+      this.endLine();
+      this.io.out(`${JSON.stringify(data)}\n`);
+    }
+  }
+
+  progress(job: Job, file: string): void {
+    const p = job.progress;
+    if (!p) return;
+    const key = `${p.fraction}|${p.message ?? ''}`;
+    if (this.lastProgress.get(job.id) === key) return;
+    this.lastProgress.set(job.id, key);
+    if (this.json) return this.line({ type: 'progress', jobId: job.id, file, fraction: p.fraction, message: p.message });
+    const pct = p.fraction === null ? '' : `${Math.round(p.fraction * 100)}% `;
+    this.io.err(`${file}: ${pct}${p.message ?? ''}\n`);
+  }
+
+  result(r: ResultLine): void {
+    if (this.json) {
+      if (r.ok) this.line({ type: 'result', jobId: r.jobId, file: r.file, ok: true, data: r.data });
+      else this.line({ type: 'result', jobId: r.jobId, file: r.file, ok: false, error: r.error });
+      return;
+    }
+    this.endLine();
+    if (r.ok) {
+      // A job that streamed has shown its output already; otherwise the result is the output.
+      if (r.chunks === 0 && r.data !== undefined) {
+        const text = textOf(r.data);
+        this.io.out(text !== undefined ? (text.endsWith('\n') ? text : `${text}\n`) : `${JSON.stringify(r.data, null, 2)}\n`);
+      }
+      const took = r.ms !== undefined ? ` in ${(r.ms / 1000).toFixed(1)} s` : '';
+      this.io.err(`✓ ${r.file}${took}\n`);
+    } else {
+      this.io.err(`✗ ${r.file}: ${r.error.message} [${r.error.code}]\n`);
+    }
+  }
+
+  note(text: string): void {
+    if (this.json) return;
+    this.endLine();
+    this.io.err(`hearth: ${text}\n`);
+  }
+
+  private endLine(): void {
+    if (this.midLine) this.io.out('\n');
+    this.midLine = false;
+  }
+
+  private line(value: Record<string, unknown>): void {
+    this.io.out(`${JSON.stringify(value)}\n`);
+  }
+}
+
+function textOf(data: unknown): string | undefined {
+  if (typeof data === 'string') return data;
+  if (typeof data === 'object' && data !== null && typeof (data as { text?: unknown }).text === 'string') {
+    return (data as { text: string }).text;
+  }
+  return undefined;
+}

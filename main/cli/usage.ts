@@ -1,0 +1,18 @@
+/** The CLI's help text, in one place. */
+export const USAGE = `Usage: hearth <command> [options]
+
+Commands:
+  plugins [--json]                       List plugins: id, name, version, file types, state, settings schema.
+  run --plugin ID [options] FILE…        Run one job per file and print the output as it streams.
+      --set key=value                    Override a setting for this run only (repeatable; JSON values
+                                         such as 3 or true are parsed, anything else is a string).
+      --json                             One JSON event per line (worker, chunk, progress, result).
+      --timeout SEC                      Fail a job that runs longer than SEC seconds.
+      --verbose                          Print the worker's log to stderr.
+  serve [--host 127.0.0.1] [--port N]    Serve the Hearth UI to a browser (prints the URL with its token).
+
+Options for every command:
+  --data-dir DIR     Hearth's data folder (default: $HEARTH_DATA_DIR, else the per-user folder).
+  -h, --help         Show this help.
+
+Exit status: 0 when everything succeeded, 1 when a job failed, 2 for a usage error.`;

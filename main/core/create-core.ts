@@ -1,0 +1,280 @@
+/**
+ * createHearthCore: wires Settings, Journal, WorkerSupervisor, JobQueue and PluginCatalog
+ * into the HearthCore every face drives. Collaborators (the WorkerHost, the clock, the log
+ * sink, the journal) can be passed in; the defaults are the real ones.
+ */
+import { join } from 'node:path';
+import type { HearthError, MemoryPolicy, PluginInfo } from '../../worker/protocol.js';
+import { systemClock, type Clock } from './clock.js';
+import { DisposerBag, Emitter } from './emitter.js';
+import type { CoreEvents, HearthCore, Outcome, SubmitRequest } from './hearth-core.js';
+import { JobQueue } from './job-queue.js';
+import { FileJournal, MemoryJournal, type JobJournal } from './journal.js';
+import { createLogger, LogRing, type LogSink } from './logger.js';
+import type { Job, LogEntry } from './model.js';
+import { createNodeWorkerHost } from './node-worker-host.js';
+import { defaultsFromSchema, extensionOf, PluginCatalog } from './plugin-catalog.js';
+import type { RestartPolicy } from './restart-policy.js';
+import { Settings } from './settings.js';
+import { WorkerSupervisor, type RequestAnswer } from './supervisor.js';
+import { resolveWorkerEntry } from './worker-entry-path.js';
+import type { WorkerHost } from './worker-host.js';
+
+export interface CreateCoreOptions {
+  dataDir: string;
+  host?: WorkerHost;
+  workerEntry?: string;
+  /** Overrides the saved preference. */
+  memoryPolicy?: MemoryPolicy;
+  /** Overrides the saved preference. */
+  restart?: RestartPolicy;
+  /** Default per-job time limit; none unless given. */
+  jobTimeoutMs?: number;
+  cancelGraceMs?: number;
+  startTimeoutMs?: number;
+  /** 0 turns the liveness ping off. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+  /** RELOAD with load:true waits for a model to load: keep this long. */
+  requestTimeoutMs?: number;
+  stopGraceMs?: number;
+  /** Settings for this process only (the CLI's --set), merged over the saved ones, never written. */
+  configOverrides?: Record<string, Record<string, unknown>>;
+  /** 'memory' keeps jobs in memory only (`hearth run`); default: <dataDir>/jobs.jsonl. */
+  journal?: 'file' | 'memory' | JobJournal;
+  /** Worker heap limit in MiB (--max-old-space-size). */
+  maxOldSpaceMb?: number;
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  /** Receives every log entry as well (the CLI prints warnings to stderr). */
+  log?: LogSink;
+}
+
+export const DEFAULTS = {
+  cancelGraceMs: 3000,
+  startTimeoutMs: 30_000,
+  pingIntervalMs: 5000,
+  pingTimeoutMs: 20_000,
+  requestTimeoutMs: 300_000,
+  stopGraceMs: 5000,
+} as const;
+
+export function createHearthCore(opts: CreateCoreOptions): HearthCore {
+  const clock = opts.clock ?? systemClock();
+  const events = new Emitter<CoreEvents>();
+  const ring = new LogRing(2000);
+  const sink: LogSink = (entry: LogEntry) => {
+    ring.push(entry);
+    opts.log?.(entry);
+    events.emit('log', entry);
+  };
+  const log = (source: string) => createLogger(source, sink, clock.now);
+  const settings = new Settings(opts.dataDir, log('settings'), clock.now);
+  const journal: JobJournal =
+    opts.journal === 'memory' ? new MemoryJournal() : typeof opts.journal === 'object' ? opts.journal : FileJournal.inDataDir(opts.dataDir, log('journal'));
+  const catalog = new PluginCatalog();
+  const workerLog = log('worker');
+  const execArgv = opts.maxOldSpaceMb ? [`--max-old-space-size=${opts.maxOldSpaceMb}`] : [];
+
+  const supervisor = new WorkerSupervisor({
+    host: opts.host ?? createNodeWorkerHost(),
+    entry: opts.workerEntry ?? resolveWorkerEntry(),
+    execArgv,
+    env: opts.env ?? { ...process.env },
+    init: () => ({
+      type: 'INIT',
+      configs: mergeConfigs(settings.pluginConfigs(), opts.configOverrides),
+      userPluginDir: join(opts.dataDir, 'plugins'),
+      dataDir: opts.dataDir,
+      memoryPolicy: opts.memoryPolicy ?? settings.app().memoryPolicy,
+    }),
+    restart: () => opts.restart ?? settings.app().restart,
+    startTimeoutMs: opts.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
+    pingIntervalMs: opts.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
+    pingTimeoutMs: opts.pingTimeoutMs ?? DEFAULTS.pingTimeoutMs,
+    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    clock,
+    log: workerLog,
+  });
+  const queue = new JobQueue({
+    worker: supervisor,
+    journal,
+    clock,
+    log: log('queue'),
+    jobTimeoutMs: opts.jobTimeoutMs,
+    cancelGraceMs: opts.cancelGraceMs ?? DEFAULTS.cancelGraceMs,
+  });
+
+  const bag = new DisposerBag();
+  bag.add(
+    supervisor.on('ready', (ready) => catalog.replace(ready.plugins)),
+    supervisor.on('exit', () => catalog.workerGone()),
+    supervisor.on('status', (status) => events.emit('worker', status)),
+    supervisor.on('message', (m) => {
+      if (m.type === 'PLUGIN_STATE') catalog.updateState(m.state);
+      else if (m.type === 'LOG') {
+        const where = [m.pluginId && `plugin ${m.pluginId}`, m.jobId && `job ${m.jobId}`].filter(Boolean).join(', ');
+        sink({ at: clock.now(), level: m.level, source: m.pluginId ? `plugin:${m.pluginId}` : 'worker', message: `[worker pid:${supervisor.status().pid ?? '?'}]${where ? ` (${where})` : ''} ${m.message}` });
+      }
+    }),
+    catalog.on('plugin', (p) => events.emit('plugin', p)),
+    queue.on('job', (job) => events.emit('job', job)),
+    queue.on('chunk', (chunk) => events.emit('chunk', chunk)),
+    queue.on('queue', (state) => events.emit('queue', state)),
+  );
+
+  let started: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+
+  async function request(message: Parameters<WorkerSupervisor['request']>[0]): Promise<Outcome<RequestAnswer & { type: 'RESPONSE' }>> {
+    const answer = await supervisor.request(message);
+    if (!answer.ok) return answer;
+    if (answer.value.type !== 'RESPONSE') return { ok: false, error: { code: 'PROTOCOL', message: `The worker answered ${message.type} with ${answer.value.type}.` } };
+    if (answer.value.plugin) catalog.updateState(answer.value.plugin);
+    return { ok: true, value: answer.value };
+  }
+
+  function pluginOutcome(pluginId: string, answer: Outcome<RequestAnswer & { type: 'RESPONSE' }>): Outcome<PluginInfo> {
+    if (!answer.ok) return answer;
+    if (!answer.value.ok) return { ok: false, error: answer.value.error ?? { code: 'INTERNAL', message: 'The worker refused without saying why.' } };
+    const info = catalog.get(pluginId);
+    return info ? { ok: true, value: info } : { ok: false, error: pluginNotFound(pluginId) };
+  }
+
+  function validate(requests: SubmitRequest[]): HearthError | undefined {
+    // Before the first READY the catalog is empty: the queue then fails the jobs with a clear reason if the worker never comes.
+    if (catalog.list().length === 0) return undefined;
+    for (const r of requests) {
+      const plugin = catalog.get(r.pluginId);
+      if (!plugin) return pluginNotFound(r.pluginId);
+      if (r.source.kind === 'path') {
+        const ext = extensionOf(r.source.path);
+        if (!plugin.accepts.includes(ext)) {
+          return {
+            code: 'UNSUPPORTED_INPUT',
+            message: `${plugin.name} does not read .${ext || '(no extension)'} files; it reads ${plugin.accepts.map((e) => `.${e}`).join(', ')}.`,
+          };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  async function rememberChoice(requests: SubmitRequest[]): Promise<void> {
+    const preferred = { ...settings.app().preferredPlugin };
+    let changed = false;
+    for (const r of requests) {
+      if (r.source.kind !== 'path') continue;
+      const ext = extensionOf(r.source.path);
+      if (ext && catalog.pluginsFor(r.source.path).length > 1 && preferred[ext] !== r.pluginId) {
+        preferred[ext] = r.pluginId;
+        changed = true;
+      }
+    }
+    if (changed) await settings.setApp({ preferredPlugin: preferred });
+  }
+
+  const core: HearthCore = {
+    start() {
+      started ??= (async () => {
+        await settings.load();
+        const jobs = await journal.open();
+        await queue.restore(jobs);
+        await supervisor.start();
+        queue.start();
+      })();
+      return started;
+    },
+
+    stop() {
+      stopped ??= (async () => {
+        await started?.catch(() => undefined);
+        queue.beginShutdown();
+        await supervisor.stop(opts.stopGraceMs ?? DEFAULTS.stopGraceMs);
+        queue.dispose();
+        await journal.close();
+        bag.dispose();
+      })();
+      return stopped;
+    },
+
+    listPlugins: () => catalog.list(),
+
+    getSettings(pluginId) {
+      const plugin = catalog.get(pluginId);
+      if (!plugin) return { ok: false, error: pluginNotFound(pluginId) };
+      return { ok: true, value: { ...defaultsFromSchema(plugin.configSchema), ...(settings.pluginConfig(pluginId) ?? {}) } };
+    },
+
+    async saveSettings(pluginId, config) {
+      if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
+      // The worker owns the plugin's zod schema: its RELOAD answer is the validation.
+      const answer = await request({ type: 'RELOAD', pluginId, config, load: false });
+      if (!answer.ok) return answer;
+      const refused = answer.value.error;
+      // LOAD_FAILED / NEEDS_MODEL: the settings were accepted, the model did not load with them; the plugin state says why.
+      if (!answer.value.ok && refused?.code !== 'LOAD_FAILED' && refused?.code !== 'NEEDS_MODEL') {
+        return { ok: false, error: refused ?? { code: 'INVALID_CONFIG', message: 'The plugin refused these settings.' } };
+      }
+      await settings.setPluginConfig(pluginId, config);
+      return { ok: true, value: config };
+    },
+
+    async loadPlugin(pluginId) {
+      if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
+      return pluginOutcome(pluginId, await request({ type: 'RELOAD', pluginId, load: true }));
+    },
+
+    async unloadPlugin(pluginId) {
+      if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
+      return pluginOutcome(pluginId, await request({ type: 'UNLOAD', pluginId }));
+    },
+
+    pluginsFor: (fileName) => catalog.pluginsFor(fileName, settings.app().preferredPlugin),
+
+    async submit(requests) {
+      const invalid = validate(requests);
+      if (invalid) return { ok: false, error: invalid };
+      // A user action deserves a fresh try at a worker the supervisor gave up on.
+      if (!supervisor.isComing()) void supervisor.revive();
+      const jobs = await queue.submit(requests);
+      await rememberChoice(requests).catch(() => undefined);
+      return { ok: true, value: jobs };
+    },
+
+    async cancel(jobId) {
+      return queue.cancel(jobId);
+    },
+
+    async retry(jobId) {
+      if (!supervisor.isComing()) void supervisor.revive();
+      return queue.retry(jobId);
+    },
+
+    pause: () => queue.pause(),
+    resume: () => queue.resume(),
+    isPaused: () => queue.isPaused(),
+    clearFinished: () => queue.clearFinished(),
+    listJobs: (): Job[] => queue.list(),
+    getJob: (jobId) => queue.get(jobId),
+    chunksOf: (jobId) => queue.chunksOf(jobId),
+    workerStatus: () => supervisor.status(),
+    logs: () => ring.list(),
+    on: (event, listener) => events.on(event, listener),
+  };
+  return core;
+}
+
+function mergeConfigs(
+  saved: Record<string, Record<string, unknown>>,
+  overrides: Record<string, Record<string, unknown>> | undefined,
+): Record<string, Record<string, unknown>> {
+  if (!overrides) return saved;
+  const out = { ...saved };
+  for (const [id, o] of Object.entries(overrides)) out[id] = { ...(saved[id] ?? {}), ...o };
+  return out;
+}
+
+function pluginNotFound(pluginId: string): HearthError {
+  return { code: 'PLUGIN_NOT_FOUND', message: `There is no plugin "${pluginId}". Run \`hearth plugins\` to see the installed ones.` };
+}

@@ -1,0 +1,460 @@
+/**
+ * JobQueue: FIFO, one running job at a time on the one worker. Every job ends succeeded,
+ * failed or cancelled whatever the worker does:
+ * - cancel(queued) → cancelled at once; cancel(running) → CANCEL, and if the job has not
+ *   stopped after the grace period the worker is killed (and restarted under the policy);
+ * - a job past its time limit → the worker is killed, the job fails with TIMEOUT;
+ * - the worker dies under a job → the job fails with WORKER_CRASHED (OUT_OF_MEMORY for an
+ *   oom) saying what happened, and the queue goes on once the worker is back;
+ * - the worker cannot be brought back → queued jobs fail with WORKER_UNAVAILABLE.
+ * Jobs found 'running' in the journal at start-up fail ("Hearth was closed while this job
+ * ran"): they are not re-queued because the job that was running when the app died may be
+ * the reason it died, and re-running it on every start would make that a crash loop.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HearthError, MessageOf, WorkerToMainSingle } from '../../worker/protocol.js';
+import { ChunkStore } from './chunk-store.js';
+import type { CancelTimer, Clock } from './clock.js';
+import { DisposerBag, Emitter, type Disposer } from './emitter.js';
+import type { Outcome, SubmitRequest } from './hearth-core.js';
+import type { JobJournal, JournalRecord } from './journal.js';
+import type { Logger } from './logger.js';
+import { FINISHED_STATES, type Chunk, type Job, type JobState } from './model.js';
+import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
+
+/** The part of the supervisor the queue drives. */
+export type QueueWorker = Pick<WorkerSupervisor, 'isReady' | 'isComing' | 'send' | 'kill' | 'setBusy' | 'jobSucceeded' | 'on'>;
+
+export interface JobQueueOptions {
+  worker: QueueWorker;
+  journal: JobJournal;
+  clock: Clock;
+  log: Logger;
+  /** Default time limit per job; undefined = none. */
+  jobTimeoutMs?: number;
+  /** How long a running job may take to honour CANCEL before the worker is killed. */
+  cancelGraceMs: number;
+  chunks?: ChunkStore;
+  newId?: () => string;
+}
+
+interface QueueEvents {
+  job: (job: Job) => void;
+  chunk: (chunk: Chunk) => void;
+  queue: (state: { paused: boolean }) => void;
+}
+
+interface Running {
+  id: string;
+  cancelRequested: boolean;
+  timedOut: boolean;
+  limitMs: number | undefined;
+  timers: CancelTimer[];
+}
+
+export const INTERRUPTED_MESSAGE = 'Hearth was closed while this job ran, so it did not finish. Retry it to run it again.';
+
+export class JobQueue {
+  private readonly events: Emitter<QueueEvents>;
+  private readonly jobs = new Map<string, Job>();
+  /** FIFO of ids; entries whose job left 'queued' are skipped when reached. */
+  private order: string[] = [];
+  private head = 0;
+  private running: Running | undefined;
+  private paused = false;
+  private started = false;
+  private pumpScheduled = false;
+  private shuttingDown = false;
+  private readonly bag = new DisposerBag();
+  private readonly chunkStore: ChunkStore;
+  private readonly newId: () => string;
+
+  constructor(private readonly opts: JobQueueOptions) {
+    this.events = new Emitter((e) => opts.log.error(`a queue listener threw: ${String(e)}`));
+    this.chunkStore = opts.chunks ?? new ChunkStore();
+    this.newId = opts.newId ?? randomUUID;
+    this.bag.add(
+      opts.worker.on('message', (m) => this.receive(m)),
+      opts.worker.on('exit', (e) => this.onWorkerExit(e)),
+      opts.worker.on('ready', () => this.schedulePump()),
+    );
+  }
+
+  on<E extends keyof QueueEvents>(event: E, listener: QueueEvents[E]): Disposer {
+    return this.events.on(event, listener);
+  }
+
+  /** Loads what the journal kept; jobs that were running when Hearth died fail with a clear reason. */
+  async restore(jobs: Job[]): Promise<void> {
+    const writes: Promise<void>[] = [];
+    for (const job of jobs) {
+      if (job.state === 'running') {
+        const failed: Job = {
+          ...job,
+          state: 'failed',
+          finishedAt: this.opts.clock.now(),
+          error: { code: 'WORKER_UNAVAILABLE', message: INTERRUPTED_MESSAGE },
+        };
+        this.jobs.set(job.id, failed);
+        writes.push(this.persist(failed));
+      } else {
+        this.jobs.set(job.id, job);
+        if (job.state === 'queued') this.order.push(job.id);
+      }
+    }
+    await Promise.all(writes);
+  }
+
+  /** Starts dispatching (after the worker's first start was attempted). */
+  start(): void {
+    this.started = true;
+    this.schedulePump();
+  }
+
+  /**
+   * Hearth is quitting: nothing new starts, and a job the shutdown interrupts goes back to
+   * 'queued' (attempt + 1) so it runs on the next start instead of being lost.
+   */
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  dispose(): void {
+    this.bag.dispose();
+    for (const t of this.running?.timers ?? []) t();
+  }
+
+  /** Resolves once every new job is in the journal. */
+  async submit(requests: Array<SubmitRequest & { batchId?: string; retryOf?: string }>): Promise<Job[]> {
+    const now = this.opts.clock.now();
+    const batchId = requests.length > 1 ? this.newId() : undefined;
+    const created: Job[] = requests.map((r) => {
+      const job: Job = {
+        id: this.newId(),
+        pluginId: r.pluginId,
+        source: r.source,
+        label: r.label ?? labelOf(r.source),
+        params: r.params ?? {},
+        state: 'queued',
+        createdAt: now,
+        chunkCount: 0,
+        attempt: 1,
+      };
+      const batch = r.batchId ?? batchId;
+      if (batch !== undefined) job.batchId = batch;
+      if (r.retryOf !== undefined) job.retryOf = r.retryOf;
+      if (r.timeoutMs !== undefined) job.timeoutMs = r.timeoutMs;
+      return job;
+    });
+    const writes: Promise<void>[] = [];
+    for (const job of created) {
+      this.jobs.set(job.id, job);
+      this.order.push(job.id);
+      writes.push(this.opts.journal.append({ t: 'job', job }));
+      this.events.emit('job', job);
+    }
+    this.schedulePump();
+    await Promise.all(writes);
+    return created;
+  }
+
+  cancel(jobId: string): Outcome<Job> {
+    const job = this.jobs.get(jobId);
+    if (!job) return { ok: false, error: notFound(jobId) };
+    if (job.state === 'queued') {
+      return { ok: true, value: this.finish(job, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled before it started.' } }) };
+    }
+    const running = this.running;
+    if (job.state !== 'running' || !running || running.id !== jobId) return { ok: true, value: job };
+    if (running.cancelRequested) return { ok: true, value: job };
+    running.cancelRequested = true;
+    this.opts.worker.send({ type: 'CANCEL', jobId });
+    running.timers.push(
+      this.opts.clock.setTimer(() => {
+        if (this.running !== running) return;
+        this.opts.log.warn(`job ${jobId} did not stop within ${seconds(this.opts.cancelGraceMs)} of being cancelled: stopping the worker`);
+        this.opts.worker.kill('cancel');
+      }, this.opts.cancelGraceMs),
+    );
+    return { ok: true, value: job };
+  }
+
+  retry(jobId: string): Promise<Outcome<Job>> {
+    const job = this.jobs.get(jobId);
+    if (!job) return Promise.resolve({ ok: false, error: notFound(jobId) });
+    if (!FINISHED_STATES.includes(job.state)) {
+      return Promise.resolve({ ok: false, error: { code: 'BUSY', message: `"${job.label}" has not finished yet; cancel it first or wait.` } });
+    }
+    const request: SubmitRequest & { retryOf: string; batchId?: string } = {
+      pluginId: job.pluginId,
+      source: job.source,
+      label: job.label,
+      params: job.params,
+      retryOf: job.id,
+    };
+    if (job.timeoutMs !== undefined) request.timeoutMs = job.timeoutMs;
+    return this.submit([request]).then(([created]) =>
+      created ? { ok: true as const, value: created } : { ok: false as const, error: notFound(jobId) },
+    );
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.events.emit('queue', { paused: true });
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.events.emit('queue', { paused: false });
+    this.schedulePump();
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  async clearFinished(): Promise<number> {
+    const removed: string[] = [];
+    for (const job of this.jobs.values()) if (FINISHED_STATES.includes(job.state)) removed.push(job.id);
+    const writes = removed.map((id) => {
+      this.jobs.delete(id);
+      this.chunkStore.delete(id);
+      return this.opts.journal.append({ t: 'remove', id });
+    });
+    await Promise.all(writes);
+    return removed.length;
+  }
+
+  list(): Job[] {
+    return [...this.jobs.values()];
+  }
+
+  get(jobId: string): Job | undefined {
+    return this.jobs.get(jobId);
+  }
+
+  chunksOf(jobId: string): Chunk[] {
+    return this.chunkStore.of(jobId);
+  }
+
+  /** Queued jobs left (for the CLI and tests). */
+  pendingCount(): number {
+    let n = 0;
+    for (const job of this.jobs.values()) if (job.state === 'queued' || job.state === 'running') n += 1;
+    return n;
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (!this.started || this.paused || this.running || this.shuttingDown) return;
+    const next = this.nextQueued();
+    if (!next) return;
+    const { worker } = this.opts;
+    if (worker.isReady()) {
+      this.dispatch(next);
+      return;
+    }
+    if (worker.isComing()) return; // 'ready' pumps again
+    // The worker is gone for good (policy "never", or it kept failing): every queued job must still end.
+    const error: HearthError = {
+      code: 'WORKER_UNAVAILABLE',
+      message: 'The worker is not running and was not restarted, so this job could not run. Retry it to start the worker again.',
+    };
+    for (let job = this.nextQueued(); job; job = this.nextQueued()) this.finish(job, 'failed', { error });
+  }
+
+  private nextQueued(): Job | undefined {
+    while (this.head < this.order.length) {
+      const id = this.order[this.head];
+      const job = id === undefined ? undefined : this.jobs.get(id);
+      if (job && job.state === 'queued') return job;
+      this.head += 1;
+      if (this.head > 4096 && this.head * 2 > this.order.length) {
+        this.order = this.order.slice(this.head);
+        this.head = 0;
+      }
+    }
+    return undefined;
+  }
+
+  private dispatch(queued: Job): void {
+    const job: Job = { ...queued, state: 'running', startedAt: this.opts.clock.now() };
+    this.jobs.set(job.id, job);
+    const limitMs = job.timeoutMs ?? this.opts.jobTimeoutMs;
+    const running: Running = { id: job.id, cancelRequested: false, timedOut: false, limitMs, timers: [] };
+    this.running = running;
+    this.opts.worker.setBusy(job.id);
+    void this.persist(job);
+    this.events.emit('job', job);
+    if (limitMs !== undefined) {
+      running.timers.push(
+        this.opts.clock.setTimer(() => {
+          if (this.running !== running) return;
+          running.timedOut = true;
+          this.opts.log.warn(`job ${job.id} ran past its ${seconds(limitMs)} limit: stopping the worker`);
+          this.opts.worker.kill('timeout');
+        }, limitMs),
+      );
+    }
+    this.opts.worker.send({
+      type: 'EXECUTE',
+      jobId: job.id,
+      pluginId: job.pluginId,
+      input: job.source,
+      params: job.params,
+      stream: true,
+    });
+  }
+
+  private receive(message: WorkerToMainSingle): void {
+    switch (message.type) {
+      case 'STREAM_CHUNK':
+        return this.onChunk(message);
+      case 'PROGRESS':
+        return this.onProgress(message);
+      case 'RESULT':
+        return this.onResult(message);
+      default:
+        return;
+    }
+  }
+
+  private runningJob(jobId: string): Job | undefined {
+    if (this.running?.id !== jobId) return undefined;
+    return this.jobs.get(jobId);
+  }
+
+  private onChunk(m: MessageOf<WorkerToMainSingle, 'STREAM_CHUNK'>): void {
+    const job = this.runningJob(m.jobId);
+    if (!job) return this.opts.log.debug(`ignored a chunk for job ${m.jobId}, which is not running`);
+    // Chunks are many: update in place and let the next job event carry the count.
+    job.chunkCount += 1;
+    const chunk: Chunk = { jobId: m.jobId, seq: m.seq, data: m.data, final: m.final };
+    this.chunkStore.add(chunk);
+    this.events.emit('chunk', chunk);
+  }
+
+  private onProgress(m: MessageOf<WorkerToMainSingle, 'PROGRESS'>): void {
+    const job = this.runningJob(m.jobId);
+    if (!job) return;
+    const progress: NonNullable<Job['progress']> = { fraction: m.fraction };
+    if (m.message !== undefined) progress.message = m.message;
+    const next: Job = { ...job, progress };
+    this.jobs.set(job.id, next);
+    this.events.emit('job', next);
+  }
+
+  private onResult(m: MessageOf<WorkerToMainSingle, 'RESULT'>): void {
+    const job = this.runningJob(m.jobId);
+    const running = this.running;
+    if (!job || !running) return this.opts.log.warn(`ignored a RESULT for job ${m.jobId}, which is not running`);
+    if (m.ok) {
+      // A result that beat the cancel is kept: the work is done, nothing is gained by throwing it away.
+      this.finish(job, 'succeeded', { result: m.data });
+      this.opts.worker.jobSucceeded();
+      return;
+    }
+    const error: HearthError = m.error ?? { code: 'EXECUTION_FAILED', message: 'The plugin failed without saying why.' };
+    if (this.shuttingDown && !running.cancelRequested && error.code === 'CANCELLED') {
+      this.requeue(job);
+    } else if (running.cancelRequested || error.code === 'CANCELLED') {
+      this.finish(job, 'cancelled', { error: { code: 'CANCELLED', message: error.code === 'CANCELLED' ? error.message : 'Cancelled.' } });
+    } else {
+      this.finish(job, 'failed', { error });
+    }
+  }
+
+  private onWorkerExit(event: WorkerExitEvent): void {
+    const running = this.running;
+    const job = running ? this.jobs.get(running.id) : undefined;
+    if (running && job && job.state === 'running' && this.shuttingDown && !running.cancelRequested) {
+      this.requeue(job);
+    } else if (running && job && job.state === 'running') {
+      const { exit, restarting } = event;
+      const after = restarting ? 'it has been restarted.' : `it was not restarted (${event.why ?? 'see the log'}).`;
+      if (running.cancelRequested) {
+        this.finish(job, 'cancelled', {
+          error: { code: 'CANCELLED', message: `Cancelled. The job did not stop within ${seconds(this.opts.cancelGraceMs)}, so the worker was stopped; ${after}` },
+        });
+      } else if (running.timedOut && exit.reason !== 'oom') {
+        this.finish(job, 'failed', {
+          error: { code: 'TIMEOUT', message: `The job ran longer than its limit of ${seconds(running.limitMs ?? 0)}, so the worker was stopped; ${after}` },
+        });
+      } else {
+        const what = exit.message.replace(/\.$/, '');
+        this.finish(job, 'failed', {
+          error: {
+            code: exit.reason === 'oom' ? 'OUT_OF_MEMORY' : 'WORKER_CRASHED',
+            message: `${what} while running this job; ${after}`,
+            detail: `exit code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}, reason ${exit.reason}`,
+          },
+        });
+      }
+    }
+    this.schedulePump();
+  }
+
+  private requeue(job: Job): void {
+    if (this.running?.id === job.id) {
+      for (const t of this.running.timers) t();
+      this.running = undefined;
+      this.opts.worker.setBusy(null);
+    }
+    const again: Job = { ...job, state: 'queued', chunkCount: 0, attempt: job.attempt + 1 };
+    delete again.startedAt;
+    delete again.progress;
+    this.jobs.set(again.id, again);
+    this.chunkStore.delete(again.id);
+    this.order.push(again.id);
+    void this.persist(again);
+    this.events.emit('job', again);
+  }
+
+  private finish(job: Job, state: JobState, outcome: { result?: unknown; error?: HearthError }): Job {
+    if (this.running?.id === job.id) {
+      for (const t of this.running.timers) t();
+      this.running = undefined;
+      this.opts.worker.setBusy(null);
+    }
+    const done: Job = { ...job, state, finishedAt: this.opts.clock.now() };
+    delete done.progress;
+    if (outcome.result !== undefined) done.result = outcome.result;
+    if (outcome.error !== undefined) done.error = outcome.error;
+    this.jobs.set(done.id, done);
+    void this.persist(done);
+    this.events.emit('job', done);
+    this.schedulePump();
+    return done;
+  }
+
+  private persist(job: Job): Promise<void> {
+    const record: JournalRecord = { t: 'job', job };
+    return this.opts.journal.append(record).catch((error: unknown) => {
+      this.opts.log.error(`job ${job.id} could not be written to the journal: ${String(error)}`);
+    });
+  }
+}
+
+function labelOf(source: SubmitRequest['source']): string {
+  if (source.kind === 'path') return source.path.split(/[\\/]/).pop() || source.path;
+  const firstLine = source.text.split('\n')[0] ?? '';
+  return firstLine.length > 40 ? `${firstLine.slice(0, 40)}…` : firstLine || '(text)';
+}
+
+function notFound(jobId: string): HearthError {
+  return { code: 'INVALID_INPUT', message: `There is no job with id ${jobId}; it may have been cleared.` };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}

@@ -1,0 +1,233 @@
+/**
+ * The job journal: append-only JSON Lines in <data-dir>/jobs.jsonl, so queued jobs survive
+ * a restart and finished jobs keep their results. Each line is a full Job snapshot (the last
+ * one for an id wins) or a removal.
+ *
+ * Group commit: every record appended in the same tick goes out in one write and one fsync,
+ * and append() resolves only once its record is on disk. Enqueueing 10 000 jobs is then one
+ * fsync, not 10 000.
+ *
+ * On open the file is read, invalid lines (a torn last line after a power cut) are skipped
+ * with a warning, and the survivors are compacted into a fresh file (temp, fsync, rename).
+ */
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { Logger } from './logger.js';
+import { Job } from './model.js';
+
+export const JournalRecord = z.union([
+  z.object({ t: z.literal('job'), job: Job }).strict(),
+  z.object({ t: z.literal('remove'), id: z.string().min(1) }).strict(),
+]);
+export type JournalRecord = z.infer<typeof JournalRecord>;
+
+/** What the job queue needs from a journal; `MemoryJournal` is the one `hearth run` uses. */
+export interface JobJournal {
+  /** Reads what survived, compacts, and opens for appending. */
+  open(): Promise<Job[]>;
+  /** Resolves once the record is durable. */
+  append(record: JournalRecord): Promise<void>;
+  /** Waits for every append made so far. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const JOURNAL_FILE = 'jobs.jsonl';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class FileJournal implements JobJournal {
+  private handle: FileHandle | undefined;
+  private buffer: string[] = [];
+  private waiters: Waiter[] = [];
+  private scheduled = false;
+  private writing: Promise<void> | undefined;
+  private live = new Map<string, Job>();
+  private linesSinceCompact = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly log: Logger,
+  ) {}
+
+  static inDataDir(dataDir: string, log: Logger): FileJournal {
+    return new FileJournal(join(dataDir, JOURNAL_FILE), log);
+  }
+
+  async open(): Promise<Job[]> {
+    await mkdir(dirname(this.path), { recursive: true });
+    this.live = await this.read();
+    await this.compact();
+    this.handle = await open(this.path, 'a');
+    return [...this.live.values()];
+  }
+
+  append(record: JournalRecord): Promise<void> {
+    if (record.t === 'job') this.live.set(record.job.id, record.job);
+    else this.live.delete(record.id);
+    return new Promise((resolve, reject) => {
+      this.buffer.push(JSON.stringify(record));
+      this.waiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  async flush(): Promise<void> {
+    while (this.writing || this.buffer.length > 0 || this.scheduled) {
+      if (this.writing) await this.writing.catch(() => undefined);
+      else if (this.buffer.length > 0) await this.writeBatch().catch(() => undefined);
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: everything appended in this tick joins the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.writeBatch();
+    });
+  }
+
+  private writeBatch(): Promise<void> {
+    if (this.writing) return this.writing;
+    const lines = this.buffer;
+    const waiters = this.waiters;
+    this.buffer = [];
+    this.waiters = [];
+    if (lines.length === 0) return Promise.resolve();
+    this.writing = (async () => {
+      try {
+        const handle = this.handle;
+        if (!handle) throw new Error('The job journal is not open');
+        await handle.write(lines.join('\n') + '\n');
+        await handle.datasync();
+        this.linesSinceCompact += lines.length;
+        for (const w of waiters) w.resolve();
+      } catch (error) {
+        this.log.error(`could not write the job journal ${this.path}: ${String(error)}`);
+        for (const w of waiters) w.reject(error);
+      } finally {
+        this.writing = undefined;
+        if (this.buffer.length > 0) this.schedule();
+        else void this.maybeCompact();
+      }
+    })();
+    return this.writing;
+  }
+
+  /** A long session rewrites the same jobs many times; fold the file when it is mostly history. */
+  private async maybeCompact(): Promise<void> {
+    if (this.linesSinceCompact < 20_000 || this.linesSinceCompact < 4 * this.live.size) return;
+    if (this.writing || this.buffer.length > 0 || !this.handle) return;
+    const handle = this.handle;
+    this.handle = undefined;
+    // Appends made meanwhile wait in the buffer until the new handle exists.
+    this.writing = (async () => {
+      try {
+        await handle.close();
+        await this.compact();
+      } catch (error) {
+        this.log.warn(`could not compact the job journal: ${String(error)}`);
+      } finally {
+        this.handle = await open(this.path, 'a');
+        this.writing = undefined;
+        if (this.buffer.length > 0) this.schedule();
+      }
+    })();
+    await this.writing;
+  }
+
+  private async read(): Promise<Map<string, Job>> {
+    const jobs = new Map<string, Job>();
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return jobs;
+      throw error;
+    }
+    const lines = text.split('\n');
+    let skipped = 0;
+    lines.forEach((line, index) => {
+      if (line.trim() === '') return;
+      const record = parseRecord(line);
+      if (!record) {
+        skipped += 1;
+        const torn = index >= lines.length - 2;
+        this.log.warn(
+          `job journal ${this.path}: skipped ${torn ? 'an unfinished last line (Hearth probably stopped while writing it)' : `an invalid line ${index + 1}`}`,
+        );
+        return;
+      }
+      if (record.t === 'job') {
+        jobs.set(record.job.id, record.job);
+      } else {
+        jobs.delete(record.id);
+      }
+    });
+    if (skipped > 0) this.log.warn(`job journal: ${skipped} line(s) skipped, ${jobs.size} job(s) recovered`);
+    return new Map([...jobs.values()].sort((a, b) => a.createdAt - b.createdAt).map((j) => [j.id, j]));
+  }
+
+  private async compact(): Promise<void> {
+    const temp = `${this.path}.tmp-${process.pid}`;
+    const body = [...this.live.values()].map((job) => JSON.stringify({ t: 'job', job } satisfies JournalRecord)).join('\n');
+    const handle = await open(temp, 'w');
+    try {
+      await handle.write(body.length > 0 ? body + '\n' : '');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.path);
+    syncDir(dirname(this.path));
+    this.linesSinceCompact = 0;
+  }
+}
+
+/** For `hearth run`: the same queue, no file, so a CLI run never touches the app's queue. */
+export class MemoryJournal implements JobJournal {
+  async open(): Promise<Job[]> {
+    return [];
+  }
+  async append(): Promise<void> {}
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+function parseRecord(line: string): JournalRecord | undefined {
+  try {
+    const parsed = JournalRecord.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rename is durable only once the folder's entry is; not every platform lets us open a folder. */
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Windows cannot fsync a directory; the rename is still atomic there.
+  }
+}

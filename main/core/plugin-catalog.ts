@@ -1,0 +1,84 @@
+/**
+ * What the worker said about its plugins: the list from READY, kept current by PLUGIN_STATE.
+ * The catalog never guesses a state; when the worker dies, loaded plugins show 'unloaded'
+ * until the new worker's READY says otherwise.
+ */
+import type { PluginInfo, PluginState } from '../../worker/protocol.js';
+import { Emitter, type Disposer } from './emitter.js';
+
+interface CatalogEvents {
+  plugin: (plugin: PluginInfo) => void;
+}
+
+export class PluginCatalog {
+  private readonly plugins = new Map<string, PluginInfo>();
+  private readonly events = new Emitter<CatalogEvents>();
+
+  on(event: 'plugin', listener: (plugin: PluginInfo) => void): Disposer {
+    return this.events.on(event, listener);
+  }
+
+  /** READY replaces the whole list: a restarted worker may have found new user plugins. */
+  replace(plugins: PluginInfo[]): void {
+    this.plugins.clear();
+    for (const p of plugins) {
+      this.plugins.set(p.id, p);
+      this.events.emit('plugin', p);
+    }
+  }
+
+  updateState(state: PluginState): void {
+    const known = this.plugins.get(state.pluginId);
+    if (!known) return;
+    const next = { ...known, state };
+    this.plugins.set(next.id, next);
+    this.events.emit('plugin', next);
+  }
+
+  /** The worker is gone: nothing it held is loaded any more. */
+  workerGone(): void {
+    for (const p of this.plugins.values()) {
+      const s = p.state.status;
+      if (s === 'ready' || s === 'busy' || s === 'loading') {
+        this.updateState({ pluginId: p.id, status: 'unloaded', loadCount: p.state.loadCount });
+      }
+    }
+  }
+
+  list(): PluginInfo[] {
+    return [...this.plugins.values()];
+  }
+
+  get(pluginId: string): PluginInfo | undefined {
+    return this.plugins.get(pluginId);
+  }
+
+  /** Plugins accepting the file's extension, the remembered choice for it first. */
+  pluginsFor(fileName: string, preferred?: Record<string, string>): string[] {
+    const ext = extensionOf(fileName);
+    if (!ext) return [];
+    const ids = this.list()
+      .filter((p) => p.accepts.includes(ext))
+      .map((p) => p.id);
+    const first = preferred?.[ext];
+    if (first && ids.includes(first)) return [first, ...ids.filter((id) => id !== first)];
+    return ids;
+  }
+}
+
+export function extensionOf(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
+/** The settings a plugin starts from: each property's JSON Schema default. */
+export function defaultsFromSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  const props = schema.properties;
+  if (typeof props !== 'object' || props === null) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(props as Record<string, unknown>)) {
+    if (typeof value === 'object' && value !== null && 'default' in value) out[key] = (value as { default: unknown }).default;
+  }
+  return out;
+}

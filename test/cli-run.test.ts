@@ -1,0 +1,160 @@
+/**
+ * `hearth run` and `hearth plugins` end to end: the CLI's main() with captured output, the real
+ * core and a real worker process; plus the installed bin when the bundle is built.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../main/cli/hearth.js';
+import { findPackageRoot } from '../main/core/worker-entry-path.js';
+import { makeDataDir, removeDir } from './core-harness.js';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await makeDataDir(['testkit']);
+  await writeFile(join(dataDir, 'a.txt'), 'alpha');
+  await writeFile(join(dataDir, 'b.txt'), 'beta');
+  await writeFile(join(dataDir, 'c.json'), '{"c":1}');
+  await writeFile(join(dataDir, 'image.png'), 'not really');
+});
+afterAll(() => removeDir(dataDir));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+function jsonLines(out: string): Array<Record<string, unknown>> {
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('hearth run', () => {
+  it('--json gives one result line per file, missing and unsupported files included; exit 1 when one failed', async () => {
+    const f = (n: string) => join(dataDir, n);
+    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', f('a.txt'), f('missing.txt'), f('image.png'), f('b.txt'));
+    expect(r.code).toBe(1);
+    const lines = jsonLines(r.out);
+    expect(lines[0]).toMatchObject({ type: 'worker', state: 'ready' });
+    const results = lines.filter((l) => l.type === 'result');
+    expect(results).toHaveLength(4);
+    const byFile = new Map(results.map((l) => [l.file, l]));
+    expect(byFile.get(f('a.txt'))).toMatchObject({ ok: true, data: { text: 'alpha' } });
+    expect(byFile.get(f('b.txt'))).toMatchObject({ ok: true, data: { text: 'beta' } });
+    expect(byFile.get(f('missing.txt'))).toMatchObject({ ok: false, jobId: null, error: { code: 'INVALID_INPUT' } });
+    expect(byFile.get(f('image.png'))).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_INPUT' } });
+  });
+
+  it('exits 0 when every job succeeded, streams chunks, and --set overrides settings for this run only', async () => {
+    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', '--set', 'mode=stream', '--set', 'count=3', '--set', 'greeting=hey', join(dataDir, 'a.txt'));
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.out);
+    const chunks = lines.filter((l) => l.type === 'chunk');
+    expect(chunks.map((c) => c.seq)).toEqual([0, 1, 2, 3]);
+    expect(chunks[0]).toMatchObject({ data: { i: 0 } });
+    expect(lines.filter((l) => l.type === 'result')).toEqual([expect.objectContaining({ ok: true, data: { count: 3 } })]);
+    // Not persisted: the next run sees the default greeting again.
+    const again = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', join(dataDir, 'c.json'));
+    expect(again.code).toBe(0);
+    const result = jsonLines(again.out).find((l) => l.type === 'result');
+    expect(result).toMatchObject({ ok: true, data: { config: { greeting: 'hello', level: 3 } } });
+    expect(existsSync(join(dataDir, 'jobs.jsonl'))).toBe(false);
+  });
+
+  it('reports a crash and a restart, prints progress, and still gives every file its result', async () => {
+    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', '--set', 'mode=crash', join(dataDir, 'a.txt'), join(dataDir, 'b.txt'));
+    expect(r.code).toBe(1);
+    const lines = jsonLines(r.out);
+    const results = lines.filter((l) => l.type === 'result');
+    expect(results.map((l) => (l.error as { code: string }).code)).toEqual(['WORKER_CRASHED', 'WORKER_CRASHED']);
+    expect(lines.filter((l) => l.type === 'worker' && l.state === 'restarting').length).toBeGreaterThanOrEqual(2);
+
+    const p = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', '--set', 'mode=progress', join(dataDir, 'a.txt'));
+    expect(p.code).toBe(0);
+    expect(jsonLines(p.out).filter((l) => l.type === 'progress').map((l) => l.fraction)).toEqual([0.25, 0.5, 1]);
+  });
+
+  it('fails a job past --timeout', async () => {
+    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', '--timeout', '0.3', '--set', 'mode=hang', join(dataDir, 'a.txt'));
+    expect(r.code).toBe(1);
+    expect(jsonLines(r.out).find((l) => l.type === 'result')).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+  });
+
+  it('prints text output without --json and a summary on stderr', async () => {
+    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', join(dataDir, 'a.txt'));
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('alpha\n');
+    expect(r.err).toMatch(/✓ .*a\.txt/);
+  });
+
+  it('gives every file a result when the plugin does not exist', async () => {
+    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'nope', '--json', join(dataDir, 'a.txt'));
+    expect(r.code).toBe(1);
+    expect(jsonLines(r.out).filter((l) => l.type === 'result')).toEqual([expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'PLUGIN_NOT_FOUND' }) })]);
+  });
+
+  it.each([
+    [['run', '--plugin', 'testkit'], /at least one FILE/],
+    [['run', 'x.txt'], /--plugin ID is required/],
+    [['run', '--plugin', 'testkit', '--set', 'novalue', 'x.txt'], /key=value/],
+    [['run', '--plugin', 'testkit', '--timeout', 'soon', 'x.txt'], /--timeout/],
+    [['run', '--plugin', 'testkit', '--bogus', 'x.txt'], /bogus/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [[], /Usage: hearth/],
+  ])('usage error %j exits 2', async (argv, message) => {
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const r = await cli('--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/hearth run --plugin|run --plugin ID/);
+  });
+});
+
+describe('hearth plugins', () => {
+  it('--json lists id, name, version, accepts, state and the settings schema', async () => {
+    const r = await cli('plugins', '--json', '--data-dir', dataDir);
+    expect(r.code).toBe(0);
+    const plugins = JSON.parse(r.out) as Array<Record<string, unknown>>;
+    const testkit = plugins.find((p) => p.id === 'testkit');
+    expect(testkit).toMatchObject({ name: 'Test kit', version: '1.0.0', accepts: ['txt', 'json', 'bin'], source: 'user', state: { status: 'discovered' } });
+    expect(testkit?.configSchema).toMatchObject({ type: 'object', properties: { greeting: { default: 'hello' } } });
+    expect(plugins.map((p) => p.id)).toEqual(expect.arrayContaining(['ocr', 'vad', 'llm']));
+  });
+
+  it('prints a readable list without --json', async () => {
+    const r = await cli('plugins', '--data-dir', dataDir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/testkit {2}Test kit 1\.0\.0 \(user plugin\)/);
+    expect(r.out).toMatch(/settings: greeting \(string\) = "hello"/);
+  });
+});
+
+const bin = join(findPackageRoot(), 'bin', 'hearth.mjs');
+const built = existsSync(join(findPackageRoot(), 'dist', 'main', 'cli.js')) && existsSync(join(findPackageRoot(), 'dist', 'worker', 'entry.js'));
+
+describe.runIf(built)('the installed bin (needs `npm run build`)', () => {
+  it('runs a job from a real shell command with HEARTH_DATA_DIR', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [bin, 'run', '--plugin', 'testkit', '--json', join(dataDir, 'b.txt')], {
+      env: { ...process.env, HEARTH_DATA_DIR: dataDir },
+    });
+    expect(jsonLines(stdout).find((l) => l.type === 'result')).toMatchObject({ ok: true, data: { text: 'beta' } });
+    const failed = await run(process.execPath, [bin, 'run', '--plugin', 'testkit', join(dataDir, 'missing.txt')], {
+      env: { ...process.env, HEARTH_DATA_DIR: dataDir },
+    }).catch((e: { code: number }) => e);
+    expect((failed as { code: number }).code).toBe(1);
+    expect(await readFile(join(dataDir, 'a.txt'), 'utf8')).toBe('alpha');
+  });
+});

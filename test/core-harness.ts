@@ -1,0 +1,92 @@
+/**
+ * Shared set-up for the core's integration tests: a temp data folder with fixture plugins
+ * copied into its plugins/, a real core on the real worker bundle, and helpers that wait on
+ * events (never on time).
+ */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHearthCore, type CreateCoreOptions } from '../main/core/create-core.js';
+import type { HearthCore, SubmitRequest } from '../main/core/hearth-core.js';
+import type { Job, LogEntry } from '../main/core/model.js';
+import { findPackageRoot, resolveWorkerEntry } from '../main/core/worker-entry-path.js';
+
+export const FIXTURES = join(findPackageRoot(), 'test', 'fixtures', 'plugins');
+
+export function workerEntry(): string {
+  return resolveWorkerEntry();
+}
+
+export async function makeDataDir(plugins: string[] = ['testkit']): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hearth-core-'));
+  for (const p of plugins) await cp(join(FIXTURES, p), join(dir, 'plugins', p), { recursive: true });
+  return dir;
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export interface TestCore {
+  core: HearthCore;
+  dataDir: string;
+  logs: LogEntry[];
+}
+
+/** Short grace periods and a fast backoff: the suite must stay quick. */
+export function testCore(dataDir: string, opts: Partial<CreateCoreOptions> = {}): TestCore {
+  const logs: LogEntry[] = [];
+  const core = createHearthCore({
+    dataDir,
+    workerEntry: workerEntry(),
+    cancelGraceMs: 200,
+    startTimeoutMs: 30_000,
+    pingIntervalMs: 0,
+    stopGraceMs: 2000,
+    restart: { kind: 'backoff', maxAttempts: 5, baseMs: 10, capMs: 100 },
+    log: (e) => logs.push(e),
+    ...opts,
+  });
+  return { core, dataDir, logs };
+}
+
+export function text(t: string, params: Record<string, unknown> = {}, extra: Partial<SubmitRequest> = {}): SubmitRequest {
+  return { pluginId: 'testkit', source: { kind: 'text', text: t }, params, ...extra };
+}
+
+export async function submit(core: HearthCore, requests: SubmitRequest[]): Promise<Job[]> {
+  const out = await core.submit(requests);
+  if (!out.ok) throw new Error(`submit failed: ${out.error.code}: ${out.error.message}`);
+  return out.value;
+}
+
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Resolves with the jobs' final snapshots once every one of them has finished. */
+export function whenFinished(core: HearthCore, ids: string[]): Promise<Job[]> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const jobs = ids.map((id) => core.getJob(id));
+      if (jobs.every((j) => j && FINISHED.has(j.state))) {
+        off();
+        resolve(jobs as Job[]);
+      }
+    };
+    const off = core.on('job', check);
+    check();
+  });
+}
+
+/** Resolves once a job matches: now, or at a later job event. */
+export function whenJob(core: HearthCore, match: (job: Job) => boolean): Promise<Job> {
+  const already = core.listJobs().find(match);
+  if (already) return Promise.resolve(already);
+  return new Promise((resolve) => {
+    const off = core.on('job', (job) => {
+      if (match(job)) {
+        off();
+        resolve(job);
+      }
+    });
+  });
+}

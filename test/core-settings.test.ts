@@ -1,0 +1,85 @@
+/**
+ * Settings through a real core: a corrupt settings.json is moved aside and Hearth starts on
+ * defaults; saveSettings is validated by the worker (its RELOAD answer) and persists only
+ * what the plugin accepted.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SETTINGS_FILE } from '../main/core/settings.js';
+import { makeDataDir, removeDir, submit, testCore, text, whenFinished, type TestCore } from './core-harness.js';
+
+let c: TestCore | undefined;
+afterEach(async () => {
+  if (c) {
+    await c.core.stop();
+    await removeDir(c.dataDir);
+  }
+  c = undefined;
+});
+
+describe('settings through the core', () => {
+  it('moves a corrupt settings.json aside, warns, and runs on defaults', async () => {
+    const dataDir = await makeDataDir();
+    await writeFile(join(dataDir, SETTINGS_FILE), '{"plugins": {"testkit": ');
+    c = testCore(dataDir);
+    await c.core.start();
+    const files = await readdir(dataDir);
+    expect(files.some((f) => f.startsWith(`${SETTINGS_FILE}.corrupt-`))).toBe(true);
+    expect(c.logs.some((e) => e.level === 'warn' && /moved to .*corrupt-.*default settings/.test(e.message))).toBe(true);
+    const [job] = await submit(c.core, [text('still works')]);
+    const [done] = await whenFinished(c.core, [job!.id]);
+    expect((done?.result as { config: unknown }).config).toEqual({ greeting: 'hello', level: 3 });
+  });
+
+  it('saves valid settings (used by the next job and the next start) and refuses invalid ones', async () => {
+    const dataDir = await makeDataDir();
+    c = testCore(dataDir);
+    await c.core.start();
+    expect(c.core.getSettings('testkit')).toEqual({ ok: true, value: { greeting: 'hello', level: 3 } });
+
+    const saved = await c.core.saveSettings('testkit', { greeting: 'hi', level: 5 });
+    expect(saved.ok).toBe(true);
+    const [job] = await submit(c.core, [text('x')]);
+    const [done] = await whenFinished(c.core, [job!.id]);
+    expect((done?.result as { config: unknown }).config).toEqual({ greeting: 'hi', level: 5 });
+
+    const before = await readFile(join(dataDir, SETTINGS_FILE), 'utf8');
+    const refused = await c.core.saveSettings('testkit', { greeting: 'hi', level: 99 });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('INVALID_CONFIG');
+    expect(await readFile(join(dataDir, SETTINGS_FILE), 'utf8')).toBe(before);
+    expect(c.core.getSettings('testkit')).toEqual({ ok: true, value: { greeting: 'hi', level: 5 } });
+
+    const unknown = await c.core.saveSettings('nope', {});
+    expect(!unknown.ok && unknown.error.code).toBe('PLUGIN_NOT_FOUND');
+
+    // A restarted worker gets the saved settings in INIT.
+    await c.core.stop();
+    c = testCore(dataDir);
+    await c.core.start();
+    const [job2] = await submit(c.core, [text('y')]);
+    const [done2] = await whenFinished(c.core, [job2!.id]);
+    expect((done2?.result as { config: unknown }).config).toEqual({ greeting: 'hi', level: 5 });
+  });
+
+  it('loads and unloads a plugin on request and lists plugins by extension', async () => {
+    const dataDir = await makeDataDir(['testkit', 'gpu-a']);
+    c = testCore(dataDir);
+    await c.core.start();
+    const loaded = await c.core.loadPlugin('testkit');
+    expect(loaded.ok && loaded.value.state.status).toBe('ready');
+    expect(c.core.workerStatus().loaded).toContain('testkit');
+    const unloaded = await c.core.unloadPlugin('testkit');
+    expect(unloaded.ok && unloaded.value.state.status).toBe('unloaded');
+    expect(c.core.pluginsFor('notes.TXT')).toEqual(expect.arrayContaining(['testkit', 'gpu-a']));
+    expect(c.core.pluginsFor('a.bin')).toEqual(['testkit']);
+    expect(c.core.pluginsFor('noext')).toEqual([]);
+    // Submitting a .txt to gpu-a remembers it as the choice for .txt.
+    const r = await c.core.submit([{ pluginId: 'gpu-a', source: { kind: 'path', path: join(dataDir, 'plugins', 'gpu-a', 'package.json.txt') }, params: {} }]);
+    expect(r.ok).toBe(true);
+    expect(c.core.pluginsFor('x.txt')[0]).toBe('gpu-a');
+    const bad = await c.core.submit([{ pluginId: 'testkit', source: { kind: 'path', path: '/x/y.png' }, params: {} }]);
+    expect(!bad.ok && bad.error.code).toBe('UNSUPPORTED_INPUT');
+  });
+});
