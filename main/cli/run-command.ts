@@ -15,7 +15,7 @@ import type { HearthError } from '../../worker/protocol.js';
 import { createHearthCore } from '../core/create-core.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import type { HearthCore } from '../core/hearth-core.js';
-import type { Job } from '../core/model.js';
+import type { Chunk, Job } from '../core/model.js';
 import { extensionOf } from '../core/plugin-catalog.js';
 import type { CliIo } from './io.js';
 import { parseSets } from './parse-set.js';
@@ -111,11 +111,17 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
   const left = new Set<string>();
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
-  const pendingEvents: Job[] = [];
+  // Events can arrive before submit() returns the ids (a fast job may even finish first):
+  // keep them, chunks included, in arrival order and replay them once the ids are known.
+  const early: Array<{ job: Job } | { chunk: Chunk }> = [];
+  const onChunk = (c: Chunk) => {
+    if (fileOf.has(c.jobId)) printer.chunk(c.jobId, c.seq, c.data, c.final);
+    else early.push({ chunk: c });
+  };
   const onJob = (job: Job) => {
     const file = fileOf.get(job.id);
     if (file === undefined) {
-      pendingEvents.push(job); // can arrive before submit() returns the ids
+      early.push({ job });
       return;
     }
     if (job.state === 'running' && job.progress) printer.progress(job, file);
@@ -127,9 +133,7 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
     }
   };
   const offJob = core.on('job', onJob);
-  const offChunk = core.on('chunk', (c) => {
-    if (fileOf.has(c.jobId)) printer.chunk(c.jobId, c.seq, c.data, c.final);
-  });
+  const offChunk = core.on('chunk', onChunk);
   const onInterrupt = () => {
     printer.note('interrupted: cancelling the remaining jobs');
     for (const id of left) void core.cancel(id);
@@ -150,7 +154,10 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
         left.add(job.id);
       }
     });
-    for (const job of pendingEvents.splice(0)) onJob(core.getJob(job.id) ?? job);
+    for (const event of early.splice(0)) {
+      if ('chunk' in event) onChunk(event.chunk);
+      else onJob(event.job);
+    }
     // Jobs that finished before we learned their ids were replayed just above.
     for (const id of [...left]) {
       const job = core.getJob(id);

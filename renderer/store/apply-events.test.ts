@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../main/core/model.js';
 import type { ApiEvent } from '../../preload/api.js';
 import { applyEvents } from './apply-events.js';
+import { chunkText } from './chunk-text.js';
 import { initialState } from './store.js';
 
 function job(id: string, over: Partial<Job> = {}): Job {
@@ -25,7 +26,7 @@ describe('applyEvents', () => {
   it('coalesces the selected job’s chunks into its text, ignoring duplicates and other jobs', () => {
     const s = { ...initialState(), selectedJobId: 'a', output: { jobId: 'a', text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null } };
     const patch = applyEvents(s, [
-      { type: 'chunk', chunk: { jobId: 'a', seq: 0, data: { text: 'line one' }, final: false } },
+      { type: 'chunk', chunk: { jobId: 'a', seq: 0, data: { text: 'line one\n' }, final: false } },
       { type: 'chunk', chunk: { jobId: 'b', seq: 0, data: 'other', final: false } },
       { type: 'chunk', chunk: { jobId: 'a', seq: 1, data: 'tok', final: false } },
       { type: 'chunk', chunk: { jobId: 'a', seq: 1, data: 'dup', final: false } },
@@ -47,5 +48,18 @@ describe('applyEvents', () => {
     const patch = applyEvents(initialState(), events);
     expect(patch.jobIds).toHaveLength(10_000);
     expect(patch.jobIds?.[0]).toBe('j9999');
+  });
+});
+
+describe('chunkText', () => {
+  it.each([
+    ['an OCR line keeps its own line break', { text: 'Hello\n' }, 'Hello\n'],
+    ['an llm token continues the text', { text: 'wor' }, 'wor'],
+    ['a delta continues the text', { delta: 'ld' }, 'ld'],
+    ['a plain string continues the text', 'abc', 'abc'],
+    ['a timed segment is one line', { start: 1, end: 2.5, text: ' hi there ' }, '[1.00–2.50] hi there\n'],
+    ['a VAD segment without text shows as JSON', { start: 1, end: 2 }, '{"start":1,"end":2}\n'],
+  ])('%s', (_why, data, expected) => {
+    expect(chunkText(data)).toBe(expected);
   });
 });

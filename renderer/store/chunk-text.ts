@@ -1,13 +1,19 @@
 /**
- * How a stream chunk reads as text. Strings and `{ delta }` continue the text (tokens);
- * `{ text }` is a line (OCR lines, transcript segments); anything else shows as JSON.
+ * How a stream chunk reads as text. Strings, `{ delta }` and `{ text }` continue the text as
+ * they are (the plugin owns its line breaks: OCR ends each line with one, llm tokens don't);
+ * a timed segment `{ start, end, text }` reads as one line; anything else shows as JSON.
  */
 export function chunkText(data: unknown): string {
   if (typeof data === 'string') return data;
   if (data && typeof data === 'object') {
-    const d = data as { delta?: unknown; text?: unknown };
+    const d = data as { delta?: unknown; text?: unknown; start?: unknown; end?: unknown };
     if (typeof d.delta === 'string') return d.delta;
-    if (typeof d.text === 'string') return `${d.text}\n`;
+    if (typeof d.text === 'string') {
+      if (typeof d.start === 'number' && typeof d.end === 'number') {
+        return `[${d.start.toFixed(2)}–${d.end.toFixed(2)}] ${d.text.trim()}\n`;
+      }
+      return d.text;
+    }
   }
   return `${JSON.stringify(data)}\n`;
 }

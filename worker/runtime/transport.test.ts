@@ -48,13 +48,19 @@ describe('transport: outgoing', () => {
     expect(posted).toEqual([chunk(0)]);
   });
 
-  it('flushes pending chunks before any other message, so RESULT never overtakes a chunk', () => {
+  it('sends any other message at once, after the pending chunks and in the same write, so RESULT never overtakes a chunk', () => {
     const { port, posted } = memoryPort();
     const t = createTransport(port);
     t.send(chunk(0));
     t.send(chunk(1));
     t.send({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
-    expect(posted).toEqual([{ type: 'BATCH', messages: [chunk(0), chunk(1)] }, { type: 'RESULT', jobId: 'j', ok: true, data: 1 }]);
+    expect(posted).toEqual([{ type: 'BATCH', messages: [chunk(0), chunk(1), { type: 'RESULT', jobId: 'j', ok: true, data: 1 }] }]);
+  });
+
+  it('sends a lone RESULT on its own, not wrapped', () => {
+    const { port, posted } = memoryPort();
+    createTransport(port).send({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
+    expect(posted).toEqual([{ type: 'RESULT', jobId: 'j', ok: true, data: 1 }]);
   });
 
   it('sends big batches before the tick ends, never one unbounded message', () => {
