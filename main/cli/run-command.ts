@@ -230,6 +230,8 @@ type ResultLine =
 class RunPrinter {
   private midLine = false;
   private lastProgress = new Map<string, string>();
+  private lastStage = new Map<string, string>();
+  private lastMessage = new Map<string, string>();
 
   constructor(
     private readonly io: CliIo,
@@ -262,8 +264,17 @@ class RunPrinter {
     if (this.lastProgress.get(job.id) === key) return;
     this.lastProgress.set(job.id, key);
     if (this.json) return this.line({ type: 'progress', jobId: job.id, file, fraction: p.fraction, message: p.message });
+    // A person wants to see the stage change, not every percent: print a new stage, and
+    // within one stage only each quarter of the way.
+    // A plugin may send the stage's message once and then bare fractions.
+    const message = p.message ?? this.lastMessage.get(job.id) ?? '';
+    this.lastMessage.set(job.id, message);
+    const quarter = p.fraction === null ? -1 : Math.floor(p.fraction * 4);
+    const stage = `${message}|${quarter}`;
+    if (this.lastStage.get(job.id) === stage) return;
+    this.lastStage.set(job.id, stage);
     const pct = p.fraction === null ? '' : `${Math.round(p.fraction * 100)}% `;
-    this.io.err(`${file}: ${pct}${p.message ?? ''}\n`);
+    this.io.err(`${file}: ${pct}${message}\n`);
   }
 
   result(r: ResultLine): void {
