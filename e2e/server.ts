@@ -1,6 +1,6 @@
 /** Starts a real `hearth serve` for one test, in its own data folder, and stops it afterwards. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,8 +16,10 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-export async function startServe(opts: { plugins?: string[] } = {}): Promise<Served> {
+/** `journal`: lines to pre-write to jobs.jsonl, as a previous session of Hearth would have left them. */
+export async function startServe(opts: { plugins?: string[]; journal?: string } = {}): Promise<Served> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
+  if (opts.journal !== undefined) await writeFile(join(dataDir, 'jobs.jsonl'), opts.journal);
   for (const name of opts.plugins ?? []) {
     await cp(join(import.meta.dirname, 'fixtures', 'plugins', name), join(dataDir, 'plugins', name), { recursive: true });
   }
