@@ -1,8 +1,11 @@
 /**
  * Drives a plugin definition in-process the way the worker does (load once, run jobs,
  * unload), with small recording fakes for the contexts. The plugin and its model are real.
+ * Shared by every built-in plugin's tests; plugin-specific fixtures (rendered images,
+ * synthesised speech) stay in that plugin's test-support.ts.
  */
-import type { LoadContext, PluginDefinition, PluginInput, PluginInstance, PluginLogger, RunContext } from '../../worker/sdk/index.js';
+import { expect } from 'vitest';
+import { PluginError, type LoadContext, type PluginDefinition, type PluginInput, type PluginInstance, type PluginLogger, type RunContext } from '../../worker/sdk/index.js';
 
 export interface Recorded {
   progress: Array<[number | null, string | undefined]>;
@@ -27,7 +30,10 @@ export function fakeLoadContext(dataDir = '/nonexistent-hearth-data'): LoadConte
   };
 }
 
-export function fakeRunContext(signal: AbortSignal, params: Record<string, unknown> = {}): RunContext & { recorded: Recorded } {
+export function fakeRunContext(
+  signal: AbortSignal = new AbortController().signal,
+  params: Record<string, unknown> = {},
+): RunContext & { recorded: Recorded } {
   const recorded: Recorded = { progress: [], devices: [], logs: [] };
   return {
     recorded,
@@ -60,6 +66,34 @@ function isAsyncGenerator<Chunk, Result>(value: unknown): value is AsyncGenerato
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value && 'next' in value;
 }
 
+/** Starts a job on a plugin that must stream, and hands back its generator (unstarted). */
+export function streamOf<Result, Chunk>(
+  instance: PluginInstance<Result, Chunk>,
+  input: PluginInput,
+  ctx: RunContext = fakeRunContext(),
+): AsyncGenerator<Chunk, Result | undefined, void> {
+  const output = instance.run(input, ctx);
+  if (!isAsyncGenerator<Chunk, Result>(output)) throw new Error('the plugin must stream: run() did not return an async generator');
+  return output;
+}
+
+/**
+ * Drains a job's generator, keeping what arrived before it returned apart from what it
+ * returned. `onChunk` sees each chunk as it arrives (to cancel mid-stream).
+ */
+export async function drain<Result, Chunk>(
+  gen: AsyncGenerator<Chunk, Result | undefined, void>,
+  onChunk?: (chunk: Chunk, index: number) => void,
+): Promise<{ chunks: Chunk[]; result: Result | undefined }> {
+  const chunks: Chunk[] = [];
+  for (;;) {
+    const step = await gen.next();
+    if (step.done) return { chunks, result: step.value };
+    chunks.push(step.value);
+    onChunk?.(step.value, chunks.length - 1);
+  }
+}
+
 /**
  * Runs one job to the end. `onChunk` sees each chunk as it arrives (to cancel mid-stream).
  */
@@ -68,18 +102,21 @@ export async function runJob<Result, Chunk>(
   input: PluginInput,
   options: { params?: Record<string, unknown>; signal?: AbortSignal; onChunk?: (chunk: Chunk, index: number) => void } = {},
 ): Promise<JobRun<Result, Chunk>> {
-  const ctx = fakeRunContext(options.signal ?? new AbortController().signal, options.params ?? {});
+  const ctx = fakeRunContext(options.signal, options.params);
   const output = instance.run(input, ctx);
-  const chunks: Chunk[] = [];
-  if (!isAsyncGenerator<Chunk, Result>(output)) return { chunks, result: await output, chunksBeforeResult: 0 };
-  for (;;) {
-    const step = await output.next();
-    if (step.done) {
-      return { chunks, result: step.value as Result, chunksBeforeResult: chunks.length };
-    }
-    chunks.push(step.value);
-    options.onChunk?.(step.value, chunks.length - 1);
-  }
+  if (!isAsyncGenerator<Chunk, Result>(output)) return { chunks: [], result: await output, chunksBeforeResult: 0 };
+  const { chunks, result } = await drain(output, options.onChunk);
+  return { chunks, result: result as Result, chunksBeforeResult: chunks.length };
+}
+
+/** Awaits a load or a job that must fail, checks it failed with a PluginError, and returns that error. */
+export async function failureOf(promise: Promise<unknown>): Promise<PluginError> {
+  const e = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(PluginError);
+  return e as PluginError;
 }
 
 export function textInput(text: string): PluginInput {

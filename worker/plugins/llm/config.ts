@@ -2,8 +2,8 @@
  * The llm plugin's settings and the per-job parameters that may override them.
  * Every field has a default, so an empty saved config is valid (and asks for a model).
  */
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { modelPathSetting, threadsSetting } from '../shared/settings.js';
 
 export const GpuChoice = z.enum(['auto', 'vulkan', 'cuda', 'cpu']);
 export type GpuChoice = z.infer<typeof GpuChoice>;
@@ -13,10 +13,7 @@ const Temperature = z.number().min(0).max(2);
 const Seed = z.number().int().min(0).max(2 ** 31 - 1);
 
 export const LlmConfig = z.object({
-  modelPath: z
-    .string()
-    .default('')
-    .describe('A .gguf model file. Relative paths are read from the data folder.'),
+  modelPath: modelPathSetting('A .gguf model file'),
   systemPrompt: z.string().default('').describe("Instructions sent before every prompt. Empty uses the model's default."),
   maxTokens: MaxTokens.default(256).describe('The most tokens one job generates.'),
   temperature: Temperature.default(0.7).describe('0 always picks the most likely token (repeatable output).'),
@@ -27,13 +24,7 @@ export const LlmConfig = z.object({
     .union([z.literal('auto'), z.number().int().min(0)])
     .default('auto')
     .describe('How many layers go to the GPU; auto fits as many as memory allows.'),
-  threads: z
-    .number()
-    .int()
-    .min(1)
-    .max(1024)
-    .default(availableParallelism())
-    .describe('CPU threads for generation (defaults to the number of cores).'),
+  threads: threadsSetting('CPU threads for generation'),
 });
 export type LlmConfig = z.infer<typeof LlmConfig>;
 

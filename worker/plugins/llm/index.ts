@@ -4,6 +4,7 @@
  * context's sequence and generates, streaming text as it comes.
  */
 import { definePlugin, PluginError, type LoadContext, type PluginInstance, type RunContext } from '../../sdk/index.js';
+import { parseJobParams } from '../shared/job-params.js';
 import { checkModelFile } from '../shared/model-file.js';
 import { openLlama } from './backend.js';
 import { LlmConfig, LlmJobParams } from './config.js';
@@ -22,19 +23,7 @@ export const GGUF_MODEL = {
 } as const;
 
 function jobParams(params: Record<string, unknown>): LlmJobParams {
-  const parsed = LlmJobParams.safeParse({
-    maxTokens: params.maxTokens,
-    temperature: params.temperature,
-    seed: params.seed,
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PluginError(
-      'INVALID_CONFIG',
-      `Invalid job parameter ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not accepted'}`,
-    );
-  }
-  return parsed.data;
+  return parseJobParams(LlmJobParams, { maxTokens: params.maxTokens, temperature: params.temperature, seed: params.seed });
 }
 
 async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInstance<LlmResult, LlmChunk>> {

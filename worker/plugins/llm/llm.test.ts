@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyLlama } from '../../../test/support/gguf/tiny-llama.js';
-import { fakeLoadContext, loadPlugin, pathInput, runJob, textInput } from '../../../test/support/plugin-harness.js';
-import { PluginError, type PluginInstance } from '../../sdk/index.js';
+import { failureOf, fakeLoadContext, loadPlugin, pathInput, runJob, textInput } from '../../../test/support/plugin-harness.js';
+import type { PluginInstance } from '../../sdk/index.js';
 import llm, { type LlmChunk, type LlmResult } from './index.js';
 
 let dir: string;
@@ -24,13 +24,8 @@ afterAll(async () => {
 
 const cpu = { gpu: 'cpu', threads: 2, contextSize: 512 } as const;
 
-async function loadError(config: Record<string, unknown>, dataDir?: string): Promise<PluginError> {
-  const err = await loadPlugin(llm, config, fakeLoadContext(dataDir)).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PluginError);
-  return err as PluginError;
+function loadError(config: Record<string, unknown>, dataDir?: string) {
+  return failureOf(loadPlugin(llm, config, fakeLoadContext(dataDir)));
 }
 
 describe('llm plugin: model errors', () => {
@@ -127,10 +122,9 @@ describe('llm plugin: generation on a tiny model', () => {
   });
 
   it('rejects a bad job parameter clearly', async () => {
-    const err = await runJob(instance, textInput('x'), { params: { temperature: 'hot' } }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PluginError);
-    expect((err as PluginError).code).toBe('INVALID_CONFIG');
-    expect((err as PluginError).message).toContain('temperature');
+    const err = await failureOf(runJob(instance, textInput('x'), { params: { temperature: 'hot' } }));
+    expect(err.code).toBe('INVALID_CONFIG');
+    expect(err.message).toContain('temperature');
   });
 
   it('reads the prompt from a .txt file', async () => {
@@ -141,23 +135,24 @@ describe('llm plugin: generation on a tiny model', () => {
   });
 
   it('refuses an empty prompt', async () => {
-    const err = await runJob(instance, textInput('   \n')).catch((e: unknown) => e);
-    expect((err as PluginError).code).toBe('INVALID_INPUT');
+    const err = await failureOf(runJob(instance, textInput('   \n')));
+    expect(err.code).toBe('INVALID_INPUT');
   });
 
   it('cancels mid-generation and keeps the model usable', async () => {
     const controller = new AbortController();
     const seen: string[] = [];
-    const err = await runJob(instance, textInput('Go on and on'), {
-      params: { maxTokens: 4000 },
-      signal: controller.signal,
-      onChunk: (chunk, i) => {
-        seen.push(chunk.text);
-        if (i === 1) controller.abort();
-      },
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PluginError);
-    expect((err as PluginError).code).toBe('CANCELLED');
+    const err = await failureOf(
+      runJob(instance, textInput('Go on and on'), {
+        params: { maxTokens: 4000 },
+        signal: controller.signal,
+        onChunk: (chunk, i) => {
+          seen.push(chunk.text);
+          if (i === 1) controller.abort();
+        },
+      }),
+    );
+    expect(err.code).toBe('CANCELLED');
     // Stopped long before maxTokens: a few chunks may already have been on their way.
     expect(seen.length).toBeLessThan(50);
 

@@ -5,9 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { PluginError, type PluginInput, type PluginInstance } from '../../sdk/index.js';
+import { drain, failureOf, fakeLoadContext, fakeRunContext, pathInput, streamOf } from '../../../test/support/plugin-harness.js';
+import { PluginError, type PluginInput, type PluginInstance, type RunContext } from '../../sdk/index.js';
 import ocr, { type OcrChunk, type OcrResult } from './index.js';
-import { fakeLoadContext, fakeRunContext, normalise, renderText } from './test-support.js';
+import { normalise, renderText } from './test-support.js';
 
 const LINES = ['Hearth reads this line.', 'The quick brown fox jumps', 'over 12 lazy dogs.'];
 
@@ -17,34 +18,9 @@ let instance: PluginInstance<OcrResult, OcrChunk>;
 let createWorkerCalls: () => number;
 const loadCtx = fakeLoadContext();
 
-function pathInput(path: string): PluginInput {
-  const name = basename(path);
-  return { kind: 'path', path, name, ext: name.split('.').pop()?.toLowerCase() ?? '' };
-}
-
-function generatorOf(input: PluginInput, ctx = fakeRunContext()): AsyncGenerator<OcrChunk, OcrResult | undefined, void> {
-  const out = instance.run(input, ctx);
-  if (!(typeof out === 'object' && out !== null && Symbol.asyncIterator in out)) throw new Error('ocr must stream');
-  return out as AsyncGenerator<OcrChunk, OcrResult | undefined, void>;
-}
-
-/** Drains a run, keeping what arrived before the generator returned apart from what it returned. */
-async function drain(gen: AsyncGenerator<OcrChunk, OcrResult | undefined, void>) {
-  const chunks: OcrChunk[] = [];
-  for (;;) {
-    const step = await gen.next();
-    if (step.done) return { chunks, result: step.value };
-    chunks.push(step.value);
-  }
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<PluginError> {
-  const e = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(PluginError);
-  return e as PluginError;
+/** A job on the loaded engine; OCR must stream. */
+function generatorOf(input: PluginInput, ctx?: RunContext) {
+  return streamOf(instance, input, ctx);
 }
 
 beforeAll(async () => {
@@ -72,7 +48,7 @@ describe('ocr definition', () => {
   });
 
   it('reports that it runs on the CPU through WASM', () => {
-    expect(loadCtx.recorded.devices).toEqual([['cpu (WASM)', undefined]]);
+    expect(loadCtx.recorded.devices).toEqual([{ device: 'cpu (WASM)', note: undefined }]);
     expect(loadCtx.recorded.progress.length).toBeGreaterThan(0);
   });
 });
@@ -183,8 +159,7 @@ describe('ocr run', () => {
   it('frees the engine on unload and refuses to run after', async () => {
     const other = await ocr.load(ocr.configSchema.parse({ model: 'standard' }), fakeLoadContext());
     const png = renderText(dir, 'std.png', ['Standard model']);
-    const out = other.run(pathInput(png), fakeRunContext()) as AsyncGenerator<OcrChunk, OcrResult | undefined, void>;
-    const { result } = await drain(out);
+    const { result } = await drain(streamOf(other, pathInput(png)));
     expect(normalise(result?.text ?? '')).toBe('standard model');
     await other.unload();
     expect(() => other.run(pathInput(png), fakeRunContext())).toThrow(PluginError);

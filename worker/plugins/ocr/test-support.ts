@@ -1,47 +1,8 @@
-/** Small fakes and fixtures shared by the OCR tests (a real engine, fake contexts at the edges). */
+/** Fixtures for the OCR tests: rendered text and a forgiving comparison (fake contexts live in test/support/plugin-harness.ts). */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { LoadContext, PluginLogger, RunContext } from '../../sdk/index.js';
 
 export const DEJAVU_SANS = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-
-export interface Recorded {
-  progress: Array<[number | null, string | undefined]>;
-  devices: Array<[string, string | undefined]>;
-  logs: string[];
-}
-
-function logger(into: string[]): PluginLogger {
-  const at = (level: string) => (message: string) => void into.push(`${level}: ${message}`);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-export function fakeLoadContext(): LoadContext & { recorded: Recorded } {
-  const recorded: Recorded = { progress: [], devices: [], logs: [] };
-  return {
-    recorded,
-    signal: new AbortController().signal,
-    log: logger(recorded.logs),
-    progress: (fraction, message) => void recorded.progress.push([fraction, message]),
-    reportDevice: (device, note) => void recorded.devices.push([device, note]),
-    dataDir: '/nonexistent-hearth-data',
-  };
-}
-
-export function fakeRunContext(
-  signal: AbortSignal = new AbortController().signal,
-  params: Record<string, unknown> = {},
-): RunContext & { recorded: Recorded } {
-  const recorded: Recorded = { progress: [], devices: [], logs: [] };
-  return {
-    recorded,
-    signal,
-    params,
-    jobId: `job-${Math.random().toString(36).slice(2)}`,
-    log: logger(recorded.logs),
-    progress: (fraction, message) => void recorded.progress.push([fraction, message]),
-  };
-}
 
 /** Renders lines of text to an image with ImageMagick (Debian's, not the stand-in) and DejaVu Sans. */
 export function renderText(dir: string, name: string, lines: string[], pointsize = 40): string {

@@ -6,6 +6,7 @@
 import type { TranscribeResult, WhisperContext } from '@fugood/whisper.node';
 import { definePlugin, PluginError, type LoadContext, type PluginInstance, type RunContext } from '../../sdk/index.js';
 import { streamFromCallbacks } from '../shared/callback-stream.js';
+import { parseJobParams } from '../shared/job-params.js';
 import { checkModelFile } from '../shared/model-file.js';
 import { readSpeech } from './audio.js';
 import { TranscribeConfig, TranscribeJobParams } from './config.js';
@@ -45,14 +46,10 @@ function cancelled(): PluginError {
 }
 
 function jobOptions(config: TranscribeConfig, params: Record<string, unknown>) {
-  const parsed = TranscribeJobParams.safeParse({ language: params.language, translate: params.translate });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PluginError('INVALID_CONFIG', `Invalid job parameter ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not accepted'}`);
-  }
+  const job = parseJobParams(TranscribeJobParams, { language: params.language, translate: params.translate });
   return {
-    language: parsed.data.language ?? config.language,
-    translate: parsed.data.translate ?? config.translate,
+    language: job.language ?? config.language,
+    translate: job.translate ?? config.translate,
     maxThreads: config.threads,
   };
 }

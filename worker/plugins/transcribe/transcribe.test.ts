@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyLlama } from '../../../test/support/gguf/tiny-llama.js';
-import { fakeLoadContext, loadPlugin, pathInput, runJob, textInput } from '../../../test/support/plugin-harness.js';
-import { PluginError } from '../../sdk/index.js';
+import { failureOf, fakeLoadContext, loadPlugin, pathInput, runJob, textInput } from '../../../test/support/plugin-harness.js';
 import transcribe from './index.js';
 
 let dir: string;
@@ -21,13 +20,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function loadError(config: Record<string, unknown>): Promise<PluginError> {
-  const err = await loadPlugin(transcribe, config, fakeLoadContext(dir)).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PluginError);
-  return err as PluginError;
+function loadError(config: Record<string, unknown>) {
+  return failureOf(loadPlugin(transcribe, config, fakeLoadContext(dir)));
 }
 
 describe('transcribe plugin: model errors', () => {
@@ -88,13 +82,13 @@ describe('transcribe plugin: real transcription', () => {
 
       const controller = new AbortController();
       controller.abort();
-      const err = await runJob(instance, pathInput(wav), { signal: controller.signal }).catch((e: unknown) => e);
-      expect((err as PluginError).code).toBe('CANCELLED');
+      const err = await failureOf(runJob(instance, pathInput(wav), { signal: controller.signal }));
+      expect(err.code).toBe('CANCELLED');
 
       const again = await runJob(instance, pathInput(wav));
       expect(again.result.text).toBe(first.result.text);
-      const textErr = await runJob(instance, textInput('hello')).catch((e: unknown) => e);
-      expect((textErr as PluginError).code).toBe('UNSUPPORTED_INPUT');
+      const textErr = await failureOf(runJob(instance, textInput('hello')));
+      expect(textErr.code).toBe('UNSUPPORTED_INPUT');
     } finally {
       await instance.unload();
     }

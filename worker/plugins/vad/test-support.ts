@@ -1,8 +1,7 @@
-/** Fixtures for the VAD tests: a WAV writer for every encoding, espeak-ng speech, fake contexts. */
+/** Fixtures for the VAD tests: a WAV writer for every encoding, espeak-ng speech (fake contexts live in test/support/plugin-harness.ts). */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadContext, PluginLogger, RunContext } from '../../sdk/index.js';
 
 export type Encoding = 'u8' | 's16' | 's24' | 's32' | 'f32' | 'f64';
 
@@ -118,42 +117,4 @@ export function speak(dir: string, name: string, text: string): { samples: Float
 export function firstSound(samples: Float32Array, level = 0.02): number {
   const i = samples.findIndex((v) => Math.abs(v) > level);
   return i < 0 ? samples.length : i;
-}
-
-function logger(into: string[]): PluginLogger {
-  const at = (level: string) => (message: string) => void into.push(`${level}: ${message}`);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-export interface Recorded {
-  progress: Array<[number | null, string | undefined]>;
-  devices: Array<[string, string | undefined]>;
-  logs: string[];
-}
-
-export function fakeLoadContext(): LoadContext & { recorded: Recorded } {
-  const recorded: Recorded = { progress: [], devices: [], logs: [] };
-  return {
-    recorded,
-    signal: new AbortController().signal,
-    log: logger(recorded.logs),
-    progress: (fraction, message) => void recorded.progress.push([fraction, message]),
-    reportDevice: (device, note) => void recorded.devices.push([device, note]),
-    dataDir: '/nonexistent-hearth-data',
-  };
-}
-
-export function fakeRunContext(
-  signal: AbortSignal = new AbortController().signal,
-  params: Record<string, unknown> = {},
-): RunContext & { recorded: Recorded } {
-  const recorded: Recorded = { progress: [], devices: [], logs: [] };
-  return {
-    recorded,
-    signal,
-    params,
-    jobId: `job-${Math.random().toString(36).slice(2)}`,
-    log: logger(recorded.logs),
-    progress: (fraction, message) => void recorded.progress.push([fraction, message]),
-  };
 }

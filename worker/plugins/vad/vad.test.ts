@@ -5,9 +5,10 @@ import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { drain, failureOf, fakeLoadContext, fakeRunContext, pathInput, streamOf } from '../../../test/support/plugin-harness.js';
 import { PluginError, type PluginInput, type PluginInstance } from '../../sdk/index.js';
 import vad, { type SpeechSegment, type VadResult } from './index.js';
-import { encodeWav, fakeLoadContext, fakeRunContext, firstSound, speak } from './test-support.js';
+import { encodeWav, firstSound, speak } from './test-support.js';
 
 const PHRASES = ['The weather is nice today', 'Please open the window', 'Thank you very much'];
 /** Silence before each phrase, and after the last, in seconds. */
@@ -27,28 +28,9 @@ let truth: number[];
 let instance: PluginInstance<VadResult, SpeechSegment>;
 let sessionsCreated: () => number;
 
-function input(path: string): PluginInput {
-  const name = basename(path);
-  return { kind: 'path', path, name, ext: name.split('.').pop()?.toLowerCase() ?? '' };
-}
-
+/** One job on the loaded model, run to the end. */
 async function detect(what: PluginInput, ctx = fakeRunContext()) {
-  const out = instance.run(what, ctx) as AsyncGenerator<SpeechSegment, VadResult | undefined, void>;
-  const chunks: SpeechSegment[] = [];
-  for (;;) {
-    const step = await out.next();
-    if (step.done) return { chunks, result: step.value, ctx };
-    chunks.push(step.value);
-  }
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<PluginError> {
-  const e = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(PluginError);
-  return e as PluginError;
+  return drain(streamOf(instance, what, ctx));
 }
 
 function expectStartsNearTruth(segments: SpeechSegment[]) {
@@ -115,15 +97,15 @@ describe('vad device', () => {
     const ctx = fakeLoadContext();
     const other = await vad.load(vad.configSchema.parse({ device }), ctx);
     await other.unload();
-    if (hasCudaProvider) expect(ctx.recorded.devices[0]?.[0]).toMatch(/cuda|cpu/);
-    else expect(ctx.recorded.devices).toEqual([['cpu', 'CUDA not available, fell back to CPU']]);
+    if (hasCudaProvider) expect(ctx.recorded.devices[0]?.device).toMatch(/cuda|cpu/);
+    else expect(ctx.recorded.devices).toEqual([{ device: 'cpu', note: 'CUDA not available, fell back to CPU' }]);
   });
 
   it('cpu: reports the CPU with no note', async () => {
     const ctx = fakeLoadContext();
     const other = await vad.load(vad.configSchema.parse({ device: 'cpu' }), ctx);
     await other.unload();
-    expect(ctx.recorded.devices).toEqual([['cpu', undefined]]);
+    expect(ctx.recorded.devices).toEqual([{ device: 'cpu', note: undefined }]);
   });
 });
 
@@ -132,18 +114,9 @@ describe('vad run', () => {
     const before = sessionsCreated();
     const ctx = fakeRunContext();
     const progressAtChunk: Array<number | null> = [];
-    const gen = instance.run(input(speechWav), ctx) as AsyncGenerator<SpeechSegment, VadResult, void>;
-    const chunks: SpeechSegment[] = [];
-    let result: VadResult | undefined;
-    for (;;) {
-      const step = await gen.next();
-      if (step.done) {
-        result = step.value;
-        break;
-      }
-      chunks.push(step.value);
-      progressAtChunk.push(ctx.recorded.progress.at(-1)?.[0] ?? null);
-    }
+    const { chunks, result } = await drain(streamOf(instance, pathInput(speechWav), ctx), () =>
+      progressAtChunk.push(ctx.recorded.progress.at(-1)?.[0] ?? null),
+    );
     expectStartsNearTruth(chunks);
     expect(result?.segments).toEqual(chunks);
     // The first segment arrived while most of the audio was still unprocessed.
@@ -162,7 +135,7 @@ describe('vad run', () => {
   });
 
   it.each(['mp3', 'ogg', 'flac'])('reads %s through ffmpeg', async (ext) => {
-    const { chunks } = await detect(input(join(dir, `phrases.${ext}`)));
+    const { chunks } = await detect(pathInput(join(dir, `phrases.${ext}`)));
     expectStartsNearTruth(chunks);
   });
 
@@ -175,7 +148,7 @@ describe('vad run', () => {
   it('says ffmpeg cannot read a damaged file', async () => {
     const bad = join(dir, 'noise.mp3');
     writeFileSync(bad, Buffer.from('this is not an mp3 at all'.repeat(20)));
-    const e = await failureOf(detect(input(bad)));
+    const e = await failureOf(detect(pathInput(bad)));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message).toContain('noise.mp3');
   });
@@ -193,24 +166,24 @@ describe('vad run', () => {
 
     it('explains that only WAV can be read, and how to fix it', async () => {
       const mp3 = join(dir, 'phrases.mp3');
-      const e = await failureOf(detect(input(mp3)));
+      const e = await failureOf(detect(pathInput(mp3)));
       expect(e.code).toBe('UNSUPPORTED_INPUT');
       expect(e.message).toBe('Only WAV files can be read without ffmpeg. Install ffmpeg (e.g. apt install ffmpeg) to analyse phrases.mp3.');
     });
 
     it('still reads WAV', async () => {
-      expectStartsNearTruth((await detect(input(speechWav))).chunks);
+      expectStartsNearTruth((await detect(pathInput(speechWav))).chunks);
     });
 
     it('says a WAV codec it cannot decode needs ffmpeg', async () => {
-      const e = await failureOf(detect(input(join(dir, 'alaw.wav'))));
+      const e = await failureOf(detect(pathInput(join(dir, 'alaw.wav'))));
       expect(e.code).toBe('UNSUPPORTED_INPUT');
       expect(e.message).toContain('alaw.wav');
     });
   });
 
   it('reads a WAV codec it does not decode itself through ffmpeg', async () => {
-    const { chunks } = await detect(input(join(dir, 'alaw.wav')));
+    const { chunks } = await detect(pathInput(join(dir, 'alaw.wav')));
     expectStartsNearTruth(chunks);
   });
 
@@ -223,7 +196,7 @@ describe('vad run', () => {
     const saved = process.env.PATH;
     process.env.PATH = '';
     try {
-      const e = await failureOf(detect(input(path)));
+      const e = await failureOf(detect(pathInput(path)));
       expect(e.code).toBe(code);
       expect(e.message).toContain(basename(path));
     } finally {
@@ -233,13 +206,13 @@ describe('vad run', () => {
 
   it('rejects text input and a missing file', async () => {
     expect((await failureOf(detect({ kind: 'text', text: 'hello' }))).code).toBe('UNSUPPORTED_INPUT');
-    expect((await failureOf(detect(input(join(dir, 'missing.wav'))))).code).toBe('INVALID_INPUT');
+    expect((await failureOf(detect(pathInput(join(dir, 'missing.wav'))))).code).toBe('INVALID_INPUT');
   });
 
   it('takes per-job settings, and rejects bad ones', async () => {
-    const strict = await detect(input(speechWav), fakeRunContext(undefined, { threshold: 0.999, minSpeechMs: 5000 }));
+    const strict = await detect(pathInput(speechWav), fakeRunContext(undefined, { threshold: 0.999, minSpeechMs: 5000 }));
     expect(strict.chunks).toEqual([]);
-    const e = await failureOf(detect(input(speechWav), fakeRunContext(undefined, { threshold: 2 })));
+    const e = await failureOf(detect(pathInput(speechWav), fakeRunContext(undefined, { threshold: 2 })));
     expect(e.code).toBe('INVALID_CONFIG');
     expect(e.message).toContain('threshold');
   });
@@ -250,20 +223,20 @@ describe('vad run', () => {
     ctx.progress = (fraction) => {
       if (fraction !== null && fraction > 0.2) controller.abort();
     };
-    const e = await failureOf(detect(input(speechWav), ctx));
+    const e = await failureOf(detect(pathInput(speechWav), ctx));
     expect(e.code).toBe('CANCELLED');
   });
 
   it('stops ffmpeg when cancelled while decoding', async () => {
     const controller = new AbortController();
-    const pending = detect(input(join(dir, 'phrases.flac')), fakeRunContext(controller.signal));
+    const pending = detect(pathInput(join(dir, 'phrases.flac')), fakeRunContext(controller.signal));
     controller.abort();
     expect((await failureOf(pending)).code).toBe('CANCELLED');
   });
 
   it('reads the bundled sample: two phrases a second apart', async () => {
     const sample = fileURLToPath(new URL('../../../assets/speech.wav', import.meta.url));
-    const { result } = await detect(input(sample));
+    const { result } = await detect(pathInput(sample));
     expect(result?.segments).toHaveLength(2);
     const [a, b] = result?.segments ?? [];
     expect((b?.start ?? 0) - (a?.end ?? 0)).toBeGreaterThan(0.8);
@@ -272,6 +245,6 @@ describe('vad run', () => {
   it('used one model session for every job, and refuses to run once unloaded', async () => {
     const other = await vad.load(vad.configSchema.parse({ device: 'cpu' }), fakeLoadContext());
     await other.unload();
-    expect(() => other.run(input(speechWav), fakeRunContext())).toThrow(PluginError);
+    expect(() => other.run(pathInput(speechWav), fakeRunContext())).toThrow(PluginError);
   });
 });
