@@ -13,7 +13,7 @@ import { createHearthCore } from '../main/core/create-core.js';
 import { findPackageRoot, resolveWorkerEntry } from '../main/core/worker-entry-path.js';
 import { enqueueAppendFile, enqueueJournal } from './enqueue.js';
 import { writeRawChild } from './raw-child.js';
-import { coreRoundTrip, p50, rawRoundTrip } from './round-trip.js';
+import { p50, roundTrips } from './round-trip.js';
 import { median, type Figure } from './stats.js';
 import { coreStream, rawStream } from './stream.js';
 import { rawSpawn, workerSpawn } from './spawn.js';
@@ -34,9 +34,9 @@ async function main(): Promise<void> {
   say('(a) round trip…');
   const core = createHearthCore({ dataDir, workerEntry: entry, journal: 'memory', pingIntervalMs: 0, log: () => undefined });
   await core.start();
-  const N = 1000;
-  const coreRt = p50(await coreRoundTrip(core, N));
-  const rawRt = p50(await rawRoundTrip(raw, N));
+  const trips = await roundTrips(core, raw, 2000);
+  const coreRt = p50(trips.core);
+  const rawRt = p50(trips.raw);
   figures.push(fig('round trip p50 (no-op job)', 'ms', coreRt, rawRt, 'raw fork echo p50', '≤ 1.5× baseline', coreRt / rawRt <= 1.5));
 
   say('(b) stream throughput…');

@@ -143,7 +143,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
 
   function validate(requests: SubmitRequest[]): HearthError | undefined {
     // Before the first READY the catalog is empty: the queue then fails the jobs with a clear reason if the worker never comes.
-    if (catalog.list().length === 0) return undefined;
+    if (catalog.size() === 0) return undefined;
     for (const r of requests) {
       const plugin = catalog.get(r.pluginId);
       if (!plugin) return pluginNotFound(r.pluginId);

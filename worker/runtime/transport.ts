@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { MainToWorker, type HearthError, type WorkerToMainSingle } from '../protocol.js';
 import { describeIssues } from './errors.js';
+import { isPlainExecute } from './fast-execute.js';
 import type { WorkerPort } from './port.js';
 
 export interface Transport {
@@ -114,6 +115,8 @@ export function createTransport(port: WorkerPort): Transport {
     },
     onMessage(listener) {
       return port.onMessage((raw) => {
+        // Every job's EXECUTE takes the cheap check; whatever it cannot vouch for, zod judges.
+        if (isPlainExecute(raw)) return listener(raw);
         const parsed = MainToWorker.safeParse(raw);
         if (parsed.success) listener(parsed.data);
         else rejectInvalid(raw, parsed.error);
