@@ -288,6 +288,19 @@ export class JobQueue {
   }
 
   private dispatch(queued: Job): void {
+    // EXECUTE goes first: the worker starts while main does the bookkeeping below, which
+    // would otherwise sit on every job's round trip. Nothing here can see the answer early
+    // (it is read on a later turn of the event loop), and a listener of the 'running' event
+    // that cancels now sends its CANCEL after the EXECUTE it refers to. If the worker is
+    // gone the send fails and its exit ends the job, as before.
+    this.opts.worker.send({
+      type: 'EXECUTE',
+      jobId: queued.id,
+      pluginId: queued.pluginId,
+      input: queued.source,
+      params: queued.params,
+      stream: true,
+    });
     const job: Job = { ...queued, state: 'running', startedAt: this.opts.clock.now() };
     this.jobs.set(job.id, job);
     const limitMs = job.timeoutMs ?? this.opts.jobTimeoutMs;
@@ -306,14 +319,6 @@ export class JobQueue {
         }, limitMs),
       );
     }
-    this.opts.worker.send({
-      type: 'EXECUTE',
-      jobId: job.id,
-      pluginId: job.pluginId,
-      input: job.source,
-      params: job.params,
-      stream: true,
-    });
   }
 
   private receive(message: WorkerToMainSingle): void {
@@ -447,7 +452,9 @@ export class JobQueue {
 
 function labelOf(source: SubmitRequest['source']): string {
   if (source.kind === 'path') return source.path.split(/[\\/]/).pop() || source.path;
-  const firstLine = source.text.split('\n')[0] ?? '';
+  // indexOf, not split: a long text input would be split whole just to read its first line.
+  const end = source.text.indexOf('\n');
+  const firstLine = end === -1 ? source.text : source.text.slice(0, end);
   return firstLine.length > 40 ? `${firstLine.slice(0, 40)}…` : firstLine || '(text)';
 }
 

@@ -27,7 +27,11 @@ export interface WorkerProcess {
   /** Throws when the channel is closed; worker-process.ts guards it. */
   postMessage(message: MainToWorker): void;
   kill(signal?: NodeJS.Signals): void;
-  /** Raw, unvalidated messages: the core validates every one. */
+  /**
+   * Raw, unvalidated messages: the core validates every one. Delivered on a later turn of the
+   * event loop, never from inside postMessage (IPC works so): the job queue sends EXECUTE
+   * before it records the job as running.
+   */
   onMessage(listener: (message: unknown) => void): Disposer;
   /** Fires once, after the process is gone and its output has been read. */
   onExit(listener: (info: WorkerExitInfo) => void): Disposer;
