@@ -28,7 +28,7 @@ async function coreOnce(core: HearthCore): Promise<number> {
       }
     });
   });
-  const r = await core.submit([{ pluginId: 'testkit', source: { kind: 'text', text: PAYLOAD }, params: {} }]);
+  const r = await core.submit([{ pluginId: 'noop', source: { kind: 'text', text: PAYLOAD }, params: {} }]);
   if (!r.ok) throw new Error(r.error.message);
   await done;
   return performance.now() - t0;
@@ -37,7 +37,7 @@ async function coreOnce(core: HearthCore): Promise<number> {
 async function rawOnce(child: ChildProcess, i: number): Promise<number> {
   const t0 = performance.now();
   const reply = nextMessage(child, (m) => m.type === 'RESULT');
-  child.send({ type: 'EXECUTE', jobId: `j${i}`, pluginId: 'testkit', input: { kind: 'text', text: PAYLOAD }, params: {}, stream: true });
+  child.send({ type: 'EXECUTE', jobId: `j${i}`, pluginId: 'noop', input: { kind: 'text', text: PAYLOAD }, params: {}, stream: true });
   await reply;
   return performance.now() - t0;
 }

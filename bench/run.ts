@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const entry = resolveWorkerEntry();
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-bench-data-'));
   await cp(join(root, 'test', 'fixtures', 'plugins', 'testkit'), join(dataDir, 'plugins', 'testkit'), { recursive: true });
+  await cp(join(root, 'bench', 'fixtures', 'plugins', 'noop'), join(dataDir, 'plugins', 'noop'), { recursive: true });
   const raw = await writeRawChild();
   const figures: Figure[] = [];
 
