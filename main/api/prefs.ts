@@ -2,7 +2,7 @@
  * App preferences (the plugin remembered per file extension), kept in <dataDir>/prefs.json.
  * Written atomically (temp file + rename) so a crash never leaves half a file.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppPrefs } from '../../preload/api.js';
 
@@ -30,7 +30,13 @@ export async function openPrefs(dataDir: string, log: (message: string) => void 
   async function persist(next: AppPrefs): Promise<void> {
     await mkdir(dataDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(next, null, 2));
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(next, null, 2));
+      await handle.sync(); // durable before it replaces the old file
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   }
 
@@ -41,8 +47,10 @@ export async function openPrefs(dataDir: string, log: (message: string) => void 
       prefs = { ...prefs, pluginByExtension: { ...prefs.pluginByExtension, [ext]: pluginId } };
       const snapshot = prefs;
       // Serialise writes so an older state never lands after a newer one.
-      writing = writing.then(() => persist(snapshot));
-      await writing;
+      // One failed write must not poison every later one: chain on the settled promise.
+      const write = writing.catch(() => undefined).then(() => persist(snapshot));
+      writing = write;
+      await write;
       for (const l of listeners) l(snapshot);
       return snapshot;
     },

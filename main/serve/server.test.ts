@@ -1,5 +1,6 @@
 /** The serve host over real HTTP and WebSocket, with an in-memory core. */
 import { request as http } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { mkdtemp, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,5 +172,54 @@ describe('the socket bridge', () => {
     ws.send(Buffer.from([1, 2, 3]));
     expect(await call(9, 'getPrefs', {})).toEqual({ ok: true, value: { pluginByExtension: {} } });
     ws.close();
+  });
+
+  it('survives a frame that is not valid UTF-8: that socket closes, the server keeps serving', async () => {
+    const { ws } = await connect();
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    ws.on('error', () => undefined);
+    ws.send(Buffer.from([0xff, 0xfe, 0xfd]), { binary: false });
+    expect(await closed).not.toBe(1000);
+    const again = await connect();
+    expect(await again.call(1, 'getPrefs', {})).toEqual({ ok: true, value: { pluginByExtension: {} } });
+    again.ws.close();
+  });
+});
+
+describe('hostile upgrades', () => {
+  function rawUpgrade(target: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const s = connectTcp(server.port, '127.0.0.1', () => {
+        s.write(
+          `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+        );
+      });
+      let reply = '';
+      s.on('data', (d: Buffer) => (reply += d.toString()));
+      s.on('close', () => resolve(reply.split('\r\n')[0] ?? ''));
+      s.on('error', reject);
+    });
+  }
+
+  it.each([
+    ['a request target that is no URL', '//', 'HTTP/1.1 400 Bad Request'],
+    ['no token', '/api/socket', 'HTTP/1.1 401 Unauthorized'],
+    ['an unknown path', '/elsewhere', 'HTTP/1.1 404 Not Found'],
+  ])('%s is refused and the server keeps serving', async (_why, target, status) => {
+    expect(await rawUpgrade(target)).toBe(status);
+    expect((await send(`/?token=${TOKEN}`)).status).toBe(200);
+  });
+
+  it('a client that resets while being refused does not take the server down', async () => {
+    for (let i = 0; i < 50; i++) {
+      const s = connectTcp(server.port, '127.0.0.1', () => {
+        s.write('GET /api/socket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+        s.resetAndDestroy();
+      });
+      s.on('error', () => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await send(`/?token=${TOKEN}`)).status).toBe(200);
   });
 });

@@ -103,14 +103,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   });
 
+  // The upgrade handler is synchronous and runs before any token check: nothing a client
+  // sends here (a request target that is no URL, a reset mid-refusal) may throw out of it.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://hearth.invalid');
-    const verdict = url.pathname === BRIDGE.socketPath ? authorize(req, url, token, port, loopback) : { status: 404 as const, reason: 'Not found.' };
-    if (verdict.status !== 200) {
-      const text = verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'Not Found';
-      socket.end(`HTTP/1.1 ${verdict.status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${verdict.reason}\n`);
-      return;
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: 400 | 401 | 403 | 404, reason: string): void => {
+      const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
+    };
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://hearth.invalid');
+    } catch {
+      return refuse(400, 'That is not a valid address.');
     }
+    const verdict = url.pathname === BRIDGE.socketPath ? authorize(req, url, token, port, loopback) : { status: 404 as const, reason: 'Not found.' };
+    if (verdict.status !== 200) return refuse(verdict.status, verdict.reason);
     sockets.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, ctx, log));
   });
 

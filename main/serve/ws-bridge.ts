@@ -18,7 +18,15 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
       ws.close(1008, 'too far behind');
       return;
     }
-    ws.send(JSON.stringify(message));
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (err) {
+      // The worker refuses non-JSON results; this is the last guard, so main never dies of one.
+      log(`socket: could not encode a ${message.kind} message: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    ws.send(text);
   };
 
   const stopEvents = streamEvents(ctx.core, ctx.prefs, (events) => send({ kind: 'events', events }));
@@ -43,6 +51,12 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
     void handleApiCall(ctx, req.data.name, req.data.payload).then((outcome) => send({ kind: 'reply', id: req.data.id, outcome }));
   });
 
+  // ws reports a bad frame (invalid UTF-8, over maxPayload) as an 'error' event; unheard, it
+  // would end the whole server.
+  ws.on('error', (err) => {
+    log(`socket: closed after a protocol error: ${err.message}`);
+    ws.terminate();
+  });
   const dispose = (): void => stopEvents();
   ws.on('close', dispose);
   return dispose;
