@@ -6,6 +6,7 @@
 import type { WorkerToMainSingle } from '../protocol.js';
 import type { PluginInput, PluginInstance, RunContext } from '../sdk/index.js';
 import { HearthFailure, hearthError } from './errors.js';
+import { assertPlainData } from './plain-data.js';
 
 export interface JobOptions {
   jobId: string;
@@ -19,7 +20,9 @@ const CHUNKS_PER_TURN = 1024;
 export async function runJob(instance: PluginInstance, input: PluginInput, ctx: RunContext, options: JobOptions): Promise<unknown> {
   // Awaiting a generator object gives it back unchanged (it has no then()).
   const output: unknown = await instance.run(input, ctx);
-  return isAsyncGenerator(output) ? drainGenerator(output, ctx.signal, options) : output;
+  const result = isAsyncGenerator(output) ? await drainGenerator(output, ctx.signal, options) : output;
+  assertPlainData(result, 'result');
+  return result;
 }
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown, void> {
@@ -49,6 +52,7 @@ async function drainGenerator(
       if (stream) send({ type: 'STREAM_CHUNK', jobId, seq, data: null, final: true });
       return step.value === undefined ? chunks : step.value;
     }
+    assertPlainData(step.value, 'chunk');
     chunks.push(step.value);
     if (stream) send({ type: 'STREAM_CHUNK', jobId, seq, data: step.value, final: false });
     seq++;
