@@ -118,7 +118,7 @@ function writeValue(out: ByteSink, v: GgufValue): void {
 }
 
 /** IEEE 754 half from a float (round-to-nearest is not needed for random test weights: truncation is fine). */
-function toHalf(f: number): number {
+export function toHalf(f: number): number {
   const buf = new DataView(new ArrayBuffer(4));
   buf.setFloat32(0, f);
   const x = buf.getUint32(0);

@@ -62,7 +62,7 @@ export function tinyVocab(): TinyVocab {
 }
 
 /** mulberry32: small, fast and reproducible across platforms. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -73,7 +73,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function gaussian(next: () => number): () => number {
+export function gaussian(next: () => number): () => number {
   return () => {
     const u = Math.max(next(), 1e-12);
     const v = next();

@@ -69,11 +69,20 @@ function transcribe(whisper: WhisperContext, config: TranscribeConfig, ctx: RunC
         }
       },
     });
-    const stop = () => void job.stop().catch(() => undefined);
+    // On abort, stop whisper and stop waiting for it: whisper.node 1.1.1 never settles the
+    // promise of a stopped job (its worker reports the cancellation with one argument where
+    // the binding settles only on two), so awaiting it would hang the job for good.
+    let stop: () => void = () => undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      stop = () => {
+        void job.stop().catch(() => undefined);
+        reject(cancelled());
+      };
+    });
     ctx.signal.addEventListener('abort', stop, { once: true });
     let result: TranscribeResult;
     try {
-      result = await job.promise;
+      result = await Promise.race([job.promise, abandoned]);
     } catch (e) {
       if (ctx.signal.aborted) throw cancelled();
       const why = e instanceof Error ? e.message : String(e);
