@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerToMainSingle } from '../protocol.js';
 import type { WorkerPort } from './port.js';
-import { createTransport } from './transport.js';
+import { createTransport, elideInstantBusy } from './transport.js';
 
 /** An in-memory port: what the worker posts lands in `posted`; `deliver` plays main. */
 function memoryPort(options: { refuse?: (message: unknown) => boolean } = {}) {
@@ -118,5 +118,43 @@ describe('transport: incoming', () => {
       expect(posted[1]).toMatchObject({ ...answer, error: { code: 'PROTOCOL' } });
       expect(posted).toHaveLength(2);
     } else expect(posted).toHaveLength(1);
+  });
+});
+
+describe('transport: instant busy → ready pairs', () => {
+  const state = (status: 'loading' | 'ready' | 'busy' | 'unloaded', loadCount = 1) =>
+    ({ type: 'PLUGIN_STATE', state: { pluginId: 'p', status, loadCount } }) as const;
+  const result = { type: 'RESULT', jobId: 'j', ok: true, data: 1 } as const;
+
+  it('leaves out a busy → ready pair that returns to the state before it, and nothing else', () => {
+    const known = new Map();
+    expect(elideInstantBusy([state('loading', 0), state('ready'), state('busy'), state('ready'), result], known)).toEqual([
+      state('loading', 0),
+      state('ready'),
+      result,
+    ]);
+    // The next instant job: main already knows "ready", so only the RESULT goes.
+    expect(elideInstantBusy([state('busy'), state('ready'), result], known)).toEqual([result]);
+  });
+
+  it.each([
+    ['busy alone (a long job: ready comes in a later write)', [state('busy')]],
+    ['ready after busy with a different load count', [state('busy'), state('ready', 2)]],
+    ['busy then unloaded', [state('busy'), state('unloaded')]],
+  ])('keeps %s', (_why, batch) => {
+    const known = new Map([['p', state('ready').state]]);
+    expect(elideInstantBusy([...batch], known)).toEqual(batch);
+  });
+
+  it('through the transport, a quick job costs one message: its RESULT', () => {
+    const { port, posted } = memoryPort();
+    const t = createTransport(port);
+    t.send(state('ready'));
+    t.flush();
+    posted.length = 0;
+    t.send(state('busy'));
+    t.send(state('ready'));
+    t.send(result);
+    expect(posted).toEqual([result]);
   });
 });

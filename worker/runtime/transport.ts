@@ -6,7 +6,7 @@
  * 100k chunks/s. Any other message flushes the pending batch first, so order is kept.
  */
 import type { z } from 'zod';
-import { MainToWorker, type HearthError, type WorkerToMainSingle } from '../protocol.js';
+import { MainToWorker, type HearthError, type PluginState, type WorkerToMainSingle } from '../protocol.js';
 import { describeIssues } from './errors.js';
 import { isPlainExecute } from './fast-execute.js';
 import type { WorkerPort } from './port.js';
@@ -31,6 +31,51 @@ function isBatchable(message: WorkerToMainSingle): boolean {
     message.type === 'PROGRESS' ||
     message.type === 'LOG' ||
     message.type === 'PLUGIN_STATE'
+  );
+}
+
+/**
+ * A job that starts and ends within one turn of the event loop makes its plugin busy and then
+ * ready again inside one write. That pair tells main nothing it could ever show (the UI renders
+ * once per frame), yet it was most of what a quick job's reply weighed: both are left out when
+ * the ready state equals the state before busy. A longer job's busy state has gone out in an
+ * earlier write and is kept, as are loading, unloaded and failed, always.
+ * `known` holds the last state of each plugin that main has been sent.
+ */
+export function elideInstantBusy(batch: WorkerToMainSingle[], known: Map<string, PluginState>): WorkerToMainSingle[] {
+  let drop: Set<number> | undefined;
+  let current: Map<string, PluginState> | undefined;
+  let busyAt: Map<string, { index: number; before: PluginState | undefined }> | undefined;
+  for (let i = 0; i < batch.length; i++) {
+    const m = batch[i] as WorkerToMainSingle;
+    if (m.type !== 'PLUGIN_STATE') continue;
+    current ??= new Map(known);
+    busyAt ??= new Map();
+    const id = m.state.pluginId;
+    const busy = busyAt.get(id);
+    if (m.state.status === 'busy') busyAt.set(id, { index: i, before: current.get(id) });
+    else {
+      if (busy && m.state.status === 'ready' && busy.before && sameState(busy.before, m.state)) {
+        (drop ??= new Set()).add(busy.index).add(i);
+      }
+      busyAt.delete(id);
+    }
+    current.set(id, m.state);
+  }
+  const kept = drop ? batch.filter((_, i) => !drop.has(i)) : batch;
+  if (current) for (const m of kept) if (m.type === 'PLUGIN_STATE') known.set(m.state.pluginId, m.state);
+  return kept;
+}
+
+function sameState(a: PluginState, b: PluginState): boolean {
+  return (
+    a.status === b.status &&
+    a.loadCount === b.loadCount &&
+    a.device === b.device &&
+    a.deviceNote === b.deviceNote &&
+    a.memoryBytes === b.memoryBytes &&
+    a.error?.code === b.error?.code &&
+    a.error?.message === b.error?.message
   );
 }
 
@@ -69,11 +114,14 @@ export function createTransport(port: WorkerPort): Transport {
     }
   };
 
+  const states = new Map<string, PluginState>();
+
   const flush = (): void => {
     scheduled = false;
     if (pending.length === 0) return;
-    const batch = pending;
+    const batch = elideInstantBusy(pending, states);
     pending = [];
+    if (batch.length === 0) return;
     if (batch.length === 1) {
       postOne(batch[0] as WorkerToMainSingle);
       return;
