@@ -180,7 +180,10 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         await settings.load();
         const jobs = await journal.open();
         await queue.restore(jobs);
+        // Quitting already: do not bring a worker up only to stop it.
+        if (stopped) return;
         await supervisor.start();
+        if (stopped) return;
         queue.start();
       })();
       return started;
@@ -188,9 +191,12 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
 
     stop() {
       stopped ??= (async () => {
-        await started?.catch(() => undefined);
+        // Not behind start(): a worker that cannot start (restarting forever under "always")
+        // would hold start() — and so the quit — for good. Stopping the supervisor settles it.
         queue.beginShutdown();
-        await supervisor.stop(opts.stopGraceMs ?? DEFAULTS.stopGraceMs);
+        const supervisorStopped = supervisor.stop(opts.stopGraceMs ?? DEFAULTS.stopGraceMs);
+        await started?.catch(() => undefined);
+        await supervisorStopped;
         queue.dispose();
         await journal.close();
         bag.dispose();

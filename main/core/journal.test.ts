@@ -2,7 +2,8 @@ import { mkdtemp, readFile, writeFile, appendFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileJournal, JOURNAL_FILE } from './journal.js';
+import { open } from 'node:fs/promises';
+import { FileJournal, JOURNAL_FILE, type OpenFile } from './journal.js';
 import { createLogger } from './logger.js';
 import type { Job, LogEntry } from './model.js';
 
@@ -96,6 +97,34 @@ describe('FileJournal', () => {
     const jobs = await b.open();
     expect(jobs).toHaveLength(11);
     expect(jobs.find((j) => j.id === 'j1')?.chunkCount).toBe(2);
+    await b.close();
+  });
+
+  it('fails the appends that wait on a reopen that fails after compacting, and recovers on the next write', async () => {
+    let appendOpens = 0;
+    let failReopen = true;
+    const openFile: OpenFile = (path, flags) => {
+      if (flags === 'a') {
+        appendOpens += 1;
+        // The first is open(); the second is the reopen after the compaction.
+        if (appendOpens === 2 && failReopen) return Promise.reject(new Error('EMFILE: too many open files'));
+      }
+      return open(path, flags);
+    };
+    const a = new FileJournal(join(dir, JOURNAL_FILE), log(), openFile);
+    await a.open();
+    // 20 000 rewrites of one job: the batch after them triggers a compaction.
+    await Promise.all(Array.from({ length: 20_000 }, (_, i) => a.append({ t: 'job', job: job('j1', 'queued', { chunkCount: i }) })));
+    // Queued while the compaction runs, so it waits for the reopen that fails.
+    const waiting = a.append({ t: 'job', job: job('j2') });
+    await expect(waiting).rejects.toThrow(/could not be reopened after compacting/);
+    expect(logs.some((e) => e.level === 'error' && /could not be reopened/.test(e.message))).toBe(true);
+    failReopen = false;
+    await a.append({ t: 'job', job: job('j3') });
+    await a.close();
+    const b = FileJournal.inDataDir(dir, log());
+    // j2 may or may not be there (the compaction can fold it in before the reopen fails); j3 must be.
+    expect((await b.open()).map((j) => j.id)).toEqual(expect.arrayContaining(['j1', 'j3']));
     await b.close();
   });
 

@@ -36,6 +36,9 @@ export interface JobJournal {
 
 export const JOURNAL_FILE = 'jobs.jsonl';
 
+/** How the journal opens its files; a test passes one that fails on cue. */
+export type OpenFile = (path: string, flags: string) => Promise<FileHandle>;
+
 interface Waiter {
   resolve: () => void;
   reject: (e: unknown) => void;
@@ -49,10 +52,13 @@ export class FileJournal implements JobJournal {
   private writing: Promise<void> | undefined;
   private live = new Map<string, Job>();
   private linesSinceCompact = 0;
+  /** Reopening after a compaction failed: the next write tries again. */
+  private reopenFailed = false;
 
   constructor(
     private readonly path: string,
     private readonly log: Logger,
+    private readonly openFile: OpenFile = open,
   ) {}
 
   static inDataDir(dataDir: string, log: Logger): FileJournal {
@@ -63,7 +69,8 @@ export class FileJournal implements JobJournal {
     await mkdir(dirname(this.path), { recursive: true });
     this.live = await this.read();
     await this.compact();
-    this.handle = await open(this.path, 'a');
+    this.handle = await this.openFile(this.path, 'a');
+    this.reopenFailed = false;
     return [...this.live.values()];
   }
 
@@ -89,6 +96,7 @@ export class FileJournal implements JobJournal {
     await this.flush();
     const handle = this.handle;
     this.handle = undefined;
+    this.reopenFailed = false;
     await handle?.close();
   }
 
@@ -111,6 +119,10 @@ export class FileJournal implements JobJournal {
     if (lines.length === 0) return Promise.resolve();
     this.writing = (async () => {
       try {
+        if (!this.handle && this.reopenFailed) {
+          this.handle = await this.openFile(this.path, 'a');
+          this.reopenFailed = false;
+        }
         const handle = this.handle;
         if (!handle) throw new Error('The job journal is not open');
         await handle.write(lines.join('\n') + '\n');
@@ -142,8 +154,19 @@ export class FileJournal implements JobJournal {
         await this.compact();
       } catch (error) {
         this.log.warn(`could not compact the job journal: ${String(error)}`);
+      }
+      try {
+        this.handle = await this.openFile(this.path, 'a');
+      } catch (error) {
+        // Without a handle, appends waiting here would hang: fail them now, and let the next write try again.
+        this.reopenFailed = true;
+        const failure = new Error(`The job journal ${this.path} could not be reopened after compacting it: ${errorText(error)}`);
+        this.log.error(failure.message);
+        const waiters = this.waiters;
+        this.buffer = [];
+        this.waiters = [];
+        for (const w of waiters) w.reject(failure);
       } finally {
-        this.handle = await open(this.path, 'a');
         this.writing = undefined;
         if (this.buffer.length > 0) this.schedule();
       }
@@ -212,6 +235,10 @@ export class MemoryJournal implements JobJournal {
   }
   async flush(): Promise<void> {}
   async close(): Promise<void> {}
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function parseRecord(line: string): JournalRecord | undefined {

@@ -105,7 +105,10 @@ export class WorkerSupervisor {
 
   /** Alive, starting, or about to restart: jobs should wait for it rather than fail. */
   isComing(): boolean {
-    return this.phase === 'spawning' || this.phase === 'restarting' || this.isReady();
+    if (this.phase === 'spawning' || this.phase === 'restarting' || this.isReady()) return true;
+    // A worker that was killed (or reported a fatal error) is not ready, but its exit is on the
+    // way and decides what comes next: wait for it rather than fail the queue.
+    return !this.stopping && this.worker?.isAlive === true;
   }
 
   status(): WorkerStatus {

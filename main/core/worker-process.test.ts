@@ -27,6 +27,29 @@ function start(host: FakeWorkerHost, startTimeoutMs = 5000) {
 }
 
 describe('ManagedWorker', () => {
+  it('reports a spawn that throws as a launch failure, after its listeners are in place', async () => {
+    const host = new FakeWorkerHost();
+    host.spawn = () => {
+      throw new Error('spawn E2BIG');
+    };
+    const { worker, exits, crashes } = start(host);
+    await expect(worker.ready).rejects.toThrow(/spawn E2BIG/);
+    expect(exits.map((e) => e.reason)).toEqual(['launch-failed']);
+    expect(crashes).toHaveLength(1);
+    expect(worker.isAlive).toBe(false);
+  });
+
+  it('is not ready once killed, even before its exit arrives', async () => {
+    const host = new FakeWorkerHost((m, p) => m.type === 'INIT' && queueMicrotask(() => p.emit(ready(p.pid))));
+    const { worker, exits } = start(host);
+    await worker.ready;
+    worker.kill('timeout');
+    expect(worker.isReady).toBe(false);
+    expect(worker.isAlive).toBe(true);
+    await worker.waitForExit(1000);
+    expect(exits[0]?.killCause).toBe('timeout');
+  });
+
   it('sends INIT and resolves ready on READY', async () => {
     const host = new FakeWorkerHost((m, p) => m.type === 'INIT' && queueMicrotask(() => p.emit(ready(p.pid))));
     const { worker } = start(host);

@@ -60,6 +60,8 @@ export class ManagedWorker {
   private outOfMemory = false;
   private launchProblem: string | undefined;
   private stopRequested = false;
+  /** Killed, or it reported a fatal ERROR: its exit is on the way, so it takes no new work. */
+  private dying = false;
   private readonly exitWaiters: Array<(exit: WorkerExit) => void> = [];
   private resolveReady!: (m: ReadyMessage) => void;
   private rejectReady!: (e: Error) => void;
@@ -80,7 +82,7 @@ export class ManagedWorker {
   }
 
   get isReady(): boolean {
-    return this.readyMsg !== undefined && this.exited === undefined;
+    return this.readyMsg !== undefined && this.exited === undefined && !this.dying;
   }
 
   get isAlive(): boolean {
@@ -110,6 +112,9 @@ export class ManagedWorker {
   /** Kills with SIGKILL; the first cause wins. Safe to call twice and after exit. */
   kill(cause: KillCause): void {
     if (!this.proc || this.exited) return;
+    // The exit can trail the kill (the host drains the pipes first); a RESULT landing in
+    // between must not make this process look ready for the next job.
+    this.dying = true;
     if (this.killCause === null) this.killCause = cause;
     try {
       this.proc.kill('SIGKILL');
@@ -145,7 +150,8 @@ export class ManagedWorker {
       proc = host.spawn(spawn);
     } catch (error) {
       this.launchProblem = errorText(error);
-      this.finish({ code: null, signal: null });
+      // On a later tick: the constructor is still running, so nobody has subscribed to exit yet.
+      queueMicrotask(() => this.finish({ code: null, signal: null }));
       return;
     }
     this.proc = proc;
@@ -178,8 +184,10 @@ export class ManagedWorker {
       if (message.type === 'READY' && !this.readyMsg) {
         this.readyMsg = message;
         this.resolveReady(message);
-      } else if (message.type === 'ERROR' && message.error.code === 'OUT_OF_MEMORY') {
-        this.outOfMemory = true;
+      } else if (message.type === 'ERROR') {
+        // ERROR is always fatal: the worker exits right after it.
+        this.dying = true;
+        if (message.error.code === 'OUT_OF_MEMORY') this.outOfMemory = true;
       }
       this.events.emit('message', message);
     }

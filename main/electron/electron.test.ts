@@ -168,6 +168,18 @@ describe('quit sequence', () => {
     await vi.waitFor(() => expect(quitted).toHaveBeenCalled());
   });
 
+  it('quits anyway when stopping the core never finishes', async () => {
+    const app = fakeApp();
+    const quitted = vi.fn();
+    app.on('quit-for-real', quitted);
+    const logged: string[] = [];
+    const seq = installQuitSequence(app as never, () => new Promise<void>(() => {}), (m) => logged.push(m), 20);
+    app.quit();
+    await vi.waitFor(() => expect(quitted).toHaveBeenCalledTimes(1));
+    expect(seq.stopped()).toBe(true);
+    expect(logged.join('\n')).toMatch(/quitting anyway/);
+  });
+
   it('quits when the last window closes', () => {
     const app = fakeApp();
     installQuitSequence(app as never, async () => {}, () => {});

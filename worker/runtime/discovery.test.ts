@@ -99,6 +99,22 @@ describe('discoverPlugins', () => {
     expect(found.find((p) => p.id === 'alpha')?.source).toBe('builtin');
   });
 
+  it('lists a plugin whose import or factory never settles as failed and goes on to the next', async () => {
+    const pkg = (entry: string) => ({ name: entry, hearth: { entry } });
+    const dir = await pluginDir({
+      'a-hangs-on-import': { pkg: pkg('index.mjs'), files: { 'index.mjs': 'await new Promise(() => {});\nexport default {};' } },
+      'b-hangs-in-factory': { pkg: pkg('index.mjs'), files: { 'index.mjs': 'export default () => new Promise(() => {});' } },
+      'c-good': { pkg: pkg('index.mjs'), files: { 'index.mjs': validEntry('good') } },
+    });
+    const found = await discoverPlugins({ builtins: [], userPluginDir: dir, loadCapMs: 50 });
+    expect(found.map((p) => [p.id, p.error?.code ?? 'ok'])).toEqual([
+      ['a-hangs-on-import', 'LOAD_FAILED'],
+      ['b-hangs-in-factory', 'LOAD_FAILED'],
+      ['good', 'ok'],
+    ]);
+    for (const p of found.slice(0, 2)) expect(p.error?.message).toMatch(/took longer than 0\.05 s to load/);
+  });
+
   it('treats a missing user plugin folder as empty', async () => {
     expect(await discoverPlugins({ builtins: [], userPluginDir: join(tmpdir(), 'hearth-does-not-exist-42') })).toEqual([]);
   });

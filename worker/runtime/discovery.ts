@@ -9,7 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { HearthError } from '../protocol.js';
 import { definePlugin, sdk as defaultSdk, type PluginDefinition, type Sdk } from '../sdk/index.js';
+import { withCap } from './async.js';
 import { describeIssues, hearthError, toHearthError } from './errors.js';
+
+/** A user plugin's import and factory get this long: a top-level await that never settles must not hold READY back forever. */
+export const DEFAULT_PLUGIN_LOAD_CAP_MS = 10_000;
 
 export type AnyDefinition = PluginDefinition<Record<string, unknown>>;
 
@@ -44,6 +48,8 @@ export interface DiscoveryOptions {
   builtins: readonly AnyDefinition[];
   userPluginDir?: string;
   sdk?: Sdk;
+  /** How long one user plugin's import + factory may take (tests pass a short one). */
+  loadCapMs?: number;
 }
 
 export async function discoverPlugins(options: DiscoveryOptions): Promise<DiscoveredPlugin[]> {
@@ -53,7 +59,7 @@ export async function discoverPlugins(options: DiscoveryOptions): Promise<Discov
   }
   if (options.userPluginDir) {
     for (const folder of await pluginFolders(options.userPluginDir)) {
-      candidates.push(await readUserPlugin(folder, options.sdk ?? defaultSdk));
+      candidates.push(await readUserPlugin(folder, options.sdk ?? defaultSdk, options.loadCapMs ?? DEFAULT_PLUGIN_LOAD_CAP_MS));
     }
   }
   return assignIds(candidates);
@@ -100,7 +106,7 @@ async function pluginFolders(dir: string): Promise<string[]> {
   return folders;
 }
 
-async function readUserPlugin(folder: string, pluginSdk: Sdk): Promise<DiscoveredPlugin & { preferredId: string }> {
+async function readUserPlugin(folder: string, pluginSdk: Sdk, loadCapMs: number): Promise<DiscoveredPlugin & { preferredId: string }> {
   const folderName = basename(folder);
   const base = { source: 'user' as const, path: folder, preferredId: folderName };
   const failed = (error: HearthError, fallback: Partial<DiscoveredPlugin['fallback']> = {}) => ({
@@ -150,9 +156,17 @@ async function readUserPlugin(folder: string, pluginSdk: Sdk): Promise<Discovere
     return failed(hearthError('LOAD_FAILED', `The plugin entry "${manifest.data.entry}" must be a file inside ${folder}`), fromManifest);
   }
   try {
-    const module = (await import(pathToFileURL(entry).href)) as { default?: unknown };
-    const exported = module.default;
-    const value: unknown = typeof exported === 'function' ? await (exported as (s: Sdk) => unknown)(pluginSdk) : exported;
+    const load = async (): Promise<unknown> => {
+      const module = (await import(pathToFileURL(entry).href)) as { default?: unknown };
+      const exported = module.default;
+      return typeof exported === 'function' ? await (exported as (s: Sdk) => unknown)(pluginSdk) : exported;
+    };
+    // The import cannot be cancelled; past the cap it is left pending and the plugin is listed as failed.
+    const value = await withCap(
+      load(),
+      loadCapMs,
+      `it took longer than ${loadCapMs / 1000} s to load (a top-level await or the default-exported function never finished)`,
+    );
     if (typeof value !== 'object' || value === null) {
       throw new TypeError('The entry must default-export a plugin definition, or a function (sdk) => definition');
     }
