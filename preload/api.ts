@@ -90,7 +90,14 @@ export const Commands = {
   /** Dropped paths with folders replaced by the files inside them (recursively, up to a limit). */
   expandPaths: command(
     z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
-    z.object({ files: z.array(z.string()), truncated: z.boolean() }).strict(),
+    z
+      .object({
+        files: z.array(z.string()),
+        truncated: z.boolean(),
+        /** Folders that could not be read, with why; shown like files no plugin reads. */
+        skipped: z.array(z.object({ name: z.string(), reason: z.string() }).strict()),
+      })
+      .strict(),
   ),
   /** A native "choose a file" dialog (Electron); null when the user cancelled. */
   pickPath: command(z.object({ title: z.string().max(200).optional() }).strict(), z.string().nullable()),

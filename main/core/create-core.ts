@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { HearthError, MemoryPolicy, PluginInfo } from '../../worker/protocol.js';
 import { systemClock, type Clock } from './clock.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { DisposerBag, Emitter } from './emitter.js';
 import type { CoreEvents, HearthCore, Outcome, SubmitRequest } from './hearth-core.js';
 import { JobQueue } from './job-queue.js';
@@ -72,6 +73,9 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   const settings = new Settings(opts.dataDir, log('settings'), clock.now);
   const journal: JobJournal =
     opts.journal === 'memory' ? new MemoryJournal() : typeof opts.journal === 'object' ? opts.journal : FileJournal.inDataDir(opts.dataDir, log('journal'));
+  // Two processes on one jobs.jsonl lose records (see data-dir-lock.ts); `hearth run` keeps jobs in memory and needs no lock.
+  const needsLock = journal instanceof FileJournal;
+  let lock: DataDirLock | undefined;
   const catalog = new PluginCatalog();
   const workerLog = log('worker');
   const execArgv = opts.maxOldSpaceMb ? [`--max-old-space-size=${opts.maxOldSpaceMb}`] : [];
@@ -177,6 +181,8 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   const core: HearthCore = {
     start() {
       started ??= (async () => {
+        // Not once stop() has run: nothing would release it.
+        if (needsLock && !stopped) lock = await acquireDataDirLock(opts.dataDir);
         await settings.load();
         const jobs = await journal.open();
         await queue.restore(jobs);
@@ -199,6 +205,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         await supervisorStopped;
         queue.dispose();
         await journal.close();
+        await lock?.release();
         bag.dispose();
       })();
       return stopped;

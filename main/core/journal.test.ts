@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile, appendFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile, appendFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,30 @@ describe('FileJournal', () => {
     expect((await a.open()).map((j) => j.id)).toEqual(['j1', 'j2']);
     expect(logs.filter((e) => e.level === 'warn' && /invalid line/.test(e.message))).toHaveLength(2);
     await a.close();
+  });
+
+  it('keeps a copy of the file before compacting away lines it could not read', async () => {
+    const original =
+      [JSON.stringify({ t: 'job', job: job('j1') }), '{"t":"job","job":{"id":"j9","state":"from-a-newer-build"}}', JSON.stringify({ t: 'job', job: job('j2') })].join('\n') + '\n';
+    await writeFile(join(dir, JOURNAL_FILE), original);
+    const a = FileJournal.inDataDir(dir, log());
+    expect((await a.open()).map((j) => j.id)).toEqual(['j1', 'j2']);
+    await a.close();
+    const backups = (await readdir(dir)).filter((n) => n.startsWith(`${JOURNAL_FILE}.bak-`));
+    expect(backups).toHaveLength(1);
+    expect(await readFile(join(dir, backups[0] ?? ''), 'utf8')).toBe(original);
+    expect(logs.some((e) => e.level === 'warn' && e.message.includes(`kept in ${join(dir, backups[0] ?? '')}`))).toBe(true);
+    // The live file was still compacted.
+    expect((await readFile(join(dir, JOURNAL_FILE), 'utf8')).trim().split('\n')).toHaveLength(2);
+  });
+
+  it('makes no copy when only a torn last line was skipped', async () => {
+    const full = JSON.stringify({ t: 'job', job: job('j2') });
+    await writeFile(join(dir, JOURNAL_FILE), JSON.stringify({ t: 'job', job: job('j1') }) + '\n' + full.slice(0, 20));
+    const a = FileJournal.inDataDir(dir, log());
+    expect((await a.open()).map((j) => j.id)).toEqual(['j1']);
+    await a.close();
+    expect((await readdir(dir)).filter((n) => n.includes('.bak-'))).toEqual([]);
   });
 
   it('commits appends of the same tick together and resolves each once written', async () => {

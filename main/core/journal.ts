@@ -9,9 +9,12 @@
  *
  * On open the file is read, invalid lines (a torn last line after a power cut) are skipped
  * with a warning, and the survivors are compacted into a fresh file (temp, fsync, rename).
+ * A line that is invalid anywhere but at the end is not a power cut: it may be a job an
+ * older or newer build wrote. The original file is then copied to jobs.jsonl.bak-<time>
+ * before compacting, so nothing is erased for good.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from './logger.js';
@@ -185,12 +188,14 @@ export class FileJournal implements JobJournal {
     }
     const lines = text.split('\n');
     let skipped = 0;
+    let invalid = 0;
     lines.forEach((line, index) => {
       if (line.trim() === '') return;
       const record = parseRecord(line);
       if (!record) {
         skipped += 1;
         const torn = index >= lines.length - 2;
+        if (!torn) invalid += 1;
         this.log.warn(
           `job journal ${this.path}: skipped ${torn ? 'an unfinished last line (Hearth probably stopped while writing it)' : `an invalid line ${index + 1}`}`,
         );
@@ -202,7 +207,14 @@ export class FileJournal implements JobJournal {
         jobs.delete(record.id);
       }
     });
-    if (skipped > 0) this.log.warn(`job journal: ${skipped} line(s) skipped, ${jobs.size} job(s) recovered`);
+    let kept = '';
+    if (invalid > 0) {
+      // Compacting is about to drop those lines: keep the file as it was first.
+      const backup = `${this.path}.bak-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await copyFile(this.path, backup);
+      kept = `; the file as it was is kept in ${backup}`;
+    }
+    if (skipped > 0) this.log.warn(`job journal: ${skipped} line(s) skipped, ${jobs.size} job(s) recovered${kept}`);
     return new Map([...jobs.values()].sort((a, b) => a.createdAt - b.createdAt).map((j) => [j.id, j]));
   }
 

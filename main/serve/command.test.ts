@@ -1,5 +1,6 @@
 import { request as http } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +62,28 @@ describe('serveCommand', () => {
     expect(err.join('\n')).toMatch(/Warning: serving on 0\.0\.0\.0/);
     release();
     expect(await done).toBe(0);
+  });
+
+  it('exits 1 with a clear message when another Hearth holds the data folder', async () => {
+    // A live process other than this one stands in for the desktop app holding the folder.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve, reject) => other.once('spawn', resolve).once('error', reject));
+      await writeFile(join(dir, 'hearth.lock'), String(other.pid));
+      const out: string[] = [];
+      const err: string[] = [];
+      // The real core: its start() takes the lock before any worker is spawned.
+      const code = await serveCommand(['--port', '0', '--data-dir', dir], { out: (l) => out.push(l), err: (l) => err.push(l), untilStopped: async () => {} });
+      expect(code).toBe(1);
+      expect(out).toEqual([]);
+      expect(err.join('\n')).toContain(
+        `Hearth could not start: Another Hearth (pid ${other.pid}) is already using the data folder ${dir}. Close it, or pass --data-dir to use another folder.`,
+      );
+      // Still the other one's.
+      expect(await readFile(join(dir, 'hearth.lock'), 'utf8')).toBe(String(other.pid));
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   it('refuses bad arguments with status 2 and says why', async () => {

@@ -1,5 +1,5 @@
 /** The serve host over real HTTP and WebSocket, with an in-memory core. */
-import { request as http } from 'node:http';
+import { request as http, type IncomingMessage } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { mkdtemp, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -132,6 +132,57 @@ describe('uploads', () => {
   it('refuses an upload without a name (400) or without the token (401)', async () => {
     expect((await send('/api/upload', { method: 'POST', headers: { 'x-hearth-token': TOKEN }, body: Buffer.from('x') })).status).toBe(400);
     expect((await send('/api/upload?name=a.png', { method: 'POST', body: Buffer.from('x') })).status).toBe(401);
+  });
+});
+
+describe('output downloads', () => {
+  function finishedJob(id: string, result: unknown): void {
+    core.jobs.set(id, { id, pluginId: 'ocr', source: { kind: 'text', text: 'x' }, label: id, params: {}, state: 'succeeded', createdAt: 1, chunkCount: 0, attempt: 1, result });
+  }
+
+  /** Resolves with the body, or rejects when the connection ends short of Content-Length. `onFirstData` may pause the response and resume it later. */
+  function download(path: string, onFirstData?: (res: IncomingMessage) => void): Promise<{ status: number; length: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      http(`${base()}${path}?token=${TOKEN}`, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => {
+          if (parts.length === 0) onFirstData?.(res);
+          parts.push(d);
+        });
+        res.on('aborted', () => reject(new Error('the download was cut short')));
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, length: Number(res.headers['content-length']), body: Buffer.concat(parts).toString() }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it('gives a download started while another streams the whole body to both', async () => {
+    // Big enough that the first download is still streaming when the second one starts.
+    const text = 'hearth '.repeat(3_000_000);
+    finishedJob('job-big', { text });
+    let second: Promise<{ status: number; length: number; body: string }> | undefined;
+    const first = download('/api/output/job-big', (res) => {
+      // Hold the first download mid-stream, start the second, and let the first go on meanwhile.
+      res.pause();
+      second = download('/api/output/job-big');
+      setImmediate(() => res.resume());
+    });
+    const results = [await first];
+    await expect.poll(() => second).toBeDefined();
+    if (second) results.push(await second);
+    expect(results).toHaveLength(2);
+    for (const r of results) {
+      expect(r.status).toBe(200);
+      expect(r.length).toBe(Buffer.byteLength(text));
+      expect(r.body.length).toBe(text.length);
+      expect(r.body === text).toBe(true);
+    }
+  });
+
+  it('answers 404 for a job without output', async () => {
+    expect((await send(`/api/output/nope?token=${TOKEN}`)).status).toBe(404);
   });
 });
 

@@ -2,15 +2,13 @@
  * The HTTP + WebSocket host of `hearth serve`: the built renderer, uploads, output downloads
  * and the API socket, all behind the token and the origin check.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { BRIDGE } from '../../preload/api.js';
 import type { ApiContext } from '../api/router.js';
-import { writeOutputFile } from '../api/output-file.js';
+import { outputFileBody, outputFileName } from '../api/output-file.js';
 import { authorize, cookieName } from './auth.js';
 import { isLoopbackHost, urlHost } from './loopback.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -70,17 +68,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const jobId = decodeURIComponent(url.pathname.slice(BRIDGE.outputPath.length));
       const job = ctx.core.getJob(jobId);
       if (!job || job.state !== 'succeeded') return plain(res, 404, 'That job has no output.');
-      const path = await writeOutputFile(ctx.dataDir, job);
-      const info = await stat(path);
-      const name = path.slice(path.lastIndexOf('/') + 1);
+      // Sent from memory, not through a file in outputs/: two downloads of one job would
+      // rewrite that file under each other's streams and cut each other short.
+      const body = Buffer.from(outputFileBody(job));
+      const name = outputFileName(job);
       res.writeHead(200, {
         ...SECURITY_HEADERS,
         'Content-Type': name.endsWith('.json') ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
-        'Content-Length': String(info.size),
+        'Content-Length': String(body.length),
         'Content-Disposition': `attachment; filename="${name}"`,
       });
       if (req.method === 'HEAD') return void res.end();
-      return void createReadStream(path).pipe(res);
+      return void res.end(body);
     }
 
     const file = await findStaticFile(opts.rendererDir, url.pathname);

@@ -34,6 +34,7 @@ export async function handleFilesWithPaths(files: File[]): Promise<void> {
   if (paths.length === 0) return;
   const expanded = await call('expandPaths', { paths });
   if (!expanded) return;
+  reject(expanded.skipped);
   if (expanded.truncated) notify('info', `Only the first ${expanded.files.length} files were added.`);
   await handleDropped(expanded.files.map((p) => ({ name: p, path: p })));
 }

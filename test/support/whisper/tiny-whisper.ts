@@ -220,13 +220,23 @@ class Sink {
   }
 }
 
+/**
+ * The ggml container's header: the magic, then 11 int32 hparams with ftype last. On its own
+ * (with `ftype` 0) it is what the transcribe plugin must refuse before whisper.cpp reads on.
+ */
+export function whisperGgmlHeader(ftype: number, nState = 64, nHead = 2): Buffer {
+  const out = new Sink();
+  out.i32(GGML_MAGIC); // little-endian: the bytes "lmgg"
+  out.i32(N_VOCAB, N_AUDIO_CTX, nState, nHead, N_LAYER, N_TEXT_CTX, nState, nHead, N_LAYER, N_MELS, ftype);
+  return Buffer.concat(out.chunks);
+}
+
 export function tinyWhisperGgml(options: TinyWhisperOptions = {}): Buffer {
   const opts: Required<TinyWhisperOptions> = { seed: 1, nState: 64, nHead: 2, ...options };
   if (opts.nState % opts.nHead !== 0) throw new Error('nState must be a multiple of nHead');
   const out = new Sink();
   const n = opts.nState;
-  out.i32(GGML_MAGIC); // little-endian: the bytes "lmgg"
-  out.i32(N_VOCAB, N_AUDIO_CTX, n, opts.nHead, N_LAYER, N_TEXT_CTX, n, opts.nHead, N_LAYER, N_MELS, FTYPE_F16);
+  out.bytes(whisperGgmlHeader(FTYPE_F16, n, opts.nHead));
   out.i32(N_MELS, N_FFT);
   out.f32s(melFilters());
   out.i32(WORDS.length);

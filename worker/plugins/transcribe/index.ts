@@ -11,6 +11,7 @@ import { checkModelFile } from '../shared/model-file.js';
 import { readSpeech } from './audio.js';
 import { TranscribeConfig, TranscribeJobParams } from './config.js';
 import { openWhisper } from './engine.js';
+import { refuseF32Model } from './model-ftype.js';
 
 export { TranscribeConfig } from './config.js';
 
@@ -103,6 +104,7 @@ function transcribe(whisper: WhisperContext, config: TranscribeConfig, ctx: RunC
 
 async function loadTranscribe(config: TranscribeConfig, ctx: LoadContext): Promise<PluginInstance<TranscriptResult, TranscriptSegment>> {
   const modelPath = await checkModelFile(config.modelPath, ctx.dataDir, WHISPER_MODEL);
+  await refuseF32Model(modelPath);
   ctx.progress(null, 'loading whisper model');
   const opened = await openWhisper(modelPath, config.device, ctx.log);
   ctx.reportDevice(opened.device, opened.note);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyLlama } from '../../../test/support/gguf/tiny-llama.js';
-import { TINY_WHISPER_SEGMENTS, writeTinyWhisper } from '../../../test/support/whisper/tiny-whisper.js';
+import { TINY_WHISPER_SEGMENTS, whisperGgmlHeader, writeTinyWhisper } from '../../../test/support/whisper/tiny-whisper.js';
 import { failureOf, fakeLoadContext, loadPlugin, pathInput, runJob, textInput } from '../../../test/support/plugin-harness.js';
 import transcribe from './index.js';
 
@@ -52,6 +52,19 @@ describe('transcribe plugin: model errors', () => {
     const err = await loadError({ device: 'cpu', modelPath: damaged });
     expect(err.code).toBe('LOAD_FAILED');
     expect(err.message).toContain(damaged);
+  });
+
+  it('refuses an f32 model (ftype 0) before whisper.cpp, whose CPU backend would abort the process on it', async () => {
+    for (const [name, ftype] of [['ggml-f32.bin', 0], ['ggml-f32-qv2.bin', 2000]] as const) {
+      const f32 = join(dir, name);
+      // The header, then the start of an f32 model's body: enough for the check, and nothing whisper.cpp could run.
+      await writeFile(f32, Buffer.concat([whisperGgmlHeader(ftype), Buffer.alloc(64)]));
+      const err = await loadError({ device: 'cpu', modelPath: f32 });
+      expect(err.code).toBe('LOAD_FAILED');
+      expect(err.message).toBe(
+        'This whisper model stores its weights as 32-bit floats, which this build of whisper.cpp cannot run. Use an f16 or quantised model such as ggml-base.en.bin.',
+      );
+    }
   });
 
   it('rejects a bad language code in the settings', () => {
