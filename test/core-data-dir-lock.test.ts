@@ -10,24 +10,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PluginInfo } from '../worker/protocol.js';
 import { createHearthCore } from '../main/core/create-core.js';
 import { LOCK_FILE } from '../main/core/data-dir-lock.js';
 import type { HearthCore } from '../main/core/hearth-core.js';
 import { FakeWorkerHost } from '../main/core/testing/fake-worker-host.js';
-import { submit, text } from './core-harness.js';
+import { submit, text, fakeTestkit } from './core-harness.js';
 
-const testkit: PluginInfo = {
-  id: 'testkit',
-  name: 'Test kit',
-  version: '1.0.0',
-  description: 'fake',
-  accepts: ['txt'],
-  wantsGpu: false,
-  source: 'user',
-  configSchema: { type: 'object', properties: {} },
-  state: { pluginId: 'testkit', status: 'ready', loadCount: 1 },
-};
+const testkit = fakeTestkit({ status: 'ready', loadCount: 1 });
 
 let dataDir: string;
 const cores: HearthCore[] = [];

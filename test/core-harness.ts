@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createHearthCore, type CreateCoreOptions } from '../main/core/create-core.js';
 import type { HearthCore, SubmitRequest } from '../main/core/hearth-core.js';
 import type { Job, LogEntry } from '../main/core/model.js';
+import type { PluginInfo, PluginState } from '../worker/protocol.js';
 import { findPackageRoot, resolveWorkerEntry } from '../main/core/worker-entry-path.js';
 
 export const FIXTURES = join(findPackageRoot(), 'test', 'fixtures', 'plugins');
@@ -89,4 +90,19 @@ export function whenJob(core: HearthCore, match: (job: Job) => boolean): Promise
       }
     });
   });
+}
+
+/** What a fake worker's READY says of the testkit plugin (tests at the process edge). */
+export function fakeTestkit(state: Pick<PluginState, 'status' | 'loadCount'>): PluginInfo {
+  return {
+    id: 'testkit',
+    name: 'Test kit',
+    version: '1.0.0',
+    description: 'fake',
+    accepts: ['txt'],
+    wantsGpu: false,
+    source: 'user',
+    configSchema: { type: 'object', properties: {} },
+    state: { pluginId: 'testkit', ...state },
+  };
 }

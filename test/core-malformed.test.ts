@@ -7,23 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PluginInfo } from '../worker/protocol.js';
 import { createHearthCore } from '../main/core/create-core.js';
 import type { LogEntry } from '../main/core/model.js';
 import { FakeWorkerHost } from '../main/core/testing/fake-worker-host.js';
-import { submit, text, whenFinished } from './core-harness.js';
+import { submit, text, whenFinished, fakeTestkit } from './core-harness.js';
 
-const testkit: PluginInfo = {
-  id: 'testkit',
-  name: 'Test kit',
-  version: '1.0.0',
-  description: 'fake',
-  accepts: ['txt'],
-  wantsGpu: false,
-  source: 'user',
-  configSchema: { type: 'object', properties: {} },
-  state: { pluginId: 'testkit', status: 'discovered', loadCount: 0 },
-};
+const testkit = fakeTestkit({ status: 'discovered', loadCount: 0 });
 
 describe('malformed messages from the worker', () => {
   it('are rejected and logged; main keeps running and the job still ends', async () => {

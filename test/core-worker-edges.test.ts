@@ -7,24 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PluginInfo } from '../worker/protocol.js';
 import { createHearthCore, type CreateCoreOptions } from '../main/core/create-core.js';
 import type { HearthCore } from '../main/core/hearth-core.js';
 import { FakeWorkerHost, type FakeWorkerProcess } from '../main/core/testing/fake-worker-host.js';
 import type { WorkerHost } from '../main/core/worker-host.js';
-import { submit, text, whenFinished } from './core-harness.js';
+import { submit, text, whenFinished, fakeTestkit } from './core-harness.js';
 
-const testkit: PluginInfo = {
-  id: 'testkit',
-  name: 'Test kit',
-  version: '1.0.0',
-  description: 'fake',
-  accepts: ['txt'],
-  wantsGpu: false,
-  source: 'user',
-  configSchema: { type: 'object', properties: {} },
-  state: { pluginId: 'testkit', status: 'ready', loadCount: 1 },
-};
+const testkit = fakeTestkit({ status: 'ready', loadCount: 1 });
 
 let dataDir: string;
 const cores: HearthCore[] = [];
