@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messageVariants } from '../../test/support/message-variants.js';
 import { WorkerToMainSingle } from '../../worker/protocol.js';
 import { isPlainHotMessage } from './fast-messages.js';
 import { decodeWorkerMessage } from './worker-messages.js';
@@ -15,25 +16,7 @@ const bases: Record<string, unknown>[] = [
 
 const odd: unknown[] = [undefined, null, '', 'x', 0, -1, 1.5, 2 ** 60, NaN, Infinity, true, [], {}, ['a'], { code: 'BOGUS' }, 'busy', 'RESULT'];
 
-/** Every base with one key deleted, set to an odd value, or one key added (also one level down). */
-function variants(): unknown[] {
-  const out: unknown[] = [];
-  for (const base of bases) {
-    out.push(base);
-    const mutate = (obj: Record<string, unknown>, wrap: (o: Record<string, unknown>) => unknown) => {
-      for (const key of [...Object.keys(obj), 'extra']) {
-        const { [key]: _dropped, ...without } = obj;
-        out.push(wrap(without));
-        for (const value of odd) out.push(wrap({ ...obj, [key]: value }));
-      }
-    };
-    mutate(base, (o) => o);
-    const state = base.state as Record<string, unknown> | undefined;
-    if (state) mutate(state, (s) => ({ ...base, state: s }));
-  }
-  out.push(Object.assign(Object.create({ inherited: 1 }), bases[0]));
-  return out;
-}
+const variants = () => messageVariants(bases, odd, 'state');
 
 describe('fast check of hot worker messages', () => {
   it('accepts only what the protocol schema accepts, as the same data', () => {

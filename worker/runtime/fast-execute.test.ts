@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messageVariants } from '../../test/support/message-variants.js';
 import { MainToWorker } from '../protocol.js';
 import { isPlainExecute } from './fast-execute.js';
 
@@ -10,23 +11,7 @@ const bases: Record<string, unknown>[] = [
 
 const odd: unknown[] = [undefined, null, '', 'x', 0, 1.5, true, [], {}, ['a'], new Uint8Array(1), new Date(0), Object.create(null), { [Symbol('s')]: 1 }, 'text', 'path'];
 
-function variants(): unknown[] {
-  const out: unknown[] = [];
-  for (const base of bases) {
-    out.push(base);
-    const mutate = (obj: Record<string, unknown>, wrap: (o: Record<string, unknown>) => unknown) => {
-      for (const key of [...Object.keys(obj), 'extra']) {
-        const { [key]: _dropped, ...without } = obj;
-        out.push(wrap(without));
-        for (const value of odd) out.push(wrap({ ...obj, [key]: value }));
-      }
-    };
-    mutate(base, (o) => o);
-    mutate(base.input as Record<string, unknown>, (input) => ({ ...base, input }));
-  }
-  out.push(Object.assign(Object.create({ inherited: 1 }), bases[0]));
-  return out;
-}
+const variants = () => messageVariants(bases, odd, 'input');
 
 describe('fast check of EXECUTE', () => {
   it('accepts only what the protocol schema accepts, as the same data', () => {
