@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { atomicTempPath } from '../core/atomic-write.js';
 import { openPrefs } from './prefs.js';
 
 let dir: string;
@@ -15,7 +16,7 @@ afterEach(async () => {
 
 it('one failed write does not poison the later ones', async () => {
   const prefs = await openPrefs(dir);
-  const blocker = join(dir, `prefs.json.${process.pid}.tmp`);
+  const blocker = atomicTempPath(join(dir, 'prefs.json'));
   await mkdir(blocker); // the temp file cannot be opened: a transient failure (ENOSPC, EACCES … in life)
   await expect(prefs.rememberPlugin('png', 'ocr')).rejects.toThrow();
   await rm(blocker, { recursive: true });

@@ -2,9 +2,10 @@
  * App preferences (the plugin remembered per file extension), kept in <dataDir>/prefs.json.
  * Written atomically (temp file + rename) so a crash never leaves half a file.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppPrefs } from '../../preload/api.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 export interface PrefsStore {
   get(): AppPrefs;
@@ -29,15 +30,7 @@ export async function openPrefs(dataDir: string, log: (message: string) => void 
 
   async function persist(next: AppPrefs): Promise<void> {
     await mkdir(dataDir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(next, null, 2));
-      await handle.sync(); // durable before it replaces the old file
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
+    await writeFileAtomic(file, JSON.stringify(next, null, 2));
   }
 
   return {

@@ -14,11 +14,12 @@
  * before compacting, so nothing is erased for good.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from './logger.js';
 import { Job } from './model.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 export const JournalRecord = z.union([
   z.object({ t: z.literal('job'), job: Job }).strict(),
@@ -219,16 +220,8 @@ export class FileJournal implements JobJournal {
   }
 
   private async compact(): Promise<void> {
-    const temp = `${this.path}.tmp-${process.pid}`;
     const body = [...this.live.values()].map((job) => JSON.stringify({ t: 'job', job } satisfies JournalRecord)).join('\n');
-    const handle = await open(temp, 'w');
-    try {
-      await handle.write(body.length > 0 ? body + '\n' : '');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.path);
+    await writeFileAtomic(this.path, body.length > 0 ? body + '\n' : '');
     syncDir(dirname(this.path));
     this.linesSinceCompact = 0;
   }

@@ -5,12 +5,13 @@
  * moved aside to settings.json.corrupt-<timestamp>, with a warning saying so, and defaults
  * are used: a bad file never stops Hearth from starting.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MemoryPolicy } from '../../worker/protocol.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 export const AppPrefs = z
   .object({
@@ -126,13 +127,5 @@ export function parseSettings(text: string): { ok: true; value: SettingsFile } |
 
 async function writeAtomic(dir: string, path: string, text: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.write(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
+  await writeFileAtomic(path, text);
 }
