@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{main,worker,preload,renderer,test}/**/*.test.{ts,tsx}'],
+    include: ['{main,worker,preload,renderer,common,test}/**/*.test.{ts,tsx}'],
     // Real processes and real models: give them room on a shared 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,

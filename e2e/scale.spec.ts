@@ -2,7 +2,7 @@
  * 10 000 jobs: the list is virtualised, so only the rows on screen exist in the page and the
  * last job is one keypress away. The jobs come from a journal a previous session left behind.
  */
-import type { Job } from '../main/core/model.js';
+import type { Job } from '../common/model.js';
 import { expect, shot, test } from './fixtures.js';
 import { startServe } from './server.js';
 

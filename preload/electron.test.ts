@@ -1,6 +1,6 @@
 /** The preload with `electron` mocked: what it exposes, the channels it uses, and that it validates main's answers. */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { COMMAND_CHANNELS, EVENT_CHANNEL, type HearthApi } from './api.js';
+import { COMMAND_CHANNELS, EVENT_CHANNEL, type HearthApi } from '../common/api.js';
 
 const exposed: Record<string, unknown> = {};
 const invoke = vi.fn();

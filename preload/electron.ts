@@ -15,7 +15,7 @@ import {
   type CommandRequest,
   type CommandResponse,
   type HearthApi,
-} from './api.js';
+} from '../common/api.js';
 
 async function invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<ApiOutcome<CommandResponse<N>>> {
   if (!isCommandName(name)) return { ok: false, error: { code: 'PROTOCOL', message: `Unknown command: ${String(name)}` } };

@@ -17,7 +17,7 @@ await mkdir(out, { recursive: true });
 const node = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   format: 'esm',
   sourcemap: true,
   packages: 'external',

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHearthCore, type CreateCoreOptions } from '../main/core/create-core.js';
 import type { HearthCore, SubmitRequest } from '../main/core/hearth-core.js';
-import type { Job, LogEntry } from '../main/core/model.js';
-import type { PluginInfo, PluginState } from '../worker/protocol.js';
+import type { Job, LogEntry } from '../common/model.js';
+import type { PluginInfo, PluginState } from '../common/protocol.js';
 import { findPackageRoot, resolveWorkerEntry } from '../main/core/worker-entry-path.js';
 
 export const FIXTURES = join(findPackageRoot(), 'test', 'fixtures', 'plugins');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INTERRUPTED_MESSAGE } from '../main/core/job-queue.js';
 import { JOURNAL_FILE } from '../main/core/journal.js';
-import type { Job } from '../main/core/model.js';
+import type { Job } from '../common/model.js';
 import { makeDataDir, removeDir, submit, testCore, text, whenFinished, whenJob, type TestCore } from './core-harness.js';
 
 const cores: TestCore[] = [];

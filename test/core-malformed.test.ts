@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHearthCore } from '../main/core/create-core.js';
-import type { LogEntry } from '../main/core/model.js';
+import type { LogEntry } from '../common/model.js';
 import { FakeWorkerHost } from '../main/core/testing/fake-worker-host.js';
 import { submit, text, whenFinished, fakeTestkit } from './core-harness.js';
 

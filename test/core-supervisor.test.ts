@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Job } from '../main/core/model.js';
+import type { Job } from '../common/model.js';
 import { makeDataDir, removeDir, submit, testCore, text, whenFinished, whenJob, type TestCore } from './core-harness.js';
 
 let current: TestCore | undefined;

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerToMain, WorkerToMainSingle, type MainToWorker, type MemoryPolicy } from '../worker/protocol.js';
+import { WorkerToMain, WorkerToMainSingle, type MainToWorker, type MemoryPolicy } from '../common/protocol.js';
 
 const root = resolve(__dirname, '..');
 const entry = join(root, 'dist/worker/entry.js');

@@ -4,7 +4,7 @@
  * thousands of stream chunks, and their order is kept.
  */
 import type { HearthCore } from '../core/hearth-core.js';
-import type { ApiEvent } from '../../preload/api.js';
+import type { ApiEvent } from '../../common/api.js';
 import type { PrefsStore } from './prefs.js';
 
 export function streamEvents(core: HearthCore, prefs: PrefsStore | undefined, send: (events: ApiEvent[]) => void): () => void {

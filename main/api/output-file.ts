@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Job } from '../core/model.js';
+import type { Job } from '../../common/model.js';
 
 /** The text a result shows as, when it has one: a string, or an object's `text` field. */
 export function resultText(result: unknown): string | undefined {

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppPrefs } from '../../preload/api.js';
+import { AppPrefs } from '../../common/api.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 
 export interface PrefsStore {

@@ -4,7 +4,7 @@
  * answers an Outcome. Nothing here throws across the boundary: every failure is data.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { HearthError } from '../../worker/protocol.js';
+import type { HearthError } from '../../common/protocol.js';
 import type { HearthCore, Outcome } from '../core/hearth-core.js';
 import {
   Commands,
@@ -12,7 +12,7 @@ import {
   type CommandName,
   type CommandRequest,
   type CommandResponse,
-} from '../../preload/api.js';
+} from '../../common/api.js';
 import type { PrefsStore } from './prefs.js';
 import { writeOutputFile } from './output-file.js';
 import { expandPaths } from './expand-paths.js';

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../core/data-dir.js';
 import { createHearthCore } from '../core/create-core.js';
-import type { PluginInfo } from '../../worker/protocol.js';
+import type { PluginInfo } from '../../common/protocol.js';
 import type { CliIo } from './io.js';
 import { printLog } from './print-log.js';
 

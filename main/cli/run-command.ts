@@ -11,11 +11,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { HearthError } from '../../worker/protocol.js';
+import type { HearthError } from '../../common/protocol.js';
 import { createHearthCore } from '../core/create-core.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import type { HearthCore } from '../core/hearth-core.js';
-import type { Chunk, Job } from '../core/model.js';
+import type { Chunk, Job } from '../../common/model.js';
 import { extensionOf } from '../core/plugin-catalog.js';
 import type { CliIo } from './io.js';
 import { parseSets } from './parse-set.js';

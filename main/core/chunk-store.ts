@@ -2,7 +2,7 @@
  * The last chunks of recent jobs, for an output view opened after the stream started.
  * Bounded twice: per job (the newest `perJob` chunks) and in jobs (the `jobs` most recent).
  */
-import type { Chunk } from './model.js';
+import type { Chunk } from '../../common/model.js';
 
 export class ChunkStore {
   private readonly byJob = new Map<string, Chunk[]>();

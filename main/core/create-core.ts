@@ -4,7 +4,7 @@
  * sink, the journal) can be passed in; the defaults are the real ones.
  */
 import { join } from 'node:path';
-import type { HearthError, MemoryPolicy, PluginInfo } from '../../worker/protocol.js';
+import type { HearthError, MemoryPolicy, PluginInfo } from '../../common/protocol.js';
 import { systemClock, type Clock } from './clock.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { DisposerBag, Emitter } from './emitter.js';
@@ -12,7 +12,7 @@ import type { CoreEvents, HearthCore, Outcome, SubmitRequest } from './hearth-co
 import { JobQueue } from './job-queue.js';
 import { FileJournal, MemoryJournal, type JobJournal } from './journal.js';
 import { createLogger, LogRing, type LogSink } from './logger.js';
-import type { Job, LogEntry } from './model.js';
+import type { Job, LogEntry } from '../../common/model.js';
 import { createNodeWorkerHost } from './node-worker-host.js';
 import { defaultsFromSchema, extensionOf, PluginCatalog } from './plugin-catalog.js';
 import type { RestartPolicy } from './restart-policy.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyExit, describeExit, stderrSaysOutOfMemory, type ExitEvidence } from './exit-reason.js';
-import type { ExitReason } from './model.js';
+import type { ExitReason } from '../../common/model.js';
 
 const base: ExitEvidence = { code: 0, signal: null, outOfMemory: false, killedAsHung: false, killedByUs: false, wasReady: true };
 

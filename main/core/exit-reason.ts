@@ -2,7 +2,7 @@
  * Why the worker went away, as one literal union, and a sentence a user can read.
  * Pure: worker-process.ts gathers the evidence, this decides.
  */
-import type { ExitReason } from './model.js';
+import type { ExitReason } from '../../common/model.js';
 
 export interface ExitEvidence {
   code: number | null;

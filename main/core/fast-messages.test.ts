@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messageVariants } from '../../test/support/message-variants.js';
-import { WorkerToMainSingle } from '../../worker/protocol.js';
+import { WorkerToMainSingle } from '../../common/protocol.js';
 import { isPlainHotMessage } from './fast-messages.js';
 import { decodeWorkerMessage } from './worker-messages.js';
 

@@ -7,7 +7,7 @@
  * WorkerToMainSingle.safeParse, which decides and words the rejection.
  * fast-messages.test.ts holds the two against each other.
  */
-import { PluginStatus, type WorkerToMainSingle } from '../../worker/protocol.js';
+import { PluginStatus, type WorkerToMainSingle } from '../../common/protocol.js';
 
 const STATUSES: ReadonlySet<unknown> = new Set(PluginStatus.options);
 const STATE_OPTIONAL = ['device', 'deviceNote', 'memoryBytes'] as const;

@@ -2,8 +2,8 @@
  * The one object every face (Electron IPC, `hearth serve`, `hearth run`) drives.
  * It wires Settings, PluginCatalog, WorkerSupervisor, JobQueue and Journal together.
  */
-import type { HearthError, JobInput, PluginInfo } from '../../worker/protocol.js';
-import type { Chunk, Job, LogEntry, WorkerStatus } from './model.js';
+import type { HearthError, JobInput, PluginInfo } from '../../common/protocol.js';
+import type { Chunk, Job, LogEntry, WorkerStatus } from '../../common/model.js';
 
 export type Disposer = () => void;
 

@@ -12,14 +12,14 @@
  * the reason it died, and re-running it on every start would make that a crash loop.
  */
 import { randomUUID } from 'node:crypto';
-import type { HearthError, MessageOf, WorkerToMainSingle } from '../../worker/protocol.js';
+import type { HearthError, MessageOf, WorkerToMainSingle } from '../../common/protocol.js';
 import { ChunkStore } from './chunk-store.js';
 import type { CancelTimer, Clock } from './clock.js';
 import { DisposerBag, Emitter, type Disposer } from './emitter.js';
 import type { Outcome, SubmitRequest } from './hearth-core.js';
 import type { JobJournal, JournalRecord } from './journal.js';
 import type { Logger } from './logger.js';
-import { FINISHED_STATES, type Chunk, type Job, type JobState } from './model.js';
+import { FINISHED_STATES, type Chunk, type Job, type JobState } from '../../common/model.js';
 import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
 
 /** The part of the supervisor the queue drives. */

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { open } from 'node:fs/promises';
 import { FileJournal, JOURNAL_FILE, type OpenFile } from './journal.js';
 import { createLogger } from './logger.js';
-import type { Job, LogEntry } from './model.js';
+import type { Job, LogEntry } from '../../common/model.js';
 
 function job(id: string, state: Job['state'] = 'queued', extra: Partial<Job> = {}): Job {
   return { id, pluginId: 'testkit', source: { kind: 'text', text: id }, label: id, params: {}, state, createdAt: Number(id.replace(/\D/g, '')) || 1, chunkCount: 0, attempt: 1, ...extra };

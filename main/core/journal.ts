@@ -18,7 +18,7 @@ import { copyFile, mkdir, open, readFile, type FileHandle } from 'node:fs/promis
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from './logger.js';
-import { Job } from './model.js';
+import { Job } from '../../common/model.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export const JournalRecord = z.union([

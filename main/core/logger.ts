@@ -2,7 +2,7 @@
  * The core's log sink: every module logs through one of these, so the core can keep the
  * last entries for the UI's log view and the CLI can print them to stderr.
  */
-import type { LogEntry } from './model.js';
+import type { LogEntry } from '../../common/model.js';
 
 export type LogLevel = LogEntry['level'];
 export type LogSink = (entry: LogEntry) => void;

@@ -4,7 +4,7 @@
  */
 import { fork } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { MainToWorker } from '../../worker/protocol.js';
+import type { MainToWorker } from '../../common/protocol.js';
 import type { Disposer } from './emitter.js';
 import type { SpawnOptions, WorkerExitInfo, WorkerHost, WorkerProcess } from './worker-host.js';
 

@@ -3,7 +3,7 @@
  * The catalog never guesses a state; when the worker dies, loaded plugins show 'unloaded'
  * until the new worker's READY says otherwise.
  */
-import type { PluginInfo, PluginState } from '../../worker/protocol.js';
+import type { PluginInfo, PluginState } from '../../common/protocol.js';
 import { Emitter, type Disposer } from './emitter.js';
 
 interface CatalogEvents {

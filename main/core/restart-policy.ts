@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { KillCause } from './worker-process.js';
-import type { ExitReason } from './model.js';
+import type { ExitReason } from '../../common/model.js';
 
 export const RestartPolicy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('never') }).strict(),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
-import type { LogEntry } from './model.js';
+import type { LogEntry } from '../../common/model.js';
 import { parseSettings, Settings, SETTINGS_FILE } from './settings.js';
 
 describe('Settings', () => {

@@ -8,7 +8,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MemoryPolicy } from '../../worker/protocol.js';
+import { MemoryPolicy } from '../../common/protocol.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy.js';
 import { writeFileAtomic } from './atomic-write.js';

@@ -4,12 +4,12 @@
  * stopped answering, classifies every exit and restarts under the RestartPolicy. Everything
  * is event-driven: results arrive as messages, never by polling.
  */
-import type { HearthError, MainToWorker, MessageOf, WorkerToMainSingle } from '../../worker/protocol.js';
+import type { HearthError, MainToWorker, MessageOf, WorkerToMainSingle } from '../../common/protocol.js';
 import type { Clock, CancelTimer } from './clock.js';
 import { Emitter, type Disposer } from './emitter.js';
 import type { Outcome } from './hearth-core.js';
 import type { Logger } from './logger.js';
-import type { WorkerPhase, WorkerStatus } from './model.js';
+import type { WorkerPhase, WorkerStatus } from '../../common/model.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
 import type { WorkerHost } from './worker-host.js';
 import { ManagedWorker, type KillCause, type ReadyMessage, type WorkerExit } from './worker-process.js';

@@ -4,7 +4,7 @@
  * (main/electron/) both fit it: a pid, postMessage, kill, an exit with a code (and a
  * signal where the platform tells one), and the stdout/stderr streams as lines.
  */
-import type { MainToWorker } from '../../worker/protocol.js';
+import type { MainToWorker } from '../../common/protocol.js';
 import type { Disposer } from './emitter.js';
 
 export interface SpawnOptions {

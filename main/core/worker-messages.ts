@@ -2,7 +2,7 @@
  * Validates what the worker sends. A BATCH is unwrapped and each inner message checked on
  * its own, so one malformed message is rejected (and reported) without losing its neighbours.
  */
-import { WorkerToMainSingle } from '../../worker/protocol.js';
+import { WorkerToMainSingle } from '../../common/protocol.js';
 import { isPlainHotMessage } from './fast-messages.js';
 
 export interface DecodedMessages {

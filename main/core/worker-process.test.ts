@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { MainToWorker } from '../../worker/protocol.js';
+import type { MainToWorker } from '../../common/protocol.js';
 import { systemClock } from './clock.js';
 import { createLogger } from './logger.js';
-import type { LogEntry } from './model.js';
+import type { LogEntry } from '../../common/model.js';
 import { FakeWorkerHost } from './testing/fake-worker-host.js';
 import { ManagedWorker, type WorkerExit } from './worker-process.js';
 

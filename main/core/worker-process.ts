@@ -5,13 +5,13 @@
  * asked for) with a literal-union reason. postMessage and kill are safe to call twice, and
  * after the process is gone.
  */
-import type { MainToWorker, WorkerToMainSingle } from '../../worker/protocol.js';
-import type { MessageOf } from '../../worker/protocol.js';
+import type { MainToWorker, WorkerToMainSingle } from '../../common/protocol.js';
+import type { MessageOf } from '../../common/protocol.js';
 import type { Clock } from './clock.js';
 import { DisposerBag, Emitter, type Disposer } from './emitter.js';
 import { classifyExit, describeExit, stderrSaysOutOfMemory, type ExitEvidence } from './exit-reason.js';
 import type { Logger } from './logger.js';
-import type { ExitReason } from './model.js';
+import type { ExitReason } from '../../common/model.js';
 import { decodeWorkerMessage } from './worker-messages.js';
 import type { SpawnOptions, WorkerHost, WorkerProcess } from './worker-host.js';
 

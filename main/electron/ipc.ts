@@ -3,7 +3,7 @@
  * sender before the router validates the payload. Returns a disposer that removes them.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { COMMAND_CHANNELS, COMMAND_NAMES } from '../../preload/api.js';
+import { COMMAND_CHANNELS, COMMAND_NAMES } from '../../common/api.js';
 import type { Outcome } from '../core/hearth-core.js';
 import { handleApiCall, type ApiContext } from '../api/router.js';
 

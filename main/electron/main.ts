@@ -5,7 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EVENT_CHANNEL } from '../../preload/api.js';
+import { EVENT_CHANNEL } from '../../common/api.js';
 import { createHearthCore } from '../core/create-core.js';
 import { streamEvents } from '../api/event-stream.js';
 import { openPrefs } from '../api/prefs.js';

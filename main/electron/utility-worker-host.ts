@@ -4,7 +4,7 @@
  * piped so worker logs and OOM messages reach the supervisor.
  */
 import type { UtilityProcess } from 'electron';
-import type { MainToWorker } from '../../worker/protocol.js';
+import type { MainToWorker } from '../../common/protocol.js';
 import type { SpawnOptions, WorkerExitInfo, WorkerHost, WorkerProcess } from '../core/worker-host.js';
 
 type Fork = (modulePath: string, args?: string[], options?: Electron.ForkOptions) => UtilityProcess;

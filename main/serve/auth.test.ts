@@ -1,7 +1,7 @@
 // Hostile inputs to the token check: each is refused with a status, none throws.
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { BRIDGE } from '../../preload/api.js';
+import { BRIDGE } from '../../common/bridge.js';
 import { authorize, cookieName, newToken } from './auth.js';
 
 const PORT = 4321;

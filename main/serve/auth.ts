@@ -5,7 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { BRIDGE } from '../../preload/api.js';
+import { BRIDGE } from '../../common/bridge.js';
 import { isLoopbackHost } from './loopback.js';
 
 export function newToken(): string {

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { BRIDGE } from '../../preload/api.js';
+import { BRIDGE } from '../../common/bridge.js';
 import type { ApiContext } from '../api/router.js';
 import { outputFileBody, outputFileName } from '../api/output-file.js';
 import { authorize, cookieName } from './auth.js';

@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { basename, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { UploadReply } from '../../preload/api.js';
+import type { UploadReply } from '../../common/bridge.js';
 
 export type UploadOutcome =
   | { ok: true; reply: UploadReply }

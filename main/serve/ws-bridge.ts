@@ -3,7 +3,7 @@
  * as Electron IPC; replies and event batches come back as BridgeMessage JSON.
  */
 import type { WebSocket } from 'ws';
-import { BridgeRequest, type BridgeMessage } from '../../preload/api.js';
+import { BridgeRequest, type BridgeMessage } from '../../common/bridge.js';
 import { handleApiCall, type ApiContext } from '../api/router.js';
 import { streamEvents } from '../api/event-stream.js';
 

@@ -2,7 +2,7 @@
  * Which transport this page talks through, decided once at start: the preload's
  * `window.hearth` in Electron, otherwise the WebSocket bridge with the URL's token.
  */
-import type { HearthApi } from '../../preload/api.js';
+import type { HearthApi } from '../../common/api.js';
 import { takeToken } from './token.js';
 import { createWebApi, type WebApi } from './web-binding.js';
 

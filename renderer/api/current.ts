@@ -1,5 +1,5 @@
 /** The binding picked at start, for the actions to call. Set once, before the first render. */
-import type { HearthApi } from '../../preload/api.js';
+import type { HearthApi } from '../../common/api.js';
 import type { WebApi } from './web-binding.js';
 
 let current: HearthApi | undefined;

@@ -2,19 +2,17 @@
  * The HearthApi in a browser: a WebSocket to `hearth serve`, requests matched to replies by id,
  * reconnecting with backoff when the server goes away. Files are uploaded over HTTP first.
  */
+import { BRIDGE, BridgeMessage, UploadReply } from '../../common/bridge.js';
 import {
   ApiOutcome,
-  BRIDGE,
-  BridgeMessage,
   Commands,
   parseEventBatch,
-  UploadReply,
   type ApiEvent,
   type CommandName,
   type CommandRequest,
   type CommandResponse,
   type HearthApi,
-} from '../../preload/api.js';
+} from '../../common/api.js';
 
 export interface WebApi extends HearthApi {
   readonly kind: 'web';

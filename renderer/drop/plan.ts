@@ -3,7 +3,7 @@
  * remembered for that extension, or a question to the user. A file nobody accepts is listed
  * with the reason — never dropped silently.
  */
-import type { PluginInfo } from '../../main/core/model.js';
+import type { PluginInfo } from '../../common/model.js';
 import type { DroppedFile, PendingChoice, RejectedFile } from '../store/types.js';
 
 export interface Assignment {

@@ -2,7 +2,7 @@
  * From dropped files to jobs: plan which plugin takes each file, ask when several could,
  * upload (browser) or pass paths (Electron), then submit everything as one batch.
  */
-import type { SubmitFile } from '../../preload/api.js';
+import type { SubmitFile } from '../../common/api.js';
 import { api, webApi } from '../api/current.js';
 import { call, selectJob } from '../store/actions.js';
 import { appStore, notify } from '../store/store.js';

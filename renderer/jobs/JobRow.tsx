@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { Job } from '../../main/core/model.js';
+import type { Job } from '../../common/model.js';
 import { call, selectJob } from '../store/actions.js';
 import { useApp } from '../store/store.js';
 import { formatDuration } from '../lib/format.js';

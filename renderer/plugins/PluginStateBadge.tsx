@@ -1,4 +1,4 @@
-import type { PluginStatus } from '../../worker/protocol.js';
+import type { PluginStatus } from '../../common/protocol.js';
 
 const LABEL: Record<PluginStatus, string> = {
   discovered: 'Not loaded',

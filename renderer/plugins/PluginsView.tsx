@@ -1,5 +1,5 @@
 /** Plugins as the worker reports them, load/unload, and the selected plugin's settings. */
-import type { PluginInfo } from '../../main/core/model.js';
+import type { PluginInfo } from '../../common/model.js';
 import { call } from '../store/actions.js';
 import { appStore, useApp } from '../store/store.js';
 import { formatBytes } from '../lib/format.js';

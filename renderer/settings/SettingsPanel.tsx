@@ -3,7 +3,7 @@
  * validates again, persists and reloads the plugin; a refusal shows main's reason.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { PluginInfo } from '../../main/core/model.js';
+import type { PluginInfo } from '../../common/model.js';
 import { api } from '../api/current.js';
 import { call } from '../store/actions.js';
 import { notify } from '../store/store.js';

@@ -2,7 +2,7 @@
  * What the UI can do. Each action calls the API and writes the answer into the store;
  * failures become notices with the error's own message.
  */
-import type { CommandName, CommandRequest, CommandResponse } from '../../preload/api.js';
+import type { CommandName, CommandRequest, CommandResponse } from '../../common/api.js';
 import { api } from '../api/current.js';
 import { appStore, notify } from './store.js';
 import { orderJobs, summariseBatches } from './apply-events.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../main/core/model.js';
-import type { ApiEvent } from '../../preload/api.js';
+import type { Job } from '../../common/model.js';
+import type { ApiEvent } from '../../common/api.js';
 import { applyEvents } from './apply-events.js';
 import { chunkText } from './chunk-text.js';
 import { initialState } from './store.js';

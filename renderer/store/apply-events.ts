@@ -2,8 +2,8 @@
  * Folds a run of API events into one state change. Pure, so it is tested without a DOM,
  * and cheap enough to run once per animation frame over thousands of events.
  */
-import type { ApiEvent } from '../../preload/api.js';
-import type { Job } from '../../main/core/model.js';
+import type { ApiEvent } from '../../common/api.js';
+import type { Job } from '../../common/model.js';
 import type { AppState, BatchSummary } from './types.js';
 import { chunkText } from './chunk-text.js';
 

@@ -3,7 +3,7 @@
  * so a stream of thousands of chunks a second costs at most one render per frame.
  * A hidden window gets no frames; a timer takes over there.
  */
-import type { ApiEvent } from '../../preload/api.js';
+import type { ApiEvent } from '../../common/api.js';
 import type { AppStore } from './store.js';
 import { applyEvents } from './apply-events.js';
 

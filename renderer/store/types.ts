@@ -1,6 +1,6 @@
 /** The renderer's one store, in typed slices. */
-import type { AppPrefs } from '../../preload/api.js';
-import type { HearthError, Job, LogEntry, PluginInfo, WorkerStatus } from '../../main/core/model.js';
+import type { AppPrefs } from '../../common/api.js';
+import type { HearthError, Job, LogEntry, PluginInfo, WorkerStatus } from '../../common/model.js';
 
 export interface PluginSlice {
   plugins: PluginInfo[];

@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import type { HearthError } from '../protocol.js';
+import type { HearthError } from '../../common/protocol.js';
 import { definePlugin, sdk as defaultSdk, type PluginDefinition, type Sdk } from '../sdk/index.js';
 import { withCap } from './async.js';
 import { describeIssues, hearthError, toHearthError } from './errors.js';

@@ -3,7 +3,7 @@
  * but INIT is served before INIT; messages that arrive while INIT is still discovering
  * plugins wait for it.
  */
-import type { HearthError, MainToWorker, MessageOf, WorkerToMainSingle } from '../protocol.js';
+import type { HearthError, MainToWorker, MessageOf, WorkerToMainSingle } from '../../common/protocol.js';
 import { hearthError, toHearthError } from './errors.js';
 import type { PluginManager, RequestOutcome } from './plugin-manager.js';
 

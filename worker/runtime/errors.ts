@@ -2,7 +2,7 @@
  * Turning whatever a plugin throws into HearthError data, the only error shape that crosses
  * the process boundary.
  */
-import { ErrorCode, type HearthError } from '../protocol.js';
+import { ErrorCode, type HearthError } from '../../common/protocol.js';
 
 /** An Error that carries HearthError data, for failures inside the worker that end a request. */
 export class HearthFailure extends Error {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messageVariants } from '../../test/support/message-variants.js';
-import { MainToWorker } from '../protocol.js';
+import { MainToWorker } from '../../common/protocol.js';
 import { isPlainExecute } from './fast-execute.js';
 
 const bases: Record<string, unknown>[] = [

@@ -6,7 +6,7 @@
  * (bytes input, an odd key, a wrong type) goes to MainToWorker.safeParse, which decides
  * and words the error. fast-execute.test.ts holds the two against each other.
  */
-import type { MainToWorker, MessageOf } from '../protocol.js';
+import type { MainToWorker, MessageOf } from '../../common/protocol.js';
 
 type Execute = MessageOf<MainToWorker, 'EXECUTE'>;
 

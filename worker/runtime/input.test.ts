@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { JobInput } from '../protocol.js';
+import type { JobInput } from '../../common/protocol.js';
 import { HearthFailure } from './errors.js';
 import { resolveInput } from './input.js';
 

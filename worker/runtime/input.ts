@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import type { JobInput } from '../protocol.js';
+import type { JobInput } from '../../common/protocol.js';
 import type { PluginInput } from '../sdk/index.js';
 import { HearthFailure, hearthError } from './errors.js';
 

@@ -3,7 +3,7 @@
  * yields become STREAM_CHUNK messages (seq 0, 1, 2 …, then one final chunk) and whose return
  * value is the result (the list of chunks when it returns nothing).
  */
-import type { WorkerToMainSingle } from '../protocol.js';
+import type { WorkerToMainSingle } from '../../common/protocol.js';
 import type { PluginInput, PluginInstance, RunContext } from '../sdk/index.js';
 import { HearthFailure, hearthError } from './errors.js';
 import { assertPlainData } from './plain-data.js';

@@ -2,7 +2,7 @@
  * The worker's own life: no orphans when the parent goes, and a fatal error reported
  * before the process ends so main can tell a crash from a clean exit.
  */
-import type { HearthError } from '../protocol.js';
+import type { HearthError } from '../../common/protocol.js';
 import { toHearthError } from './errors.js';
 import type { WorkerPort } from './port.js';
 import type { Transport } from './transport.js';

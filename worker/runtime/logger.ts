@@ -1,5 +1,5 @@
 /** Plugin and worker log lines travel to main as LOG messages; main decides where they go. */
-import type { WorkerToMainSingle } from '../protocol.js';
+import type { WorkerToMainSingle } from '../../common/protocol.js';
 import type { LogLevel, PluginLogger } from '../sdk/index.js';
 
 export interface LogScope {

@@ -2,7 +2,7 @@
  * Which loaded plugins must go before another one loads. Pure, so the policy is tested
  * without any process; the manager does the unloading (and awaits it) before load().
  */
-import type { MemoryPolicy } from '../protocol.js';
+import type { MemoryPolicy } from '../../common/protocol.js';
 
 export interface LoadedPlugin {
   id: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { MemoryPolicy, WorkerToMainSingle } from '../protocol.js';
+import type { MemoryPolicy, WorkerToMainSingle } from '../../common/protocol.js';
 import { definePlugin, PluginError, type PluginInstance } from '../sdk/index.js';
 import type { AnyDefinition } from './discovery.js';
 import { createPluginManager } from './plugin-manager.js';

@@ -13,7 +13,7 @@ import type {
   PluginState,
   PluginStatus,
   WorkerToMainSingle,
-} from '../protocol.js';
+} from '../../common/protocol.js';
 import type { LoadContext, PluginInstance, RunContext } from '../sdk/index.js';
 import { untilAborted, withCap } from './async.js';
 import { discoverPlugins, type AnyDefinition } from './discovery.js';

@@ -3,7 +3,7 @@
  * instance and its last reported state.
  */
 import { z } from 'zod';
-import type { HearthError, PluginInfo, PluginState } from '../protocol.js';
+import type { HearthError, PluginInfo, PluginState } from '../../common/protocol.js';
 import type { PluginInstance, PluginLogger } from '../sdk/index.js';
 import type { AnyDefinition, DiscoveredPlugin } from './discovery.js';
 import { describeIssues, hearthError, toHearthError } from './errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkerToMainSingle } from '../protocol.js';
+import type { WorkerToMainSingle } from '../../common/protocol.js';
 import type { WorkerPort } from './port.js';
 import { createTransport, elideInstantBusy } from './transport.js';
 

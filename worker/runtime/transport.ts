@@ -6,7 +6,7 @@
  * 100k chunks/s. Any other message flushes the pending batch first, so order is kept.
  */
 import type { z } from 'zod';
-import { MainToWorker, type HearthError, type PluginState, type WorkerToMainSingle } from '../protocol.js';
+import { MainToWorker, type HearthError, type PluginState, type WorkerToMainSingle } from '../../common/protocol.js';
 import { describeIssues } from './errors.js';
 import { isPlainExecute } from './fast-execute.js';
 import type { WorkerPort } from './port.js';

@@ -2,7 +2,7 @@
  * The plugin SDK's types: what a plugin author implements and what Hearth hands it.
  */
 import type { z } from 'zod';
-import type { HearthError } from '../protocol.js';
+import type { HearthError } from '../../common/protocol.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface PluginLogger {

@@ -3,7 +3,7 @@
  * worker process. It records calls and emits events like the real one.
  */
 import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../core/hearth-core.js';
-import type { Chunk, Job, LogEntry, PluginInfo, WorkerStatus } from '../../core/model.js';
+import type { Chunk, Job, LogEntry, PluginInfo, WorkerStatus } from '../../../common/model.js';
 
 export function fakePlugin(id: string, accepts: string[]): PluginInfo {
   return {

@@ -3,7 +3,7 @@
  * not), print to stderr, exit with a code or signal. Only the OS edge is faked; the module
  * under test is the real one.
  */
-import type { MainToWorker } from '../../../worker/protocol.js';
+import type { MainToWorker } from '../../../common/protocol.js';
 import type { Disposer } from '../emitter.js';
 import type { SpawnOptions, WorkerExitInfo, WorkerHost, WorkerProcess } from '../worker-host.js';
 

@@ -3,7 +3,7 @@
  * Zod only, so the preload contract may share it.
  */
 import { z } from 'zod';
-import { HearthError, PluginInfo } from '../../worker/protocol.js';
+import { HearthError, PluginInfo } from './protocol.js';
 
 export const JobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;

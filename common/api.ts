@@ -5,8 +5,8 @@
  * A contract file: it imports only zod and the other zod-only contracts.
  */
 import { z } from 'zod';
-import { HearthError, PluginInfo } from '../worker/protocol.js';
-import { Chunk, Job, LogEntry, WorkerStatus } from '../main/core/model.js';
+import { HearthError, PluginInfo } from './protocol.js';
+import { Chunk, Job, LogEntry, WorkerStatus } from './model.js';
 
 const PluginId = z.string().min(1).max(200);
 const JobId = z.string().min(1).max(200);
@@ -175,30 +175,3 @@ export function parseEventBatch(raw: unknown, onReject: (issue: string) => void)
 }
 
 export { HearthError };
-
-// ───────────────────────── the WebSocket bridge of `hearth serve` ─────────────────────────
-
-export const BRIDGE = {
-  /** The socket; the token rides in the `token` query parameter. */
-  socketPath: '/api/socket',
-  /** POST the raw bytes of one file, `?name=<file name>`; answers UploadReply. */
-  uploadPath: '/api/upload',
-  /** GET `/api/output/<jobId>`: a finished job's output as a download. */
-  outputPath: '/api/output/',
-  tokenHeader: 'x-hearth-token',
-  tokenQuery: 'token',
-} as const;
-
-export const BridgeRequest = z
-  .object({ id: z.number().int().nonnegative(), name: z.string().max(100), payload: z.unknown() })
-  .strict();
-export type BridgeRequest = z.infer<typeof BridgeRequest>;
-
-export const BridgeMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('reply'), id: z.number().int().nonnegative(), outcome: z.unknown() }).strict(),
-  z.object({ kind: z.literal('events'), events: z.array(z.unknown()) }).strict(),
-]);
-export type BridgeMessage = z.infer<typeof BridgeMessage>;
-
-export const UploadReply = z.object({ path: z.string(), name: z.string(), size: z.number().int().nonnegative() }).strict();
-export type UploadReply = z.infer<typeof UploadReply>;
