@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearthCore } from '../main/core/create-core.js';
 import { LOCK_FILE } from '../main/core/data-dir-lock.js';
 import type { HearthCore } from '../main/core/hearth-core.js';
-import { FakeWorkerHost } from '../main/core/testing/fake-worker-host.js';
+import { FakeWorkerHost } from './support/fake-worker-host.js';
 import { submit, text, fakeTestkit } from './core-harness.js';
 
 const testkit = fakeTestkit({ status: 'ready', loadCount: 1 });

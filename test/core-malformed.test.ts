@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHearthCore } from '../main/core/create-core.js';
 import type { LogEntry } from '../common/model.js';
-import { FakeWorkerHost } from '../main/core/testing/fake-worker-host.js';
+import { FakeWorkerHost } from './support/fake-worker-host.js';
 import { submit, text, whenFinished, fakeTestkit } from './core-harness.js';
 
 const testkit = fakeTestkit({ status: 'discovered', loadCount: 0 });

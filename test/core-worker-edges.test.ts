@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearthCore, type CreateCoreOptions } from '../main/core/create-core.js';
 import type { HearthCore } from '../main/core/hearth-core.js';
-import { FakeWorkerHost, type FakeWorkerProcess } from '../main/core/testing/fake-worker-host.js';
+import { FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
 import type { WorkerHost } from '../main/core/worker-host.js';
 import { submit, text, whenFinished, fakeTestkit } from './core-harness.js';
 

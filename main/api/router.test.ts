@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPrefs } from './prefs.js';
 import { handleApiCall, type ApiContext } from './router.js';
-import { createFakeCore, type FakeCore } from './testing/fake-core.js';
+import { createFakeCore, type FakeCore } from '../../test/support/fake-core.js';
 
 let dir: string;
 let core: FakeCore;

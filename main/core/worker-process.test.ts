@@ -3,7 +3,7 @@ import type { MainToWorker } from '../../common/protocol.js';
 import { systemClock } from './clock.js';
 import { createLogger } from './logger.js';
 import type { LogEntry } from '../../common/model.js';
-import { FakeWorkerHost } from './testing/fake-worker-host.js';
+import { FakeWorkerHost } from '../../test/support/fake-worker-host.js';
 import { ManagedWorker, type WorkerExit } from './worker-process.js';
 
 const init: MainToWorker = { type: 'INIT', configs: {}, dataDir: '/tmp/x', memoryPolicy: { kind: 'exclusive' } };

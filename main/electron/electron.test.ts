@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { COMMAND_CHANNELS, COMMAND_NAMES } from '../../common/api.js';
-import { createFakeCore } from '../api/testing/fake-core.js';
+import { createFakeCore } from '../../test/support/fake-core.js';
 import type { ApiContext } from '../api/router.js';
 import type { PrefsStore } from '../api/prefs.js';
 import { ELECTRON_CSP, installCsp } from './csp.js';

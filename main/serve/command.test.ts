@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFakeCore } from '../api/testing/fake-core.js';
+import { createFakeCore } from '../../test/support/fake-core.js';
 import { serveCommand } from './command.js';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPrefs } from '../api/prefs.js';
-import { createFakeCore, type FakeCore } from '../api/testing/fake-core.js';
+import { createFakeCore, type FakeCore } from '../../test/support/fake-core.js';
 import { startServer, type RunningServer } from './server.js';
 import { isInsideUploads } from './upload.js';
 

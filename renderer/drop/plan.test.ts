@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakePlugin } from '../../main/api/testing/fake-core.js';
+import { fakePlugin } from '../../test/support/fake-core.js';
 import { extensionOf, planDrop } from './plan.js';
 
 const plugins = [fakePlugin('ocr', ['png', 'jpg']), fakePlugin('vad', ['wav']), fakePlugin('transcribe', ['wav'])];

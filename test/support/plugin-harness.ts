@@ -2,7 +2,7 @@
  * Drives a plugin definition in-process the way the worker does (load once, run jobs,
  * unload), with small recording fakes for the contexts. The plugin and its model are real.
  * Shared by every built-in plugin's tests; plugin-specific fixtures (rendered images,
- * synthesised speech) stay in that plugin's test-support.ts.
+ * synthesised speech) live beside it in test/support/ (ocr-images.ts, wav-audio.ts).
  */
 import { expect } from 'vitest';
 import { PluginError, type LoadContext, type PluginDefinition, type PluginInput, type PluginInstance, type PluginLogger, type RunContext } from '../../worker/sdk/index.js';

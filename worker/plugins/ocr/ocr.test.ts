@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { drain, failureOf, fakeLoadContext, fakeRunContext, pathInput, streamOf } from '../../../test/support/plugin-harness.js';
 import { PluginError, type PluginInput, type PluginInstance, type RunContext } from '../../sdk/index.js';
 import ocr, { type OcrChunk, type OcrResult } from './index.js';
-import { normalise, renderText } from './test-support.js';
+import { normalise, renderText } from '../../../test/support/ocr-images.js';
 
 const LINES = ['Hearth reads this line.', 'The quick brown fox jumps', 'over 12 lazy dogs.'];
 

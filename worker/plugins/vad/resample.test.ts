@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resample } from './resample.js';
-import { maxDifference, tone } from './test-support.js';
+import { maxDifference, tone } from '../../../test/support/wav-audio.js';
 
 function sine(rate: number, hz: number, seconds: number): Float32Array {
   return Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.sin((2 * Math.PI * hz * i) / rate));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { drain, failureOf, fakeLoadContext, fakeRunContext, pathInput, streamOf } from '../../../test/support/plugin-harness.js';
 import { PluginError, type PluginInput, type PluginInstance } from '../../sdk/index.js';
 import vad, { type SpeechSegment, type VadResult } from './index.js';
-import { encodeWav, firstSound, speak } from './test-support.js';
+import { encodeWav, firstSound, speak } from '../../../test/support/wav-audio.js';
 
 const PHRASES = ['The weather is nice today', 'Please open the window', 'Thank you very much'];
 /** Silence before each phrase, and after the last, in seconds. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resample } from './resample.js';
-import { encodeWav, maxDifference, speak, tone, type Encoding } from './test-support.js';
+import { encodeWav, maxDifference, speak, tone, type Encoding } from '../../../test/support/wav-audio.js';
 import { looksLikeWav, parseWav, WavError } from './wav.js';
 
 // Quantisation step of each encoding, as the tolerance for reading it back.

@@ -3,9 +3,9 @@
  * not), print to stderr, exit with a code or signal. Only the OS edge is faked; the module
  * under test is the real one.
  */
-import type { MainToWorker } from '../../../common/protocol.js';
-import type { Disposer } from '../emitter.js';
-import type { SpawnOptions, WorkerExitInfo, WorkerHost, WorkerProcess } from '../worker-host.js';
+import type { MainToWorker } from '../../common/protocol.js';
+import type { Disposer } from '../../main/core/emitter.js';
+import type { SpawnOptions, WorkerExitInfo, WorkerHost, WorkerProcess } from '../../main/core/worker-host.js';
 
 export class FakeWorkerProcess implements WorkerProcess {
   readonly sent: MainToWorker[] = [];

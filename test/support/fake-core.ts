@@ -2,8 +2,8 @@
  * A small in-memory HearthCore for testing the faces (router, socket bridge, IPC) without a
  * worker process. It records calls and emits events like the real one.
  */
-import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../core/hearth-core.js';
-import type { Chunk, Job, LogEntry, PluginInfo, WorkerStatus } from '../../../common/model.js';
+import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../main/core/hearth-core.js';
+import type { Chunk, Job, LogEntry, PluginInfo, WorkerStatus } from '../../common/model.js';
 
 export function fakePlugin(id: string, accepts: string[]): PluginInfo {
   return {
