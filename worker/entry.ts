@@ -25,7 +25,7 @@ const exit = (code: number): never => process.exit(code);
 const fatal = createFatal({ transport, exit });
 installFatalHandlers(fatal);
 
-const manager = createPluginManager({ send: transport.send, builtins: builtinPlugins });
+const manager = createPluginManager({ toMain: transport.toMain, builtins: builtinPlugins });
 
 let stopping: Promise<void> | undefined;
 function stop(capMs: number, code: number): Promise<void> {
@@ -39,7 +39,7 @@ function stop(capMs: number, code: number): Promise<void> {
 
 const dispatch = createDispatcher({
   manager,
-  send: transport.send,
+  toMain: transport.toMain,
   stop: () => stop(STOP_UNLOAD_CAP_MS, 0),
   fatal,
   pid: process.pid,

@@ -9,7 +9,7 @@ import type { PluginManager, RequestOutcome } from './plugin-manager.js';
 
 export interface DispatcherDeps {
   manager: PluginManager;
-  send(message: WorkerToMainSingle): void;
+  toMain(message: WorkerToMainSingle): void;
   /** Unloads, flushes and exits; called for STOP. */
   stop(): Promise<void>;
   /** A failure of the worker itself (not of a plugin): report it and exit. */
@@ -21,11 +21,11 @@ export interface DispatcherDeps {
 }
 
 export function createDispatcher(deps: DispatcherDeps): (message: MainToWorker) => void {
-  const { manager, send } = deps;
+  const { manager, toMain } = deps;
   let initialised: Promise<void> | undefined;
 
   const answer = (requestId: string, outcome: RequestOutcome): void => {
-    send({
+    toMain({
       type: 'RESPONSE',
       requestId,
       ok: outcome.ok,
@@ -36,9 +36,9 @@ export function createDispatcher(deps: DispatcherDeps): (message: MainToWorker) 
 
   const notInitialised = (message: MainToWorker): void => {
     const error = hearthError('PROTOCOL', `The worker received ${message.type} before INIT; send INIT first.`);
-    send({ type: 'LOG', level: 'warn', message: error.message });
+    toMain({ type: 'LOG', level: 'warn', message: error.message });
     if ('requestId' in message) answer(message.requestId, { ok: false, error });
-    else if (message.type === 'EXECUTE') send({ type: 'RESULT', jobId: message.jobId, ok: false, error });
+    else if (message.type === 'EXECUTE') toMain({ type: 'RESULT', jobId: message.jobId, ok: false, error });
   };
 
   async function handle(message: Exclude<MainToWorker, { type: 'INIT' }>): Promise<void> {
@@ -47,7 +47,7 @@ export function createDispatcher(deps: DispatcherDeps): (message: MainToWorker) 
         return manager.execute(message);
       case 'CANCEL':
         if (!manager.cancel(message.jobId)) {
-          send({ type: 'LOG', level: 'debug', message: `CANCEL for job ${message.jobId}, which is not running here` });
+          toMain({ type: 'LOG', level: 'debug', message: `CANCEL for job ${message.jobId}, which is not running here` });
         }
         return;
       case 'RELOAD':
@@ -63,7 +63,7 @@ export function createDispatcher(deps: DispatcherDeps): (message: MainToWorker) 
 
   function sendState(message: MessageOf<MainToWorker, 'GET_STATE'>): void {
     const { rss, heapUsed, external } = deps.memoryUsage();
-    send({
+    toMain({
       type: 'STATE',
       requestId: message.requestId,
       pid: deps.pid,
@@ -77,13 +77,13 @@ export function createDispatcher(deps: DispatcherDeps): (message: MainToWorker) 
 
   async function init(message: MessageOf<MainToWorker, 'INIT'>): Promise<void> {
     const plugins = await manager.init(message);
-    send({ type: 'READY', pid: deps.pid, plugins });
+    toMain({ type: 'READY', pid: deps.pid, plugins });
   }
 
   return (message) => {
     if (message.type === 'INIT') {
       if (initialised) {
-        send({ type: 'LOG', level: 'warn', message: 'INIT received twice; the first one stands' });
+        toMain({ type: 'LOG', level: 'warn', message: 'INIT received twice; the first one stands' });
         return;
       }
       initialised = init(message).catch((err: unknown) => deps.fatal(toHearthError(err, 'INTERNAL')));
@@ -101,9 +101,9 @@ export function createDispatcher(deps: DispatcherDeps): (message: MainToWorker) 
       .catch((err: unknown) => {
         // The manager answers plugin failures itself; reaching here is a worker bug, reported and survived.
         const error = toHearthError(err, 'INTERNAL');
-        send({ type: 'LOG', level: 'error', message: `Handling ${message.type} failed: ${error.message}` });
+        toMain({ type: 'LOG', level: 'error', message: `Handling ${message.type} failed: ${error.message}` });
         if ('requestId' in message) answer(message.requestId, { ok: false, error });
-        else if (message.type === 'EXECUTE') send({ type: 'RESULT', jobId: message.jobId, ok: false, error });
+        else if (message.type === 'EXECUTE') toMain({ type: 'RESULT', jobId: message.jobId, ok: false, error });
       });
   };
 }

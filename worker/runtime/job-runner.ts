@@ -11,7 +11,7 @@ import { assertPlainData } from './plain-data.js';
 export interface JobOptions {
   jobId: string;
   stream: boolean;
-  send(message: WorkerToMainSingle): void;
+  toMain(message: WorkerToMainSingle): void;
 }
 
 /** Every this many chunks the runner yields a macrotask, so CANCEL can arrive and the batch can go. */
@@ -37,7 +37,7 @@ function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unkn
 async function drainGenerator(
   generator: AsyncGenerator<unknown, unknown, void>,
   signal: AbortSignal,
-  { jobId, stream, send }: JobOptions,
+  { jobId, stream, toMain }: JobOptions,
 ): Promise<unknown> {
   const chunks: unknown[] = [];
   let seq = 0;
@@ -49,12 +49,12 @@ async function drainGenerator(
     }
     const step = await generator.next();
     if (step.done) {
-      if (stream) send({ type: 'STREAM_CHUNK', jobId, seq, data: null, final: true });
+      if (stream) toMain({ type: 'STREAM_CHUNK', jobId, seq, data: null, final: true });
       return step.value === undefined ? chunks : step.value;
     }
     assertPlainData(step.value, 'chunk');
     chunks.push(step.value);
-    if (stream) send({ type: 'STREAM_CHUNK', jobId, seq, data: step.value, final: false });
+    if (stream) toMain({ type: 'STREAM_CHUNK', jobId, seq, data: step.value, final: false });
     seq++;
     if (seq % CHUNKS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -56,7 +56,7 @@ export function createFatal(options: FatalOptions): (error: HearthError) => void
     if (dying) return;
     dying = true;
     try {
-      options.transport.send({ type: 'ERROR', error });
+      options.transport.toMain({ type: 'ERROR', error });
     } catch {
       // Nothing more can be said; exit anyway.
     }

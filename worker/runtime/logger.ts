@@ -7,8 +7,8 @@ export interface LogScope {
   jobId?: string;
 }
 
-export function createLogger(send: (message: WorkerToMainSingle) => void, scope: LogScope = {}): PluginLogger {
+export function createLogger(toMain: (message: WorkerToMainSingle) => void, scope: LogScope = {}): PluginLogger {
   const write = (level: LogLevel) => (message: string): void =>
-    send({ type: 'LOG', level, message: String(message), ...scope });
+    toMain({ type: 'LOG', level, message: String(message), ...scope });
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -27,7 +27,7 @@ describe('plain data only', () => {
     ['a BigInt inside the result', { bytes: 123n }, /BigInt/],
     ['a cyclic result', cyclic, /circular/],
   ])('refuses %s', async (_why, value, message) => {
-    const err = await failure(runJob(instance(() => value), input, ctx, { jobId: 'j', stream: true, send: () => undefined }));
+    const err = await failure(runJob(instance(() => value), input, ctx, { jobId: 'j', stream: true, toMain: () => undefined }));
     expect(err.error.code).toBe('EXECUTION_FAILED');
     expect(err.error.message).toMatch(message);
   });
@@ -39,7 +39,7 @@ describe('plain data only', () => {
       yield { n: 5n };
       return { done: true };
     }
-    const err = await failure(runJob(instance(run), input, ctx, { jobId: 'j', stream: true, send: (m) => sent.push(m) }));
+    const err = await failure(runJob(instance(run), input, ctx, { jobId: 'j', stream: true, toMain: (m) => sent.push(m) }));
     expect(err.error.message).toMatch(/chunk containing a BigInt/);
     expect(sent).toEqual([{ type: 'STREAM_CHUNK', jobId: 'j', seq: 0, data: { ok: 1 }, final: false }]);
   });
@@ -50,6 +50,6 @@ describe('plain data only', () => {
     ['null', null],
     ['nested plain objects', { segments: [{ start: 0, end: 1.5 }], text: 'hi' }],
   ])('passes %s through', async (_why, value) => {
-    await expect(runJob(instance(() => value), input, ctx, { jobId: 'j', stream: true, send: () => undefined })).resolves.toEqual(value);
+    await expect(runJob(instance(() => value), input, ctx, { jobId: 'j', stream: true, toMain: () => undefined })).resolves.toEqual(value);
   });
 });

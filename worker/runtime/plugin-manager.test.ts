@@ -9,7 +9,7 @@ import { createPluginManager } from './plugin-manager.js';
 function recorder() {
   const sent: WorkerToMainSingle[] = [];
   const waiters: Array<{ match: (m: WorkerToMainSingle) => boolean; resolve: (m: WorkerToMainSingle) => void }> = [];
-  const send = (message: WorkerToMainSingle): void => {
+  const toMain = (message: WorkerToMainSingle): void => {
     sent.push(message);
     for (const w of [...waiters]) {
       if (w.match(message)) {
@@ -21,7 +21,7 @@ function recorder() {
   const next = (match: (m: WorkerToMainSingle) => boolean): Promise<WorkerToMainSingle> =>
     new Promise((resolve) => waiters.push({ match, resolve }));
   const result = (jobId: string) => sent.find((m) => m.type === 'RESULT' && m.jobId === jobId) as Extract<WorkerToMainSingle, { type: 'RESULT' }> | undefined;
-  return { sent, send, next, result };
+  return { sent, toMain, next, result };
 }
 
 interface FakeOptions {
@@ -59,7 +59,7 @@ function plugin(id: string, options: FakeOptions = {}): AnyDefinition {
 
 async function started(builtins: AnyDefinition[], options: { policy?: MemoryPolicy; configs?: Record<string, Record<string, unknown>> } = {}) {
   const rec = recorder();
-  const manager = createPluginManager({ send: rec.send, builtins });
+  const manager = createPluginManager({ toMain: rec.toMain, builtins });
   const plugins = await manager.init({
     type: 'INIT',
     configs: options.configs ?? {},

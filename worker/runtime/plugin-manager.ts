@@ -29,7 +29,7 @@ type ExecuteMessage = MessageOf<MainToWorker, 'EXECUTE'>;
 type ReloadMessage = MessageOf<MainToWorker, 'RELOAD'>;
 
 export interface PluginManagerDeps {
-  send(message: WorkerToMainSingle): void;
+  toMain(message: WorkerToMainSingle): void;
   builtins: readonly AnyDefinition[];
   /** Milliseconds; only ever compared, for least-recently-used order. */
   clock?: () => number;
@@ -66,11 +66,11 @@ export interface PluginManager {
 const DEFAULT_UNLOAD_CAP_MS = 30_000;
 
 export function createPluginManager(deps: PluginManagerDeps): PluginManager {
-  const { send } = deps;
+  const { toMain } = deps;
   const clock = deps.clock ?? (() => performance.now());
   const unloadCapMs = deps.unloadCapMs ?? DEFAULT_UNLOAD_CAP_MS;
   const slots = new Map<string, Slot>();
-  const log = createLogger(send);
+  const log = createLogger(toMain);
   let policy: MemoryPolicy = { kind: 'exclusive' };
   let dataDir = '';
   let current: (CurrentJob & { abort: AbortController }) | null = null;
@@ -98,7 +98,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     const memoryBytes = slot.instance?.memoryBytes;
     if (live && typeof memoryBytes === 'number' && memoryBytes >= 0) state.memoryBytes = memoryBytes;
     slot.state = state;
-    send({ type: 'PLUGIN_STATE', state });
+    toMain({ type: 'PLUGIN_STATE', state });
   }
 
   function clearIdle(slot: Slot): void {
@@ -155,12 +155,12 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     const abort = new AbortController();
     slot.loadAbort = abort;
     // The instance outlives the job that loaded it, so its logger carries only the plugin id.
-    const pluginLog = createLogger(send, { pluginId: slot.id });
+    const pluginLog = createLogger(toMain, { pluginId: slot.id });
     const ctx: LoadContext = {
       signal: abort.signal,
       log: pluginLog,
       progress(fraction, message) {
-        if (jobId) send({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(message ? { message } : {}) });
+        if (jobId) toMain({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(message ? { message } : {}) });
         else pluginLog.debug(`Loading ${slot.info.name}${fraction === null ? '' : ` ${Math.round(fraction * 100)}%`}${message ? `: ${message}` : ''}`);
       },
       reportDevice(device, note) {
@@ -243,7 +243,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
 
   async function execute(message: ExecuteMessage): Promise<void> {
     const { jobId, pluginId } = message;
-    const fail = (error: HearthError): void => send({ type: 'RESULT', jobId, ok: false, error });
+    const fail = (error: HearthError): void => toMain({ type: 'RESULT', jobId, ok: false, error });
     if (current) {
       fail(hearthError('BUSY', `The worker is already running job ${current.jobId}; one job at a time.`));
       return;
@@ -283,13 +283,13 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
             );
       const ctx: RunContext = {
         signal: abort.signal,
-        log: createLogger(send, { pluginId, jobId }),
-        progress: (fraction, text) => send({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(text ? { message: text } : {}) }),
+        log: createLogger(toMain, { pluginId, jobId }),
+        progress: (fraction, text) => toMain({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(text ? { message: text } : {}) }),
         params: message.params,
         jobId,
       };
       try {
-        const data = await runJob(instance, input, ctx, { jobId, stream: message.stream, send });
+        const data = await runJob(instance, input, ctx, { jobId, stream: message.stream, toMain });
         throwIfCancelled(abort.signal);
         result = { ok: true, data };
       } finally {
@@ -304,7 +304,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     }
     // Cleared before RESULT goes out, so the next EXECUTE main sends on seeing it is never BUSY.
     if (current === job) current = null;
-    send(result.ok ? { type: 'RESULT', jobId, ok: true, data: result.data } : { type: 'RESULT', jobId, ok: false, error: result.error });
+    toMain(result.ok ? { type: 'RESULT', jobId, ok: true, data: result.data } : { type: 'RESULT', jobId, ok: false, error: result.error });
   }
 
   function cancel(jobId: string): boolean {

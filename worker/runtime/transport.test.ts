@@ -30,10 +30,10 @@ describe('transport: outgoing', () => {
   it('coalesces chunks, progress and logs of one tick into one BATCH, in order', async () => {
     const { port, posted } = memoryPort();
     const t = createTransport(port);
-    t.send(chunk(0));
-    t.send({ type: 'PROGRESS', jobId: 'j', fraction: 0.5 });
-    t.send(chunk(1));
-    t.send({ type: 'LOG', level: 'info', message: 'hi' });
+    t.toMain(chunk(0));
+    t.toMain({ type: 'PROGRESS', jobId: 'j', fraction: 0.5 });
+    t.toMain(chunk(1));
+    t.toMain({ type: 'LOG', level: 'info', message: 'hi' });
     expect(posted).toEqual([]);
     await tick();
     expect(posted).toEqual([
@@ -43,7 +43,7 @@ describe('transport: outgoing', () => {
 
   it('sends a lone batchable message unwrapped', async () => {
     const { port, posted } = memoryPort();
-    createTransport(port).send(chunk(0));
+    createTransport(port).toMain(chunk(0));
     await tick();
     expect(posted).toEqual([chunk(0)]);
   });
@@ -51,22 +51,22 @@ describe('transport: outgoing', () => {
   it('sends any other message at once, after the pending chunks and in the same write, so RESULT never overtakes a chunk', () => {
     const { port, posted } = memoryPort();
     const t = createTransport(port);
-    t.send(chunk(0));
-    t.send(chunk(1));
-    t.send({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
+    t.toMain(chunk(0));
+    t.toMain(chunk(1));
+    t.toMain({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
     expect(posted).toEqual([{ type: 'BATCH', messages: [chunk(0), chunk(1), { type: 'RESULT', jobId: 'j', ok: true, data: 1 }] }]);
   });
 
   it('sends a lone RESULT on its own, not wrapped', () => {
     const { port, posted } = memoryPort();
-    createTransport(port).send({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
+    createTransport(port).toMain({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
     expect(posted).toEqual([{ type: 'RESULT', jobId: 'j', ok: true, data: 1 }]);
   });
 
   it('sends big batches before the tick ends, never one unbounded message', () => {
     const { port, posted } = memoryPort();
     const t = createTransport(port);
-    for (let i = 0; i < 5000; i++) t.send(chunk(i));
+    for (let i = 0; i < 5000; i++) t.toMain(chunk(i));
     expect(posted.length).toBe(2);
     const seqs = posted.flatMap((m) => (m as { messages: Array<{ seq: number }> }).messages.map((c) => c.seq));
     expect(seqs).toEqual([...Array(4096).keys()]);
@@ -74,7 +74,7 @@ describe('transport: outgoing', () => {
 
   it('turns a RESULT that cannot be cloned into a RESULT error instead of losing it', () => {
     const { port, posted } = memoryPort({ refuse: (m) => (m as { ok?: boolean }).ok === true });
-    createTransport(port).send({ type: 'RESULT', jobId: 'j', ok: true, data: () => 1 });
+    createTransport(port).toMain({ type: 'RESULT', jobId: 'j', ok: true, data: () => 1 });
     expect(posted).toEqual([{ type: 'RESULT', jobId: 'j', ok: false, error: expect.objectContaining({ code: 'EXECUTION_FAILED' }) }]);
   });
 
@@ -83,9 +83,9 @@ describe('transport: outgoing', () => {
       refuse: (m) => (m as { type: string }).type === 'BATCH' || (m as { seq?: number }).seq === 1,
     });
     const t = createTransport(port);
-    t.send(chunk(0));
-    t.send(chunk(1));
-    t.send(chunk(2));
+    t.toMain(chunk(0));
+    t.toMain(chunk(1));
+    t.toMain(chunk(2));
     await tick();
     expect(posted).toEqual([chunk(0), expect.objectContaining({ type: 'LOG', level: 'error', jobId: 'j' }), chunk(2)]);
   });
@@ -149,12 +149,12 @@ describe('transport: instant busy → ready pairs', () => {
   it('through the transport, a quick job costs one message: its RESULT', () => {
     const { port, posted } = memoryPort();
     const t = createTransport(port);
-    t.send(state('ready'));
+    t.toMain(state('ready'));
     t.flush();
     posted.length = 0;
-    t.send(state('busy'));
-    t.send(state('ready'));
-    t.send(result);
+    t.toMain(state('busy'));
+    t.toMain(state('ready'));
+    t.toMain(result);
     expect(posted).toEqual([result]);
   });
 });

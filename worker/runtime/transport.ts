@@ -12,7 +12,7 @@ import { isPlainExecute } from './fast-execute.js';
 import type { WorkerPort } from './port.js';
 
 export interface Transport {
-  send(message: WorkerToMainSingle): void;
+  toMain(message: WorkerToMainSingle): void;
   /** Posts the pending batch now. */
   flush(): void;
   /** Flushes, then waits until the port has handed everything over (before exiting). */
@@ -139,7 +139,7 @@ export function createTransport(port: WorkerPort): Transport {
   };
 
   return {
-    send(message) {
+    toMain(message) {
       if (isBatchable(message)) {
         pending.push(message);
         if (pending.length >= MAX_BATCH) flush();
