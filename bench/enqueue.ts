@@ -18,7 +18,7 @@ function idleWorker(): QueueWorker {
     kill: () => undefined,
     setBusy: () => undefined,
     jobSucceeded: () => undefined,
-    on: ((event: string, l: (...a: never[]) => void) => events.on(event, l)) as QueueWorker['on'],
+    on: ((event: string, l: (...a: never[]) => void) => events.on(event, l)),
   };
 }
 

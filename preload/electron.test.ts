@@ -9,7 +9,7 @@ const listeners = new Map<string, (e: unknown, raw: unknown) => void>();
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (exposed[key] = value) },
   ipcRenderer: {
-    invoke: (...a: unknown[]) => invoke(...a),
+    invoke: (...a: unknown[]): unknown => invoke(...a),
     on: (ch: string, l: (e: unknown, raw: unknown) => void) => listeners.set(ch, l),
     removeListener: (ch: string) => listeners.delete(ch),
   },

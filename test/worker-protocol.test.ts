@@ -301,7 +301,7 @@ describe('worker protocol', () => {
     expect((await w.next('RESPONSE', (m) => m.requestId === 'bad-req')).error?.code).toBe('PROTOCOL');
     w.send({ type: 'SELF_DESTRUCT' });
     await w.next('LOG', (m) => m.message.includes('SELF_DESTRUCT'));
-    w.send({ hello: 'world' } as Record<string, unknown>);
+    w.send({ hello: 'world' });
     await w.next('LOG', (m) => m.message.includes('without a type'));
     expect((await w.execute('good')).ok).toBe(true);
   });

@@ -3,7 +3,7 @@
  * worker process. It records calls and emits events like the real one.
  */
 import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../main/core/hearth-core.js';
-import type { Chunk, Job, LogEntry, PluginInfo, WorkerStatus } from '../../common/model.js';
+import { FINISHED_STATES, type Chunk, type Job, type LogEntry, type PluginInfo, type WorkerStatus } from '../../common/model.js';
 
 export function fakePlugin(id: string, accepts: string[]): PluginInfo {
   return {
@@ -108,7 +108,11 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
     isPaused: () => paused,
     async clearFinished() {
       let removed = 0;
-      for (const [id, j] of jobs) if (['succeeded', 'failed', 'cancelled'].includes(j.state)) (jobs.delete(id), removed++);
+      for (const [id, j] of jobs) {
+        if (!FINISHED_STATES.includes(j.state)) continue;
+        jobs.delete(id);
+        removed++;
+      }
       return removed;
     },
     listJobs: () => [...jobs.values()],

@@ -14,6 +14,8 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
       },
       (err: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        // Passed on as the plugin threw it: the job runner turns any value into a HearthError.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(err);
       },
     );
@@ -32,6 +34,7 @@ export function withCap<T>(promise: Promise<T>, ms: number, message: string): Pr
       },
       (err: unknown) => {
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on unchanged, as above
         reject(err);
       },
     );

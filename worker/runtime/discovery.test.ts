@@ -18,7 +18,7 @@ function builtin(id: string): AnyDefinition {
     wantsGpu: false,
     configSchema: z.object({}),
     load: () => ({ run: () => 1, unload: () => undefined }),
-  }) as AnyDefinition;
+  });
 }
 
 async function pluginDir(plugins: Record<string, { pkg?: unknown; files?: Record<string, string> }>): Promise<string> {

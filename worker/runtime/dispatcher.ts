@@ -9,7 +9,7 @@ import type { PluginManager, RequestOutcome } from './plugin-manager.js';
 
 export interface DispatcherDeps {
   manager: PluginManager;
-  toMain(message: WorkerToMainSingle): void;
+  readonly toMain: (message: WorkerToMainSingle) => void;
   /** Unloads, flushes and exits; called for STOP. */
   stop(): Promise<void>;
   /** A failure of the worker itself (not of a plugin): report it and exit. */

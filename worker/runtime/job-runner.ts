@@ -11,7 +11,7 @@ import { assertPlainData } from './plain-data.js';
 export interface JobOptions {
   jobId: string;
   stream: boolean;
-  toMain(message: WorkerToMainSingle): void;
+  readonly toMain: (message: WorkerToMainSingle) => void;
 }
 
 /** Every this many chunks the runner yields a macrotask, so CANCEL can arrive and the batch can go. */

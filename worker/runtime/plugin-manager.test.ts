@@ -54,7 +54,7 @@ function plugin(id: string, options: FakeOptions = {}): AnyDefinition {
         },
       };
     },
-  }) as AnyDefinition;
+  });
 }
 
 async function started(builtins: AnyDefinition[], options: { policy?: MemoryPolicy; configs?: Record<string, Record<string, unknown>> } = {}) {

@@ -29,7 +29,7 @@ type ExecuteMessage = MessageOf<MainToWorker, 'EXECUTE'>;
 type ReloadMessage = MessageOf<MainToWorker, 'RELOAD'>;
 
 export interface PluginManagerDeps {
-  toMain(message: WorkerToMainSingle): void;
+  readonly toMain: (message: WorkerToMainSingle) => void;
   builtins: readonly AnyDefinition[];
   /** Milliseconds; only ever compared, for least-recently-used order. */
   clock?: () => number;

@@ -84,7 +84,7 @@ export function makeSlot(plugin: DiscoveredPlugin, rawConfig: Config | undefined
 
 function jsonSchemaOf(def: AnyDefinition, log: PluginLogger): PluginInfo['configSchema'] {
   try {
-    return z.toJSONSchema(def.configSchema) as PluginInfo['configSchema'];
+    return z.toJSONSchema(def.configSchema);
   } catch (err) {
     log.warn(`${def.name}: its settings schema cannot be shown as JSON Schema (${toHearthError(err, 'INTERNAL').message})`);
     return {};

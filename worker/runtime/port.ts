@@ -71,12 +71,11 @@ export function nodePort(proc: NodeJS.Process): WorkerPort {
   return {
     kind: 'node',
     post(message) {
-      const send = proc.send;
-      if (typeof send !== 'function' || !proc.connected) return;
+      if (typeof proc.send !== 'function' || !proc.connected) return;
       pending++;
       try {
         // A callback makes a closed channel an argument here instead of an 'error' event that would crash us.
-        send.call(proc, message, settle);
+        proc.send(message, settle);
       } catch (err) {
         settle();
         throw err;

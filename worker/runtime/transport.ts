@@ -12,7 +12,7 @@ import { isPlainExecute } from './fast-execute.js';
 import type { WorkerPort } from './port.js';
 
 export interface Transport {
-  toMain(message: WorkerToMainSingle): void;
+  readonly toMain: (message: WorkerToMainSingle) => void;
   /** Posts the pending batch now. */
   flush(): void;
   /** Flushes, then waits until the port has handed everything over (before exiting). */

@@ -68,7 +68,7 @@ export async function openWhisper(modelPath: string, device: WhisperDevice, log:
   let context: WhisperContext | undefined;
   let failure: unknown;
   try {
-    context = await (new Ctx({ filePath: modelPath, useGpu }) as WhisperContext | Promise<WhisperContext>);
+    context = new Ctx({ filePath: modelPath, useGpu });
   } catch (e) {
     failure = e;
   }

@@ -39,7 +39,7 @@ export interface SessionLog {
 export async function openSileroSession(device: DeviceChoice, log: SessionLog, modelPath = sileroModelPath()): Promise<SileroSession> {
   const imported = await import('onnxruntime-node');
   // The CommonJS addon arrives as a default export under some loaders and as named exports under others.
-  const ort = ((imported as { default?: typeof Ort }).default ?? imported) as typeof Ort;
+  const ort = ((imported as { default?: typeof Ort }).default ?? imported);
   const options = (executionProviders: string[]): Ort.InferenceSession.SessionOptions => ({
     executionProviders,
     // A model this small spends more time handing work between threads than computing.
