@@ -33,7 +33,11 @@ export interface WorkerProcess {
    * before it records the job as running.
    */
   onMessage(listener: (message: unknown) => void): Disposer;
-  /** Fires once, after the process is gone and its output has been read. */
+  /**
+   * Fires once, after the process is gone and its stdout/stderr have been read to the end (or a
+   * short cap has passed), so the last stderr lines are already delivered: exit-reason.ts reads
+   * them to tell an out-of-memory death from a crash. Both hosts get this from host-plumbing.ts.
+   */
   onExit(listener: (info: WorkerExitInfo) => void): Disposer;
   onStdout(listener: (line: string) => void): Disposer;
   onStderr(listener: (line: string) => void): Disposer;

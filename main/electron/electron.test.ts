@@ -6,6 +6,9 @@ import { COMMAND_CHANNELS, COMMAND_NAMES } from '../../common/api.js';
 import { createFakeCore } from '../../test/support/fake-core.js';
 import type { ApiContext } from '../api/router.js';
 import type { PrefsStore } from '../api/prefs.js';
+import { systemClock } from '../core/clock.js';
+import { createLogger } from '../core/logger.js';
+import { ManagedWorker, type WorkerExit } from '../core/worker-process.js';
 import { ELECTRON_CSP, installCsp } from './csp.js';
 import { registerIpc } from './ipc.js';
 import { lockNavigation } from './navigation.js';
@@ -17,7 +20,12 @@ import { windowOptions } from './window-options.js';
 vi.mock('electron', () => ({}));
 
 const RENDERER = 'file:///opt/hearth/dist/renderer/index.html';
-const prefs: PrefsStore = { get: () => ({ pluginByExtension: {} }), rememberPlugin: async () => ({ pluginByExtension: {} }), onChange: () => () => {} };
+const OOM_LINE = 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory';
+const prefs: PrefsStore = {
+  get: () => ({ pluginByExtension: {} }),
+  rememberPlugin: async () => ({ pluginByExtension: {} }),
+  onChange: () => () => {},
+};
 
 describe('window options', () => {
   it('isolates, sandboxes and gives the renderer no Node', () => {
@@ -40,7 +48,9 @@ describe('window options', () => {
     installCsp({ webRequest: { onHeadersReceived: (h: typeof handler) => (handler = h) } } as never);
     let answer: unknown;
     handler?.({ responseHeaders: { a: ['b'] } }, (r) => (answer = r));
-    expect(answer).toEqual({ responseHeaders: { a: ['b'], 'Content-Security-Policy': [ELECTRON_CSP], 'X-Content-Type-Options': ['nosniff'] } });
+    expect(answer).toEqual({
+      responseHeaders: { a: ['b'], 'Content-Security-Policy': [ELECTRON_CSP], 'X-Content-Type-Options': ['nosniff'] },
+    });
   });
 });
 
@@ -94,7 +104,12 @@ describe('IPC handlers', () => {
     const core = createFakeCore();
     const ctx: ApiContext = { core, prefs, dataDir: '/tmp/none', allowPath: () => true };
     const trusted = { sender: { id: 1 }, senderFrame: { url: RENDERER, parent: null } };
-    const dispose = registerIpc(ipcMain as never, ctx, (e) => e === (trusted as never), () => {});
+    const dispose = registerIpc(
+      ipcMain as never,
+      ctx,
+      (e) => e === (trusted as never),
+      () => {},
+    );
     return { handlers, core, trusted, dispose };
   }
 
@@ -107,7 +122,10 @@ describe('IPC handlers', () => {
 
   it('refuses an untrusted sender before touching the core', async () => {
     const { handlers, core } = setup();
-    const out = await handlers.get(COMMAND_CHANNELS.submit)?.({ sender: { id: 2 } }, { files: [{ path: '/a.png', pluginId: 'ocr' }] });
+    const out = await handlers.get(COMMAND_CHANNELS.submit)?.(
+      { sender: { id: 2 } },
+      { files: [{ path: '/a.png', pluginId: 'ocr' }] },
+    );
     expect(out).toMatchObject({ ok: false, error: { code: 'PROTOCOL' } });
     expect(core.calls).toEqual([]);
   });
@@ -163,7 +181,11 @@ describe('quit sequence', () => {
     const app = fakeApp();
     const quitted = vi.fn();
     app.on('quit-for-real', quitted);
-    installQuitSequence(app as never, () => Promise.reject(new Error('stuck')), () => {});
+    installQuitSequence(
+      app as never,
+      () => Promise.reject(new Error('stuck')),
+      () => {},
+    );
     app.quit();
     await vi.waitFor(() => expect(quitted).toHaveBeenCalled());
   });
@@ -173,7 +195,12 @@ describe('quit sequence', () => {
     const quitted = vi.fn();
     app.on('quit-for-real', quitted);
     const logged: string[] = [];
-    const seq = installQuitSequence(app as never, () => new Promise<void>(() => {}), (m) => logged.push(m), 20);
+    const seq = installQuitSequence(
+      app as never,
+      () => new Promise<void>(() => {}),
+      (m) => logged.push(m),
+      20,
+    );
     app.quit();
     await vi.waitFor(() => expect(quitted).toHaveBeenCalledTimes(1));
     expect(seq.stopped()).toBe(true);
@@ -182,7 +209,11 @@ describe('quit sequence', () => {
 
   it('quits when the last window closes', () => {
     const app = fakeApp();
-    installQuitSequence(app as never, async () => {}, () => {});
+    installQuitSequence(
+      app as never,
+      async () => {},
+      () => {},
+    );
     app.emit('window-all-closed');
     expect(app.quit).toHaveBeenCalled();
   });
@@ -208,9 +239,17 @@ describe('utilityProcess worker host', () => {
   it('forks with piped stdio, relays messages, lines and one exit, and is safe to kill twice', async () => {
     const child = fakeChild();
     const fork = vi.fn(() => child);
-    const host = createUtilityWorkerHost(fork as never);
-    const proc = host.spawn({ entry: '/dist/worker/entry.js', execArgv: ['--max-old-space-size=512'], env: { A: '1', B: undefined } });
-    expect(fork).toHaveBeenCalledWith('/dist/worker/entry.js', [], expect.objectContaining({ stdio: 'pipe', env: { A: '1' }, execArgv: ['--max-old-space-size=512'] }));
+    const host = createUtilityWorkerHost(fork);
+    const proc = host.spawn({
+      entry: '/dist/worker/entry.js',
+      execArgv: ['--max-old-space-size=512'],
+      env: { A: '1', B: undefined },
+    });
+    expect(fork).toHaveBeenCalledWith(
+      '/dist/worker/entry.js',
+      [],
+      expect.objectContaining({ stdio: 'pipe', env: { A: '1' }, execArgv: ['--max-old-space-size=512'] }),
+    );
     expect(proc.pid).toBe(4242);
     const messages: unknown[] = [];
     const lines: string[] = [];
@@ -228,10 +267,83 @@ describe('utilityProcess worker host', () => {
     child.emit('exit', 9);
     proc.kill();
     proc.kill();
+    child.stdout.end();
+    child.stderr.end();
+    await new Promise((r) => setImmediate(r));
     expect(messages).toEqual([{ type: 'READY' }]);
     expect(lines).toEqual(['one', 'two']);
     expect(exits).toEqual([{ code: 9, signal: null }]);
     expect(child.kill).not.toHaveBeenCalled();
     expect(() => proc.postMessage({ type: 'STOP' })).toThrow(/exited/);
+  });
+
+  it('reports an exit that came before the last output only after stdout and stderr have ended', async () => {
+    const child = fakeChild();
+    const proc = createUtilityWorkerHost(() => child).spawn({ entry: '/e.js', execArgv: [], env: {} });
+    const seen: string[] = [];
+    proc.onStdout((l) => seen.push(`out:${l}`));
+    proc.onStderr((l) => seen.push(`err:${l}`));
+    proc.onExit((e) => seen.push(`exit:${e.code}`));
+    child.emit('exit', 134);
+    // Gone for sending and killing at once, even though the exit is not reported yet.
+    expect(() => proc.postMessage({ type: 'STOP' })).toThrow(/exited/);
+    proc.kill();
+    expect(child.kill).not.toHaveBeenCalled();
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([]);
+    child.stderr.write(`${OOM_LINE}\n`);
+    child.stdout.end('last words without a newline');
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([`err:${OOM_LINE}`, 'out:last words without a newline']);
+    child.stderr.end();
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([`err:${OOM_LINE}`, 'out:last words without a newline', 'exit:134']);
+  });
+
+  it('decodes a character whose bytes straddle two chunks, and unsubscribes on the disposer', async () => {
+    const child = fakeChild();
+    const proc = createUtilityWorkerHost(() => child).spawn({ entry: '/e.js', execArgv: [], env: {} });
+    const lines: string[] = [];
+    const off = proc.onStdout((l) => lines.push(l));
+    const bytes = Buffer.from('café 🎉\n', 'utf8');
+    child.stdout.write(bytes.subarray(0, 4));
+    child.stdout.write(bytes.subarray(4, 8));
+    child.stdout.write(bytes.subarray(8));
+    await new Promise((r) => setImmediate(r));
+    off();
+    child.stdout.write('unheard\n');
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toEqual(['café 🎉']);
+  });
+
+  it("makes ManagedWorker classify as 'oom' a heap message that reaches stderr after the exit", async () => {
+    const child = fakeChild();
+    child.postMessage = vi.fn((m: { type: string }) => {
+      if (m.type === 'INIT') queueMicrotask(() => child.emit('message', { type: 'READY', pid: 4242, plugins: [] }));
+    });
+    const worker = new ManagedWorker({
+      host: createUtilityWorkerHost(() => child),
+      spawn: { entry: '/e.js', execArgv: [], env: {} },
+      init: { type: 'INIT', configs: {}, dataDir: '/tmp/x', memoryPolicy: { kind: 'exclusive' } },
+      startTimeoutMs: 60_000,
+      clock: systemClock(),
+      log: createLogger('worker', () => {}),
+    });
+    const exited = new Promise<WorkerExit>((resolve) => worker.on('exit', resolve));
+    await worker.ready;
+    child.emit('exit', 134);
+    child.stderr.end(`<--- Last few GCs --->\n${OOM_LINE}\n`);
+    child.stdout.end();
+    const exit = await exited;
+    expect(exit).toMatchObject({ reason: 'oom', code: 134, signal: null, wasReady: true });
+  });
+
+  it('still reports the exit when a pipe never ends (a grandchild holding it), after the drain cap', async () => {
+    const child = fakeChild();
+    const proc = createUtilityWorkerHost(() => child, { drainMs: 1 }).spawn({ entry: '/e.js', execArgv: [], env: {} });
+    const exited = new Promise((resolve) => proc.onExit(resolve));
+    child.stdout.end();
+    child.emit('exit', 0);
+    expect(await exited).toEqual({ code: 0, signal: null });
   });
 });
