@@ -92,6 +92,20 @@ export function whenJob(core: HearthCore, match: (job: Job) => boolean): Promise
   });
 }
 
+/** Resolves once a log entry matches: one the test core already kept, or a later one. */
+export function whenLog(c: TestCore, match: (entry: LogEntry) => boolean): Promise<LogEntry> {
+  const already = c.logs.find(match);
+  if (already) return Promise.resolve(already);
+  return new Promise((resolve) => {
+    const off = c.core.on('log', (entry) => {
+      if (match(entry)) {
+        off();
+        resolve(entry);
+      }
+    });
+  });
+}
+
 /** What a fake worker's READY says of the testkit plugin (tests at the process edge). */
 export function fakeTestkit(state: Pick<PluginState, 'status' | 'loadCount'>): PluginInfo {
   return {

@@ -72,8 +72,10 @@ describe('worker supervision through the core', () => {
   it('cancels a queued job at once, and a running job that cannot honour CANCEL by killing the worker after the grace period', async () => {
     const { core } = await started({ cancelGraceMs: 150 });
     // busy-hang blocks the worker's event loop, so CANCEL is never even read: only the kill ends it.
+    // Main marks the job running when it sends EXECUTE; wait for the plugin's own word that it
+    // spins, or a CANCEL that beat the spin would be honoured and the job cancelled politely.
     const [hang, queued, last] = await submit(core, [text('busy', { mode: 'busy-hang' }), text('queued'), text('last')]);
-    await whenJob(core, (j) => j.id === hang!.id && j.state === 'running');
+    await whenJob(core, (j) => j.id === hang?.id && j.progress?.message === 'busy-hang: spinning');
     const q = await core.cancel(queued!.id);
     expect(q.ok && q.value.state).toBe('cancelled');
     const r = await core.cancel(hang!.id);

@@ -30,7 +30,11 @@ export interface CoreEvents {
 export interface HearthCore {
   /** Opens the journal, spawns the worker, awaits READY, resumes queued jobs. */
   start(): Promise<void>;
-  /** STOP, wait, then kill; flushes the journal. Safe to call twice. */
+  /**
+   * STOP, wait, then kill; flushes the journal. Safe to call twice. The job it interrupts goes
+   * back to 'queued' (attempt + 1) and runs on the next start, unless it succeeded first or the
+   * user had cancelled it.
+   */
   stop(): Promise<void>;
 
   listPlugins(): PluginInfo[];

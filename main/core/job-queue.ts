@@ -6,7 +6,9 @@
  * - a job past its time limit → the worker is killed, the job fails with TIMEOUT;
  * - the worker dies under a job → the job fails with WORKER_CRASHED (OUT_OF_MEMORY for an
  *   oom) saying what happened, and the queue goes on once the worker is back;
- * - the worker cannot be brought back → queued jobs fail with WORKER_UNAVAILABLE.
+ * - the worker cannot be brought back → queued jobs fail with WORKER_UNAVAILABLE;
+ * - Hearth quits (beginShutdown) → the running job goes back to 'queued' (attempt + 1) unless
+ *   it succeeded or the user had cancelled it, whatever the worker answers or however it exits.
  * Jobs found 'running' in the journal at start-up fail ("Hearth was closed while this job
  * ran"): they are not re-queued because the job that was running when the app died may be
  * the reason it died, and re-running it on every start would make that a crash loop.
@@ -113,7 +115,9 @@ export class JobQueue {
 
   /**
    * Hearth is quitting: nothing new starts, and a job the shutdown interrupts goes back to
-   * 'queued' (attempt + 1) so it runs on the next start instead of being lost.
+   * 'queued' (attempt + 1) so it runs on the next start instead of being lost. Call it before
+   * the worker is sent STOP: every answer about the running job from then on is read as the
+   * stop's doing.
    */
   beginShutdown(): void {
     this.shuttingDown = true;
@@ -237,13 +241,6 @@ export class JobQueue {
 
   chunksOf(jobId: string): Chunk[] {
     return this.chunkStore.of(jobId);
-  }
-
-  /** Queued jobs left (for the CLI and tests). */
-  pendingCount(): number {
-    let n = 0;
-    for (const job of this.jobs.values()) if (job.state === 'queued' || job.state === 'running') n += 1;
-    return n;
   }
 
   private schedulePump(): void {
@@ -370,10 +367,18 @@ export class JobQueue {
       return;
     }
     const error: HearthError = m.error ?? { code: 'EXECUTION_FAILED', message: 'The plugin failed without saying why.' };
-    if (this.shuttingDown && !running.cancelRequested && error.code === 'CANCELLED') {
-      this.requeue(job);
-    } else if (running.cancelRequested || error.code === 'CANCELLED') {
+    if (running.cancelRequested) {
       this.finish(job, 'cancelled', { error: { code: 'CANCELLED', message: error.code === 'CANCELLED' ? error.message : 'Cancelled.' } });
+    } else if (this.shuttingDown) {
+      // After STOP the worker ends the job however the stop finds it, and the code tells how,
+      // not whether the job is sound: CANCELLED through the job's AbortSignal, or
+      // WORKER_UNAVAILABLE ("shutting down") when STOP overtook this job's EXECUTE, since the
+      // worker serves STOP at once but EXECUTE a microtask later (worker/runtime/dispatcher.ts)
+      // and then refuses it (worker/runtime/plugin-manager.ts). Any failure now is the quit's,
+      // as any failure after CANCEL is the cancel's; one that merely crossed the STOP runs again.
+      this.requeue(job);
+    } else if (error.code === 'CANCELLED') {
+      this.finish(job, 'cancelled', { error: { code: 'CANCELLED', message: error.message } });
     } else {
       this.finish(job, 'failed', { error });
     }
@@ -383,6 +388,8 @@ export class JobQueue {
     const running = this.running;
     const job = running ? this.jobs.get(running.id) : undefined;
     if (running && job && job.state === 'running' && this.shuttingDown && !running.cancelRequested) {
+      // The exit the stop asked for (a clean one after STOP, or the kill once the grace ran
+      // out) interrupted the job; it did not crash it.
       this.requeue(job);
     } else if (running && job && job.state === 'running') {
       const { exit, restarting } = event;
