@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { MemoryPolicy, WorkerToMainSingle } from '../../common/protocol.js';
 import { definePlugin, PluginError, type PluginInstance } from '../sdk/index.js';
@@ -286,6 +286,32 @@ describe('plugin manager: configs and loads', () => {
     release();
     await job;
     expect(result('1')).toMatchObject({ ok: true, data: 'done' });
+  });
+
+  it('shutdown during an unload that makes room for another plugin joins it: unload() runs once and nothing loads after', async () => {
+    let unloads = 0;
+    let release = (): void => undefined;
+    const slow = definePlugin({
+      ...plugin('slow', { wantsGpu: true }),
+      load: () => ({
+        run: () => 1,
+        unload: () => {
+          unloads++;
+          return new Promise<void>((resolve) => (release = resolve));
+        },
+      }),
+    }) as AnyDefinition;
+    const { run, manager } = await started([slow, plugin('b', { wantsGpu: true })]);
+    await run('1', 'slow');
+    // b's job makes room by unloading slow, whose unload waits until released.
+    const second = manager.execute({ type: 'EXECUTE', jobId: '2', pluginId: 'b', input: { kind: 'text', text: 'hi' }, params: {}, stream: false });
+    await vi.waitFor(() => expect(unloads).toBe(1));
+    const stopped = manager.shutdown(1_000);
+    release();
+    await Promise.all([stopped, second]);
+    expect(unloads).toBe(1);
+    // b's load was waiting for room when STOP came: it must not load behind the shutdown's back.
+    expect(manager.loadedIds()).toEqual([]);
   });
 
   it('shutdown unloads every plugin, giving up on one whose unload hangs', async () => {

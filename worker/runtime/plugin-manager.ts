@@ -122,7 +122,18 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     slot.idleTimer.unref();
   }
 
-  async function unloadSlot(slot: Slot, capMs: number): Promise<void> {
+  /**
+   * Shutdown runs outside serial(), so it can meet an unload that is making room for another
+   * plugin: it joins that one, and the plugin's unload() runs once.
+   */
+  function unloadSlot(slot: Slot, capMs: number): Promise<void> {
+    slot.unloading ??= unloadInstance(slot, capMs).finally(() => {
+      slot.unloading = undefined;
+    });
+    return slot.unloading;
+  }
+
+  async function unloadInstance(slot: Slot, capMs: number): Promise<void> {
     const instance = slot.instance;
     if (!instance) return;
     clearIdle(slot);
@@ -147,6 +158,8 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     if (stopping) throw new HearthFailure(hearthError('WORKER_UNAVAILABLE', 'The worker is shutting down'));
 
     await makeRoomFor(slot);
+    // Making room can take long enough for a STOP to arrive: a plugin loaded now would never be unloaded.
+    if (stopping) throw new HearthFailure(hearthError('WORKER_UNAVAILABLE', 'The worker is shutting down'));
 
     slot.loadCount++;
     slot.device = undefined;

@@ -26,6 +26,8 @@ export interface Slot {
   lastUsed: number;
   idleTimer: NodeJS.Timeout | undefined;
   loadAbort: AbortController | undefined;
+  /** The unload in progress: a second caller waits for it rather than calling unload() twice. */
+  unloading: Promise<void> | undefined;
 }
 
 export function parseConfig(slot: Pick<Slot, 'definition' | 'info'>, raw: Config | undefined): { config?: Config; error?: HearthError } {
@@ -70,6 +72,7 @@ export function makeSlot(plugin: DiscoveredPlugin, rawConfig: Config | undefined
     lastUsed: 0,
     idleTimer: undefined,
     loadAbort: undefined,
+    unloading: undefined,
   };
   if (plugin.error) {
     slot.state = { pluginId: plugin.id, status: 'failed', loadCount: 0, error: plugin.error };
