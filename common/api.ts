@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { HearthError, PluginInfo } from './protocol.js';
 import { Chunk, Job, LogEntry, WorkerStatus } from './model.js';
+import { MAX_EXTENSION_LENGTH } from './file-types.js';
+import type { Outcome } from './outcome.js';
 
 const PluginId = z.string().min(1).max(200);
 const JobId = z.string().min(1).max(200);
@@ -16,7 +18,11 @@ const Empty = z.object({}).strict();
 /** Per-user choices the app remembers between runs. */
 export const AppPrefs = z
   .object({
-    /** Extension (lower case, no dot) → the plugin the user picked for it. */
+    /**
+     * Extension (lower case, no dot: ./file-types.ts) → the plugin the user picked for it.
+     * The only store of that choice (prefs.json, main/api/prefs.ts): the desktop app and
+     * `hearth serve` both read it; `hearth run` never writes it.
+     */
     pluginByExtension: z.record(z.string(), z.string()),
   })
   .strict();
@@ -84,7 +90,7 @@ export const Commands = {
   openOutput: command(z.object({ jobId: JobId }).strict(), OpenedOutput),
   getPrefs: command(Empty, AppPrefs),
   rememberPlugin: command(
-    z.object({ extension: z.string().min(1).max(32), pluginId: PluginId }).strict(),
+    z.object({ extension: z.string().min(1).max(MAX_EXTENSION_LENGTH + 1), pluginId: PluginId }).strict(),
     AppPrefs,
   ),
   /** Dropped paths with folders replaced by the files inside them (recursively, up to a limit). */
@@ -114,12 +120,8 @@ export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(Commands, name);
 }
 
-export const ApiOutcome = <T extends z.ZodType>(value: T) =>
-  z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }).strict(),
-    z.object({ ok: z.literal(false), error: HearthError }).strict(),
-  ]);
-export type ApiOutcome<T> = { ok: true; value: T } | { ok: false; error: HearthError };
+/** A command's answer: Hearth's one Outcome (./outcome.ts), under the name the bindings know. */
+export { Outcome as ApiOutcome } from './outcome.js';
 
 // ───────────────────────── events (main → renderer) ─────────────────────────
 
@@ -151,7 +153,7 @@ export const COMMAND_CHANNELS = Object.fromEntries(COMMAND_NAMES.map((n) => [n, 
 
 export interface HearthApi {
   readonly kind: 'electron' | 'web';
-  invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<ApiOutcome<CommandResponse<N>>>;
+  invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<Outcome<CommandResponse<N>>>;
   /** Receives every event main sends, in order, a batch at a time. Returns a disposer. */
   subscribe(listener: (events: ApiEvent[]) => void): () => void;
   /** Electron only: the path on disk of a dropped or picked File. Empty when it has none. */

@@ -8,7 +8,13 @@ import { HearthError, PluginInfo } from './protocol.js';
 export const JobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;
 
+/** Where every job ends, whatever happens to the worker; nothing moves a job out of these. */
 export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
+
+/** Whether a job is over: the one test the queue, the CLI, the list and its counters use. */
+export function isFinished(state: JobState): boolean {
+  return FINISHED_STATES.includes(state);
+}
 
 /** What a job reads. Bytes are never journaled: uploads are saved to a file first. */
 export const JobSource = z.discriminatedUnion('kind', [

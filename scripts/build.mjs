@@ -1,10 +1,12 @@
 // Builds every process's bundle into dist/. esbuild, because one tool covers Node, the
 // sandboxed preload (CommonJS, everything but electron inlined) and the browser renderer.
 import { build } from 'esbuild';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The one CSP (main/api/csp.ts imports nothing, so Node loads the .ts as it is).
+import { withCspMeta } from '../main/api/csp.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -66,7 +68,8 @@ if (existsSync(at('renderer/main.tsx'))) {
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: 'warning',
     }).then(async () => {
-      await cp(at('renderer/index.html'), join(out, 'renderer/index.html'));
+      const page = await readFile(at('renderer/index.html'), 'utf8');
+      await writeFile(join(out, 'renderer/index.html'), withCspMeta(page));
     }),
   );
 }

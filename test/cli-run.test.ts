@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,16 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   let err = '';
   const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
   return { code, out, err };
+}
+
+/** Each top-level entry with its bytes, inode and mtime: a rewrite with equal bytes shows too. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await readdir(dir)).sort()) {
+    const info = await stat(join(dir, name));
+    out[name] = info.isFile() ? `${info.ino}:${info.mtimeMs}:${await readFile(join(dir, name), 'base64')}` : 'folder';
+  }
+  return out;
 }
 
 function jsonLines(out: string): Array<Record<string, unknown>> {
@@ -93,6 +103,40 @@ describe('hearth run', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe('alpha\n');
     expect(r.err).toMatch(/✓ .*a\.txt/);
+  });
+
+  // `hearth run` reads the data folder's settings but never writes them, nor the remembered
+  // choices (prefs.json): not for --set, not for a type several plugins read, not for a bad file.
+  it.each([
+    [
+      'valid settings with an old remembered choice',
+      JSON.stringify({ version: 1, plugins: { testkit: { greeting: 'saved' } }, app: { preferredPlugin: { txt: 'gpu-a' } } }, null, 2),
+      'saved',
+    ],
+    ['a corrupt settings.json', '{"plugins": ', 'hello'],
+  ])('leaves the data folder as it was: %s', async (_why, settingsText, savedGreeting) => {
+    const dir = await makeDataDir(['testkit', 'gpu-a']);
+    try {
+      await writeFile(join(dir, 'notes.txt'), 'several plugins read .txt');
+      await writeFile(join(dir, 'settings.json'), settingsText);
+      const prefsText = JSON.stringify({ pluginByExtension: { txt: 'gpu-a' } });
+      await writeFile(join(dir, 'prefs.json'), prefsText);
+      const before = await snapshot(dir);
+
+      const set = await cli('run', '--data-dir', dir, '--plugin', 'testkit', '--json', '--set', 'greeting=hey', join(dir, 'notes.txt'));
+      expect(set.code).toBe(0);
+      expect(jsonLines(set.out).find((l) => l.type === 'result')).toMatchObject({ ok: true, data: { config: { greeting: 'hey' } } });
+      // testkit is not the remembered plugin for .txt (gpu-a is): choosing it changes nothing either.
+      const plain = await cli('run', '--data-dir', dir, '--plugin', 'testkit', '--json', join(dir, 'notes.txt'));
+      expect(plain.code).toBe(0);
+      expect(jsonLines(plain.out).find((l) => l.type === 'result')).toMatchObject({ ok: true, data: { config: { greeting: savedGreeting } } });
+
+      expect(await snapshot(dir)).toEqual(before);
+      expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(settingsText);
+      expect(await readFile(join(dir, 'prefs.json'), 'utf8')).toBe(prefsText);
+    } finally {
+      await removeDir(dir);
+    }
   });
 
   it('gives every file a result when the plugin does not exist', async () => {

@@ -3,6 +3,7 @@
  * defaults; saveSettings is validated by the worker (its RELOAD answer) and persists only
  * what the plugin accepted.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,11 +76,33 @@ describe('settings through the core', () => {
     expect(c.core.pluginsFor('notes.TXT')).toEqual(expect.arrayContaining(['testkit', 'gpu-a']));
     expect(c.core.pluginsFor('a.bin')).toEqual(['testkit']);
     expect(c.core.pluginsFor('noext')).toEqual([]);
-    // Submitting a .txt to gpu-a remembers it as the choice for .txt.
-    const r = await c.core.submit([{ pluginId: 'gpu-a', source: { kind: 'path', path: join(dataDir, 'plugins', 'gpu-a', 'package.json.txt') }, params: {} }]);
+    expect(c.core.pluginsFor('C:\\v1.2\\README')).toEqual([]);
+    // A submit remembers nothing: the one remembered choice is prefs.json's, set by the user
+    // (main/api/prefs.ts), so the order stays the worker's and settings.json is not written.
+    const order = c.core.pluginsFor('x.txt');
+    const r = await c.core.submit([{ pluginId: order[1] ?? '', source: { kind: 'path', path: join(dataDir, 'plugins', 'gpu-a', 'package.json.txt') }, params: {} }]);
     expect(r.ok).toBe(true);
-    expect(c.core.pluginsFor('x.txt')[0]).toBe('gpu-a');
+    expect(c.core.pluginsFor('x.txt')).toEqual(order);
+    expect(existsSync(join(dataDir, SETTINGS_FILE))).toBe(false);
     const bad = await c.core.submit([{ pluginId: 'testkit', source: { kind: 'path', path: '/x/y.png' }, params: {} }]);
-    expect(!bad.ok && bad.error.code).toBe('UNSUPPORTED_INPUT');
+    expect(bad).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_INPUT', message: 'Test kit cannot read .png files (y.png) — it reads .txt, .json, .bin files.' } });
+  });
+
+  it('honours a plugin that reads "*", as the worker does: any file, with or without an extension', async () => {
+    const dataDir = await makeDataDir(['any-file']);
+    c = testCore(dataDir);
+    await c.core.start();
+    const files = ['README', 'x.zzz', 'weird name.'];
+    for (const f of files) await writeFile(join(dataDir, f), 'x');
+    expect(c.core.pluginsFor('C:\\v1.2\\README')).toContain('any-file');
+    const r = await c.core.submit(files.map((f) => ({ pluginId: 'any-file', source: { kind: 'path', path: join(dataDir, f) }, params: {} })));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const done = await whenFinished(c.core, r.value.map((j) => j.id));
+    expect(done.map((j) => [j.state, j.result])).toEqual([
+      ['succeeded', { kind: 'path', name: 'README', ext: '' }],
+      ['succeeded', { kind: 'path', name: 'x.zzz', ext: 'zzz' }],
+      ['succeeded', { kind: 'path', name: 'weird name.', ext: '' }],
+    ]);
   });
 });

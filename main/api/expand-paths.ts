@@ -6,6 +6,7 @@
  */
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { messageOf } from '../../common/errors.js';
 
 export const MAX_EXPANDED_FILES = 10_000;
 
@@ -64,5 +65,5 @@ function readError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied.';
   if (code === 'ENOENT') return 'it was moved or deleted.';
-  return `${error instanceof Error ? error.message : String(error)}.`;
+  return `${messageOf(error)}.`;
 }

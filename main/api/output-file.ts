@@ -5,25 +5,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { jsonText, textOf } from '../../common/display-text.js';
 import type { Job } from '../../common/model.js';
-
-/** The text a result shows as, when it has one: a string, or an object's `text` field. */
-export function resultText(result: unknown): string | undefined {
-  if (typeof result === 'string') return result;
-  if (result && typeof result === 'object' && typeof (result as { text?: unknown }).text === 'string') {
-    return (result as { text: string }).text;
-  }
-  return undefined;
-}
 
 export function outputFileName(job: Pick<Job, 'id' | 'result'>): string {
   const safeId = job.id.replace(/[^A-Za-z0-9_-]/g, '_');
-  return resultText(job.result) === undefined ? `${safeId}.json` : `${safeId}.txt`;
+  return textOf(job.result) === undefined ? `${safeId}.json` : `${safeId}.txt`;
 }
 
-/** What the output file holds: the result's text, or the result as JSON. */
+/** What the output file holds: the result's text (common/display-text.ts), or the result as JSON. */
 export function outputFileBody(job: Pick<Job, 'result'>): string {
-  return resultText(job.result) ?? JSON.stringify(job.result ?? null, null, 2);
+  return textOf(job.result) ?? jsonText(job.result ?? null, 2);
 }
 
 export async function writeOutputFile(dataDir: string, job: Job): Promise<string> {

@@ -4,8 +4,10 @@
  * answers an Outcome. Nothing here throws across the boundary: every failure is data.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { HearthError } from '../../common/protocol.js';
-import type { HearthCore, Outcome } from '../core/hearth-core.js';
+import { messageOf } from '../../common/errors.js';
+import { normalizeExtension, pluginsForFile } from '../../common/file-types.js';
+import { fail, succeed, type Outcome } from '../../common/outcome.js';
+import type { HearthCore } from '../core/hearth-core.js';
 import {
   Commands,
   isCommandName,
@@ -35,12 +37,6 @@ export interface ApiContext {
 type Handler<N extends CommandName> = (ctx: ApiContext, req: CommandRequest<N>) => Promise<Outcome<CommandResponse<N>>>;
 type Handlers = { [N in CommandName]: Handler<N> };
 
-const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
-const fail = (code: HearthError['code'], message: string, detail?: string): Outcome<never> => ({
-  ok: false,
-  error: detail === undefined ? { code, message } : { code, message, detail },
-});
-
 function notFoundJob(jobId: string): Outcome<never> {
   return fail('INVALID_INPUT', `No job with id ${jobId} — it may have been cleared from the list.`);
 }
@@ -48,7 +44,7 @@ function notFoundJob(jobId: string): Outcome<never> {
 const handlers: Handlers = {
   async snapshot(ctx) {
     const { core, prefs } = ctx;
-    return ok({
+    return succeed({
       plugins: core.listPlugins(),
       jobs: core.listJobs(),
       worker: core.workerStatus(),
@@ -57,12 +53,13 @@ const handlers: Handlers = {
       prefs: prefs.get(),
     });
   },
-  listPlugins: async (ctx) => ok(ctx.core.listPlugins()),
+  listPlugins: async (ctx) => succeed(ctx.core.listPlugins()),
   getSettings: async (ctx, req) => ctx.core.getSettings(req.pluginId),
   saveSettings: (ctx, req) => ctx.core.saveSettings(req.pluginId, req.config),
   loadPlugin: (ctx, req) => ctx.core.loadPlugin(req.pluginId),
   unloadPlugin: (ctx, req) => ctx.core.unloadPlugin(req.pluginId),
-  pluginsFor: async (ctx, req) => ok(ctx.core.pluginsFor(req.fileName)),
+  // The one remembered choice (prefs.json) first, as the drop planner does.
+  pluginsFor: async (ctx, req) => succeed(pluginsForFile(ctx.core.listPlugins(), req.fileName, ctx.prefs.get().pluginByExtension)),
   async submit(ctx, req) {
     for (const file of req.files) {
       if (!isAbsolute(file.path) || !ctx.allowPath(resolve(file.path))) {
@@ -83,41 +80,42 @@ const handlers: Handlers = {
   async setPaused(ctx, req) {
     if (req.paused) ctx.core.pause();
     else ctx.core.resume();
-    return ok({ paused: ctx.core.isPaused() });
+    return succeed({ paused: ctx.core.isPaused() });
   },
-  clearFinished: async (ctx) => ok({ removed: await ctx.core.clearFinished() }),
-  getJobs: async (ctx) => ok(ctx.core.listJobs()),
+  clearFinished: async (ctx) => succeed({ removed: await ctx.core.clearFinished() }),
+  getJobs: async (ctx) => succeed(ctx.core.listJobs()),
   async getChunks(ctx, req) {
     if (!ctx.core.getJob(req.jobId)) return notFoundJob(req.jobId);
-    return ok(ctx.core.chunksOf(req.jobId));
+    return succeed(ctx.core.chunksOf(req.jobId));
   },
-  workerStatus: async (ctx) => ok(ctx.core.workerStatus()),
-  getLogs: async (ctx) => ok(ctx.core.logs()),
+  workerStatus: async (ctx) => succeed(ctx.core.workerStatus()),
+  getLogs: async (ctx) => succeed(ctx.core.logs()),
   async openOutput(ctx, req) {
     const job = ctx.core.getJob(req.jobId);
     if (!job) return notFoundJob(req.jobId);
     if (job.state !== 'succeeded') return fail('INVALID_INPUT', `“${job.label}” has no output yet: it is ${job.state}.`);
     const path = await writeOutputFile(ctx.dataDir, job);
-    if (!ctx.openPath) return ok({ path, opened: false });
+    if (!ctx.openPath) return succeed({ path, opened: false });
     const problem = await ctx.openPath(path);
     if (problem) return fail('INTERNAL', `The output was saved to ${path} but could not be opened: ${problem}`);
-    return ok({ path, opened: true });
+    return succeed({ path, opened: true });
   },
-  getPrefs: async (ctx) => ok(ctx.prefs.get()),
+  getPrefs: async (ctx) => succeed(ctx.prefs.get()),
   async rememberPlugin(ctx, req) {
+    if (normalizeExtension(req.extension) === undefined) return fail('INVALID_INPUT', `“${req.extension}” is not a file extension.`);
     if (!ctx.core.listPlugins().some((p) => p.id === req.pluginId)) {
       return fail('PLUGIN_NOT_FOUND', `There is no plugin called “${req.pluginId}”.`);
     }
-    return ok(await ctx.prefs.rememberPlugin(req.extension, req.pluginId));
+    return succeed(await ctx.prefs.rememberPlugin(req.extension, req.pluginId));
   },
   async expandPaths(ctx, req) {
     const refused = req.paths.find((p) => !isAbsolute(p) || !ctx.allowPath(resolve(p)));
     if (refused !== undefined) return fail('INVALID_INPUT', `Hearth may not read ${refused}.`);
-    return ok(await expandPaths(req.paths.map((p) => resolve(p))));
+    return succeed(await expandPaths(req.paths.map((p) => resolve(p))));
   },
   async pickPath(ctx, req) {
     if (!ctx.pickPath) return fail('INVALID_INPUT', 'Choosing a file from a dialog works only in the desktop app — type the path instead.');
-    return ok(await ctx.pickPath(req.title));
+    return succeed(await ctx.pickPath(req.title));
   },
 };
 
@@ -133,6 +131,6 @@ export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unk
     const handler = handlers[name] as Handler<CommandName>;
     return await handler(ctx, parsed.data as CommandRequest<CommandName>);
   } catch (err) {
-    return fail('INTERNAL', `Hearth could not ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return fail('INTERNAL', `Hearth could not ${name}: ${messageOf(err)}`);
   }
 }

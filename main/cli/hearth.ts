@@ -2,6 +2,7 @@
  * The `hearth` command (bin/hearth.mjs imports the bundle of this file and calls main).
  * Dispatch only: each command lives in its own file.
  */
+import { messageOf } from '../../common/errors.js';
 import { splitArgs } from './global-args.js';
 import { processIo, type CliIo } from './io.js';
 import { pluginsCommand } from './plugins-command.js';
@@ -32,7 +33,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return 2;
     }
   } catch (error) {
-    io.err(`hearth: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A crash of the CLI itself: the stack is what a bug report needs.
+    io.err(`hearth: ${error instanceof Error && error.stack ? error.stack : messageOf(error)}\n`);
     return 1;
   }
 }

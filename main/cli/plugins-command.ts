@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../core/data-dir.js';
 import { createHearthCore } from '../core/create-core.js';
+import { messageOf } from '../../common/errors.js';
+import { describeAccepts } from '../../common/file-types.js';
 import type { PluginInfo } from '../../common/protocol.js';
 import type { CliIo } from './io.js';
 import { printLog } from './print-log.js';
@@ -15,12 +17,12 @@ export async function pluginsCommand(argv: string[], io: CliIo): Promise<number>
       allowPositionals: false,
     }));
   } catch (error) {
-    io.err(`hearth plugins: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`hearth plugins: ${messageOf(error)}\n`);
     return 2;
   }
   const dataDir = resolveDataDir({ flag: values['data-dir'] });
-  // An in-memory journal: listing plugins must never touch the desktop app's queue.
-  const core = createHearthCore({ dataDir, journal: 'memory', pingIntervalMs: 0, log: printLog(io, values.verbose === true) });
+  // An in-memory journal and read-only settings: listing plugins must never touch the desktop app's data.
+  const core = createHearthCore({ dataDir, journal: 'memory', settings: 'read-only', pingIntervalMs: 0, log: printLog(io, values.verbose === true) });
   try {
     await core.start();
     const status = core.workerStatus();
@@ -56,7 +58,7 @@ function describe(p: PluginInfo): string {
   const lines = [
     `${p.id}  ${p.name} ${p.version}${p.source === 'user' ? ' (user plugin)' : ''}`,
     `  ${p.description}`,
-    `  reads: ${p.accepts.map((e) => `.${e}`).join(' ')}   state: ${p.state.status}${p.state.error ? ` (${p.state.error.message})` : ''}${p.wantsGpu ? '   wants a GPU' : ''}`,
+    `  reads: ${describeAccepts(p.accepts)}   state: ${p.state.status}${p.state.error ? ` (${p.state.error.message})` : ''}${p.wantsGpu ? '   wants a GPU' : ''}`,
   ];
   const props = (p.configSchema.properties ?? {}) as Record<string, { type?: unknown; default?: unknown; description?: unknown }>;
   const settings = Object.entries(props).map(([key, s]) => {

@@ -5,18 +5,21 @@
  * that are missing or of a type the plugin does not read. Exit 0 only if every job succeeded.
  *
  * A run keeps its jobs in memory (no journal): it must never pick up, or leave behind,
- * jobs in the desktop app's queue. Settings are read from the data folder; --set values
- * apply to this run only and are never saved.
+ * jobs in the desktop app's queue. Settings are read from the data folder, read-only: --set
+ * values apply to this run only, and nothing in the data folder's settings or prefs changes.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { chunkText, resultText, textOf } from '../../common/display-text.js';
+import { messageOf } from '../../common/errors.js';
+import { accepts, unsupportedFileMessage } from '../../common/file-types.js';
+import { isFinished, type Chunk, type Job } from '../../common/model.js';
+import { fail as failure, succeed, type Outcome } from '../../common/outcome.js';
 import type { HearthError } from '../../common/protocol.js';
 import { createHearthCore } from '../core/create-core.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import type { HearthCore } from '../core/hearth-core.js';
-import type { Chunk, Job } from '../../common/model.js';
-import { extensionOf } from '../core/plugin-catalog.js';
 import type { CliIo } from './io.js';
 import { parseSets } from './parse-set.js';
 import { printLog } from './print-log.js';
@@ -34,7 +37,7 @@ interface RunArgs {
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseRunArgs(argv);
   if (!args.ok) {
-    io.err(`hearth run: ${args.message}\nTry \`hearth --help\`.\n`);
+    io.err(`hearth run: ${args.error.message}\nTry \`hearth --help\`.\n`);
     return 2;
   }
   const a = args.value;
@@ -43,6 +46,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const core = createHearthCore({
     dataDir: a.dataDir,
     journal: 'memory',
+    settings: 'read-only',
     configOverrides: hasSets ? { [a.plugin]: a.sets } : undefined,
     jobTimeoutMs: a.timeoutMs,
     log: printLog(io, a.verbose),
@@ -95,12 +99,8 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
       fail(file, { code: 'INVALID_INPUT', message: `File not found: ${path}` });
       continue;
     }
-    const ext = extensionOf(path);
-    if (!plugin.accepts.includes(ext)) {
-      fail(file, {
-        code: 'UNSUPPORTED_INPUT',
-        message: `${plugin.name} does not read .${ext || '(no extension)'} files; it reads ${plugin.accepts.map((e) => `.${e}`).join(', ')}.`,
-      });
+    if (!accepts(plugin.accepts, path)) {
+      fail(file, { code: 'UNSUPPORTED_INPUT', message: unsupportedFileMessage(plugin.name, plugin.accepts, path) });
       continue;
     }
     requests.push({ file, path });
@@ -125,7 +125,7 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
       return;
     }
     if (job.state === 'running' && job.progress) printer.progress(job, file);
-    if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') {
+    if (isFinished(job.state)) {
       if (!left.delete(job.id)) return;
       if (job.state === 'succeeded') printer.result({ jobId: job.id, file, ok: true, data: job.result, chunks: job.chunkCount, ms: ms(job) });
       else fail(file, job.error ?? { code: 'INTERNAL', message: `The job ended ${job.state} without a reason.` }, job.id);
@@ -176,9 +176,8 @@ function ms(job: Job): number | undefined {
   return job.startedAt !== undefined && job.finishedAt !== undefined ? job.finishedAt - job.startedAt : undefined;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-
-export function parseRunArgs(argv: string[], env: Record<string, string | undefined> = process.env): Parsed<RunArgs> {
+export function parseRunArgs(argv: string[], env: Record<string, string | undefined> = process.env): Outcome<RunArgs> {
+  const usage = (message: string) => failure('INVALID_INPUT', message);
   let parsed;
   try {
     parsed = parseArgs({
@@ -195,31 +194,28 @@ export function parseRunArgs(argv: string[], env: Record<string, string | undefi
       allowPositionals: true,
     });
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return usage(messageOf(error));
   }
   const { values, positionals } = parsed;
-  if (!values.plugin) return { ok: false, message: '--plugin ID is required' };
-  if (positionals.length === 0) return { ok: false, message: 'give at least one FILE' };
+  if (!values.plugin) return usage('--plugin ID is required');
+  if (positionals.length === 0) return usage('give at least one FILE');
   const sets = parseSets(values.set ?? []);
-  if (!sets.ok) return { ok: false, message: sets.message };
+  if (!sets.ok) return sets;
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     const sec = Number(values.timeout);
-    if (!Number.isFinite(sec) || sec <= 0) return { ok: false, message: `--timeout needs a positive number of seconds, got "${values.timeout}"` };
+    if (!Number.isFinite(sec) || sec <= 0) return usage(`--timeout needs a positive number of seconds, got "${values.timeout}"`);
     timeoutMs = Math.max(1, Math.round(sec * 1000));
   }
-  return {
-    ok: true,
-    value: {
-      plugin: values.plugin,
-      sets: sets.values,
-      json: values.json === true,
-      timeoutMs,
-      verbose: values.verbose === true,
-      dataDir: resolveDataDir({ flag: values['data-dir'], env }),
-      files: positionals,
-    },
-  };
+  return succeed({
+    plugin: values.plugin,
+    sets: sets.value,
+    json: values.json === true,
+    timeoutMs,
+    verbose: values.verbose === true,
+    dataDir: resolveDataDir({ flag: values['data-dir'], env }),
+    files: positionals,
+  });
 }
 
 type ResultLine =
@@ -245,16 +241,13 @@ class RunPrinter {
 
   chunk(jobId: string, seq: number, data: unknown, final: boolean): void {
     if (this.json) return this.line({ type: 'chunk', jobId, seq, data, final });
-    // The worker closes a stream with an empty final chunk: nothing to show.
-    if (final && (data === null || data === undefined)) return;
-    const text = textOf(data);
-    if (text !== undefined) {
-      this.io.out(text);
-      this.midLine = !text.endsWith('\n') && text.length > 0 ? true : text.length === 0 ? this.midLine : false;
-    } else {
-      this.endLine();
-      this.io.out(`${JSON.stringify(data)}\n`);
-    }
+    // As the output view shows it (common/display-text.ts); the empty final chunk adds nothing.
+    const text = chunkText(data);
+    if (text === '') return;
+    // Data without text is a JSON line of its own.
+    if (textOf(data) === undefined) this.endLine();
+    this.io.out(text);
+    this.midLine = !text.endsWith('\n');
   }
 
   progress(job: Job, file: string): void {
@@ -286,10 +279,8 @@ class RunPrinter {
     this.endLine();
     if (r.ok) {
       // A job that streamed has shown its output already; otherwise the result is the output.
-      if (r.chunks === 0 && r.data !== undefined) {
-        const text = textOf(r.data);
-        this.io.out(text !== undefined ? (text.endsWith('\n') ? text : `${text}\n`) : `${JSON.stringify(r.data, null, 2)}\n`);
-      }
+      const text = r.chunks === 0 ? resultText(r.data) : '';
+      if (text !== '') this.io.out(text.endsWith('\n') ? text : `${text}\n`);
       const took = r.ms !== undefined ? ` in ${(r.ms / 1000).toFixed(1)} s` : '';
       this.io.err(`✓ ${r.file}${took}\n`);
     } else {
@@ -311,12 +302,4 @@ class RunPrinter {
   private line(value: Record<string, unknown>): void {
     this.io.out(`${JSON.stringify(value)}\n`);
   }
-}
-
-function textOf(data: unknown): string | undefined {
-  if (typeof data === 'string') return data;
-  if (typeof data === 'object' && data !== null && typeof (data as { text?: unknown }).text === 'string') {
-    return (data as { text: string }).text;
-  }
-  return undefined;
 }

@@ -14,7 +14,8 @@ import { FileJournal, MemoryJournal, type JobJournal } from './journal.js';
 import { createLogger, LogRing, type LogSink } from './logger.js';
 import type { Job, LogEntry } from '../../common/model.js';
 import { createNodeWorkerHost } from './node-worker-host.js';
-import { defaultsFromSchema, extensionOf, PluginCatalog } from './plugin-catalog.js';
+import { defaultsFromSchema, PluginCatalog } from './plugin-catalog.js';
+import { accepts, unsupportedFileMessage } from '../../common/file-types.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { Settings } from './settings.js';
 import { WorkerSupervisor, type RequestAnswer } from './supervisor.js';
@@ -41,6 +42,8 @@ export interface CreateCoreOptions {
   stopGraceMs?: number;
   /** Settings for this process only (the CLI's --set), merged over the saved ones, never written. */
   configOverrides?: Record<string, Record<string, unknown>>;
+  /** 'read-only' (`hearth run`, `hearth plugins`): settings.json is read, never written or moved aside. */
+  settings?: 'read-write' | 'read-only';
   /** 'memory' keeps jobs in memory only (`hearth run`); default: <dataDir>/jobs.jsonl. */
   journal?: 'file' | 'memory' | JobJournal;
   /** Worker heap limit in MiB (--max-old-space-size). */
@@ -70,7 +73,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     events.emit('log', entry);
   };
   const log = (source: string) => createLogger(source, sink, clock.now);
-  const settings = new Settings(opts.dataDir, log('settings'), clock.now);
+  const settings = new Settings(opts.dataDir, log('settings'), clock.now, opts.settings ?? 'read-write');
   const journal: JobJournal =
     opts.journal === 'memory' ? new MemoryJournal() : typeof opts.journal === 'object' ? opts.journal : FileJournal.inDataDir(opts.dataDir, log('journal'));
   // Two processes on one jobs.jsonl lose records (see data-dir-lock.ts); `hearth run` keeps jobs in memory and needs no lock.
@@ -151,31 +154,11 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     for (const r of requests) {
       const plugin = catalog.get(r.pluginId);
       if (!plugin) return pluginNotFound(r.pluginId);
-      if (r.source.kind === 'path') {
-        const ext = extensionOf(r.source.path);
-        if (!plugin.accepts.includes(ext)) {
-          return {
-            code: 'UNSUPPORTED_INPUT',
-            message: `${plugin.name} does not read .${ext || '(no extension)'} files; it reads ${plugin.accepts.map((e) => `.${e}`).join(', ')}.`,
-          };
-        }
+      if (r.source.kind === 'path' && !accepts(plugin.accepts, r.source.path)) {
+        return { code: 'UNSUPPORTED_INPUT', message: unsupportedFileMessage(plugin.name, plugin.accepts, r.source.path) };
       }
     }
     return undefined;
-  }
-
-  async function rememberChoice(requests: SubmitRequest[]): Promise<void> {
-    const preferred = { ...settings.app().preferredPlugin };
-    let changed = false;
-    for (const r of requests) {
-      if (r.source.kind !== 'path') continue;
-      const ext = extensionOf(r.source.path);
-      if (ext && catalog.pluginsFor(r.source.path).length > 1 && preferred[ext] !== r.pluginId) {
-        preferred[ext] = r.pluginId;
-        changed = true;
-      }
-    }
-    if (changed) await settings.setApp({ preferredPlugin: preferred });
   }
 
   const core: HearthCore = {
@@ -243,7 +226,9 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       return pluginOutcome(pluginId, await request({ type: 'UNLOAD', pluginId }));
     },
 
-    pluginsFor: (fileName) => catalog.pluginsFor(fileName, settings.app().preferredPlugin),
+    // The remembered plugin is the renderer's choice, kept in prefs.json (main/api/prefs.ts):
+    // a submit never remembers anything, so `hearth run` cannot change what the app picks.
+    pluginsFor: (fileName) => catalog.pluginsFor(fileName),
 
     async submit(requests) {
       const invalid = validate(requests);
@@ -251,7 +236,6 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       // A user action deserves a fresh try at a worker the supervisor gave up on.
       if (!supervisor.isComing()) void supervisor.revive();
       const jobs = await queue.submit(requests);
-      await rememberChoice(requests).catch(() => undefined);
       return { ok: true, value: jobs };
     },
 

@@ -3,6 +3,7 @@
  * The catalog never guesses a state; when the worker dies, loaded plugins show 'unloaded'
  * until the new worker's READY says otherwise.
  */
+import { pluginsForFile } from '../../common/file-types.js';
 import type { PluginInfo, PluginState } from '../../common/protocol.js';
 import { Emitter, type Disposer } from './emitter.js';
 
@@ -58,23 +59,13 @@ export class PluginCatalog {
     return this.plugins.get(pluginId);
   }
 
-  /** Plugins accepting the file's extension, the remembered choice for it first. */
-  pluginsFor(fileName: string, preferred?: Record<string, string>): string[] {
-    const ext = extensionOf(fileName);
-    if (!ext) return [];
-    const ids = this.list()
-      .filter((p) => p.accepts.includes(ext))
-      .map((p) => p.id);
-    const first = preferred?.[ext];
-    if (first && ids.includes(first)) return [first, ...ids.filter((id) => id !== first)];
-    return ids;
+  /**
+   * Plugins reading the file (common/file-types.ts), in the worker's order. The choice a user
+   * remembered lives in prefs.json and is put first by the API (main/api/router.ts), not here.
+   */
+  pluginsFor(fileName: string): string[] {
+    return pluginsForFile(this.list(), fileName);
   }
-}
-
-export function extensionOf(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? '';
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
 }
 
 /** The settings a plugin starts from: each property's JSON Schema default. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 import type { LogEntry } from '../../common/model.js';
-import { parseSettings, Settings, SETTINGS_FILE } from './settings.js';
+import { parseSettings, readLegacyPreferredPlugins, Settings, SETTINGS_FILE } from './settings.js';
 
 describe('Settings', () => {
   let dir: string;
@@ -29,11 +29,13 @@ describe('Settings', () => {
     const s = make();
     await s.load();
     await s.setPluginConfig('ocr', { lang: 'eng' });
-    await s.setApp({ preferredPlugin: { png: 'ocr' } });
+    await s.setApp({ memoryPolicy: { kind: 'lru', maxLoaded: 2, idleUnloadMs: 1000 } });
     const again = make();
     const data = await again.load();
     expect(data.plugins.ocr).toEqual({ lang: 'eng' });
-    expect(data.app.preferredPlugin).toEqual({ png: 'ocr' });
+    expect(data.app.memoryPolicy).toEqual({ kind: 'lru', maxLoaded: 2, idleUnloadMs: 1000 });
+    // The remembered plugin lives in prefs.json now (main/api/prefs.ts): settings never write one.
+    expect((JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as { app: object }).app).not.toHaveProperty('preferredPlugin');
     expect((await readdir(dir)).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
@@ -57,6 +59,65 @@ describe('Settings', () => {
 
   it('parseSettings fills defaults for a partial file', () => {
     const parsed = parseSettings(JSON.stringify({ plugins: { a: { x: 1 } } }));
-    expect(parsed.ok && parsed.value.app.preferredPlugin).toEqual({});
+    expect(parsed.ok && parsed.value.app.memoryPolicy).toEqual({ kind: 'exclusive' });
+    expect(parsed.ok && parsed.value.app.preferredPlugin).toBeUndefined();
+  });
+
+  it('parseSettings says why a file is refused, as an Outcome', () => {
+    expect(parseSettings('[]')).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG' } });
+    expect(parseSettings('{')).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG', message: expect.stringMatching(/^not valid JSON/) } });
+  });
+
+  it('keeps the per-extension choices an older version wrote, for prefs.json to take over', async () => {
+    const old = { version: 1, plugins: {}, app: { preferredPlugin: { png: 'ocr' } } };
+    await writeFile(join(dir, SETTINGS_FILE), JSON.stringify(old));
+    expect(await readLegacyPreferredPlugins(dir)).toEqual({ png: 'ocr' });
+    const s = make();
+    await s.load();
+    // Not moved aside as corrupt, and not lost when something else is saved.
+    expect(await readdir(dir)).toEqual([SETTINGS_FILE]);
+    await s.setPluginConfig('ocr', { lang: 'deu' });
+    expect(await readLegacyPreferredPlugins(dir)).toEqual({ png: 'ocr' });
+  });
+
+  it.each([
+    ['no file', undefined],
+    ['a corrupt file', '{"plugins": '],
+    ['a file of the wrong shape', '[]'],
+  ])('readLegacyPreferredPlugins: %s has none', async (_why, text) => {
+    if (text !== undefined) await writeFile(join(dir, SETTINGS_FILE), text);
+    expect(await readLegacyPreferredPlugins(dir)).toEqual({});
+  });
+});
+
+describe('read-only Settings (`hearth run`)', () => {
+  let dir: string;
+  let logs: LogEntry[];
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hearth-settings-ro-'));
+    logs = [];
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const make = () => new Settings(dir, createLogger('settings', (e) => logs.push(e)), () => 1234, 'read-only');
+
+  it.each([
+    ['a valid file', JSON.stringify({ plugins: { ocr: { lang: 'eng' } } })],
+    ['a corrupt file', '{"plugins": '],
+    ['no file', undefined],
+  ])('never writes nor moves %s', async (_why, text) => {
+    if (text !== undefined) await writeFile(join(dir, SETTINGS_FILE), text);
+    const s = make();
+    await s.load();
+    await s.setPluginConfig('ocr', { lang: 'fra' });
+    await s.setApp({ memoryPolicy: { kind: 'exclusive' } });
+    expect(s.pluginConfig('ocr')).toEqual({ lang: 'fra' });
+    expect(await readdir(dir)).toEqual(text === undefined ? [] : [SETTINGS_FILE]);
+    if (text !== undefined) expect(await readFile(join(dir, SETTINGS_FILE), 'utf8')).toBe(text);
+  });
+
+  it('warns that a corrupt file is left as it is', async () => {
+    await writeFile(join(dir, SETTINGS_FILE), '{');
+    await make().load();
+    expect(logs.find((e) => e.level === 'warn')?.message).toMatch(/left as it is/);
   });
 });

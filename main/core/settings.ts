@@ -1,13 +1,17 @@
 /**
  * Settings in <data-dir>/settings.json: per-plugin configs plus the app's own preferences
- * (memory policy, restart policy, the plugin remembered per file extension).
+ * (memory policy, restart policy). The plugin remembered per file extension is not here: it
+ * lives in prefs.json (main/api/prefs.ts), which takes over what older versions kept here.
  * Writes are atomic (temp file, fsync, rename). A file that cannot be read as settings is
  * moved aside to settings.json.corrupt-<timestamp>, with a warning saying so, and defaults
- * are used: a bad file never stops Hearth from starting.
+ * are used: a bad file never stops Hearth from starting. Read-only settings (`hearth run`)
+ * never write the file nor move it aside.
  */
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { messageOf } from '../../common/errors.js';
+import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import { MemoryPolicy } from '../../common/protocol.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy.js';
@@ -17,8 +21,12 @@ export const AppPrefs = z
   .object({
     memoryPolicy: MemoryPolicy.default({ kind: 'exclusive' }),
     restart: RestartPolicy.default(DEFAULT_RESTART_POLICY),
-    /** The plugin the user chose last for each extension, e.g. { png: 'ocr' }. */
-    preferredPlugin: z.record(z.string(), z.string()).default({}),
+    /**
+     * Written by older versions: the plugin chosen per extension. Still accepted (a strict
+     * schema would move such a file aside) and kept as it is, never written anew; prefs.json
+     * copies it on first read (main/api/prefs.ts), so nothing the user chose is lost.
+     */
+    preferredPlugin: z.record(z.string(), z.string()).optional(),
   })
   .strict();
 export type AppPrefs = z.infer<typeof AppPrefs>;
@@ -42,6 +50,7 @@ export class Settings {
     private readonly dataDir: string,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly mode: 'read-write' | 'read-only' = 'read-write',
   ) {}
 
   get path(): string {
@@ -54,7 +63,7 @@ export class Settings {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.log.warn(`could not read ${this.path} (${String(error)}); using default settings`);
+        this.log.warn(`could not read ${this.path} (${messageOf(error)}); using default settings`);
       }
       this.data = SettingsFile.parse({});
       return this.data;
@@ -62,13 +71,16 @@ export class Settings {
     const parsed = parseSettings(text);
     if (parsed.ok) {
       this.data = parsed.value;
+    } else if (this.mode === 'read-only') {
+      this.log.warn(`${this.path} could not be read (${parsed.error.message}); default settings are used and the file is left as it is`);
+      this.data = SettingsFile.parse({});
     } else {
       const aside = `${this.path}.corrupt-${this.now()}`;
       try {
         await rename(this.path, aside);
-        this.log.warn(`${this.path} could not be read (${parsed.why}); it was moved to ${aside} and default settings are used`);
+        this.log.warn(`${this.path} could not be read (${parsed.error.message}); it was moved to ${aside} and default settings are used`);
       } catch (error) {
-        this.log.warn(`${this.path} could not be read (${parsed.why}) nor moved aside (${String(error)}); default settings are used`);
+        this.log.warn(`${this.path} could not be read (${parsed.error.message}) nor moved aside (${messageOf(error)}); default settings are used`);
       }
       this.data = SettingsFile.parse({});
     }
@@ -101,8 +113,9 @@ export class Settings {
     await this.save();
   }
 
-  /** Writes are serialised, so two quick saves cannot interleave their renames. */
+  /** Writes are serialised, so two quick saves cannot interleave their renames. Read-only: changes last for this process. */
   private save(): Promise<void> {
+    if (this.mode === 'read-only') return this.writing;
     const snapshot = JSON.stringify(this.data, null, 2) + '\n';
     const run = this.writing.catch(() => undefined).then(() => writeAtomic(this.dataDir, this.path, snapshot));
     this.writing = run;
@@ -110,19 +123,30 @@ export class Settings {
   }
 }
 
-export function parseSettings(text: string): { ok: true; value: SettingsFile } | { ok: false; why: string } {
+export function parseSettings(text: string): Outcome<SettingsFile> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, why: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return fail('INVALID_CONFIG', `not valid JSON: ${messageOf(error)}`);
   }
   const parsed = SettingsFile.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, why: `${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}` };
+    return fail('INVALID_CONFIG', `${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}`);
   }
-  return { ok: true, value: parsed.data };
+  return succeed(parsed.data);
+}
+
+/**
+ * The per-extension plugin choices an older version kept in settings.json, for prefs.json to
+ * take over (main/api/prefs.ts). Reads only: a missing or unreadable file has none.
+ */
+export async function readLegacyPreferredPlugins(dataDir: string): Promise<Record<string, string>> {
+  const text = await readFile(join(dataDir, SETTINGS_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  const parsed = parseSettings(text);
+  return parsed.ok ? (parsed.value.app.preferredPlugin ?? {}) : {};
 }
 
 async function writeAtomic(dir: string, path: string, text: string): Promise<void> {

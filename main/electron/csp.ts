@@ -1,21 +1,11 @@
 /**
- * The renderer's Content Security Policy, sent as a response header as well as the page's
- * meta tag, so no script or style from anywhere but our own files can run. No eval.
+ * The renderer's Content Security Policy (main/api/csp.ts) as a response header of the
+ * Electron session, on top of the page's own meta tag. No eval, no inline code.
  */
 import type { Session } from 'electron';
+import { contentSecurityPolicy } from '../api/csp.js';
 
-export const ELECTRON_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const ELECTRON_CSP = contentSecurityPolicy('electron');
 
 export function installCsp(session: Pick<Session, 'webRequest'>): void {
   session.webRequest.onHeadersReceived((details, callback) => {

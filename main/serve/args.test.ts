@@ -6,12 +6,12 @@ describe('parseServeArgs', () => {
   it('defaults to loopback, a free port and the 2 GiB cap', () => {
     expect(parseServeArgs([])).toEqual({
       ok: true,
-      options: { host: '127.0.0.1', port: 0, dataDir: undefined, maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES, hostGiven: false },
+      value: { host: '127.0.0.1', port: 0, dataDir: undefined, maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES, hostGiven: false },
     });
   });
   it('reads every flag, in both spellings', () => {
     const r = parseServeArgs(['--host=0.0.0.0', '--port', '8080', '--data-dir', '/d', '--max-upload-mb=5']);
-    expect(r).toEqual({ ok: true, options: { host: '0.0.0.0', port: 8080, dataDir: '/d', maxUploadBytes: 5 * 1024 * 1024, hostGiven: true } });
+    expect(r).toEqual({ ok: true, value: { host: '0.0.0.0', port: 8080, dataDir: '/d', maxUploadBytes: 5 * 1024 * 1024, hostGiven: true } });
   });
   it.each([
     [['--port', '70000']],

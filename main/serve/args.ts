@@ -1,4 +1,6 @@
 /** `hearth serve` arguments: parsed strictly, so a typo is an error, not a silent default. */
+import { fail, succeed, type Outcome } from '../../common/outcome.js';
+
 export interface ServeOptions {
   host: string;
   /** 0 picks a free port. */
@@ -19,7 +21,7 @@ carries a random token, and nothing works without it. Binds to 127.0.0.1 unless
 
 const SIZE = /^(\d+)$/;
 
-export function parseServeArgs(argv: string[]): { ok: true; options: ServeOptions } | { ok: false; message: string } {
+export function parseServeArgs(argv: string[]): Outcome<ServeOptions> {
   const options: ServeOptions = {
     host: '127.0.0.1',
     port: 0,
@@ -35,7 +37,7 @@ export function parseServeArgs(argv: string[]): { ok: true; options: ServeOption
     switch (flag) {
       case '--host': {
         const v = value();
-        if (!v) return { ok: false, message: '--host needs an address, e.g. --host 127.0.0.1' };
+        if (!v) return fail('INVALID_INPUT', '--host needs an address, e.g. --host 127.0.0.1');
         options.host = v;
         options.hostGiven = true;
         break;
@@ -43,25 +45,25 @@ export function parseServeArgs(argv: string[]): { ok: true; options: ServeOption
       case '--port': {
         const v = value() ?? '';
         const n = SIZE.test(v) ? Number(v) : NaN;
-        if (!Number.isInteger(n) || n < 0 || n > 65535) return { ok: false, message: `--port needs a number from 0 to 65535, not “${v}”` };
+        if (!Number.isInteger(n) || n < 0 || n > 65535) return fail('INVALID_INPUT', `--port needs a number from 0 to 65535, not “${v}”`);
         options.port = n;
         break;
       }
       case '--data-dir': {
         const v = value();
-        if (!v) return { ok: false, message: '--data-dir needs a folder' };
+        if (!v) return fail('INVALID_INPUT', '--data-dir needs a folder');
         options.dataDir = v;
         break;
       }
       case '--max-upload-mb': {
         const v = value() ?? '';
-        if (!SIZE.test(v) || Number(v) < 1) return { ok: false, message: `--max-upload-mb needs a whole number of megabytes, not “${v}”` };
+        if (!SIZE.test(v) || Number(v) < 1) return fail('INVALID_INPUT', `--max-upload-mb needs a whole number of megabytes, not “${v}”`);
         options.maxUploadBytes = Number(v) * 1024 * 1024;
         break;
       }
       default:
-        return { ok: false, message: `Unknown option for hearth serve: ${arg}\n\n${SERVE_USAGE}` };
+        return fail('INVALID_INPUT', `Unknown option for hearth serve: ${arg}\n\n${SERVE_USAGE}`);
     }
   }
-  return { ok: true, options };
+  return succeed(options);
 }

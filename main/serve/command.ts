@@ -11,6 +11,7 @@ import { createHearthCore } from '../core/create-core.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import { findPackageRoot } from '../core/worker-entry-path.js';
 import type { HearthCore } from '../core/hearth-core.js';
+import { messageOf } from '../../common/errors.js';
 import { openPrefs } from '../api/prefs.js';
 import { parseServeArgs, SERVE_USAGE } from './args.js';
 import { newToken } from './auth.js';
@@ -55,10 +56,10 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
   }
   const parsed = parseServeArgs(argv);
   if (!parsed.ok) {
-    err(parsed.message);
+    err(parsed.error.message);
     return 2;
   }
-  const options = parsed.options;
+  const options = parsed.value;
   if (!isLoopbackHost(options.host)) {
     if (!options.hostGiven) {
       err('Refusing to serve on a non-loopback address without an explicit --host.');
@@ -78,7 +79,7 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
   try {
     await core.start();
   } catch (e) {
-    err(`Hearth could not start: ${e instanceof Error ? e.message : String(e)}`);
+    err(`Hearth could not start: ${messageOf(e)}`);
     await core.stop().catch(() => {});
     return 1;
   }
@@ -96,7 +97,7 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
       log,
     });
   } catch (e) {
-    err(`Hearth could not listen on ${options.host}:${options.port}: ${e instanceof Error ? e.message : String(e)}`);
+    err(`Hearth could not listen on ${options.host}:${options.port}: ${messageOf(e)}`);
     await core.stop();
     return 1;
   }

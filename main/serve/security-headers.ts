@@ -1,19 +1,10 @@
 /**
- * Headers every response carries. The CSP matches the Electron window's: scripts and
- * styles only from our own origin, no eval, no framing; the socket may reach our origin.
+ * Headers every response carries. The CSP is the renderer's one policy (main/api/csp.ts):
+ * scripts and styles only from our own origin, no eval, no framing; the socket may reach us.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { contentSecurityPolicy } from '../api/csp.js';
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy('serve');
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { BRIDGE } from '../../common/bridge.js';
+import { messageOf } from '../../common/errors.js';
 import type { ApiContext } from '../api/router.js';
 import { outputFileBody, outputFileName } from '../api/output-file.js';
 import { authorize, cookieName } from './auth.js';
@@ -96,7 +97,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      log(`request failed: ${err instanceof Error ? err.message : String(err)}`);
+      log(`request failed: ${messageOf(err)}`);
       if (!res.headersSent) plain(res, 500, 'Hearth could not answer this request.');
       else res.destroy();
     });

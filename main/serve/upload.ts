@@ -11,20 +11,29 @@ import { basename, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { UploadReply } from '../../common/bridge.js';
+import { messageOf } from '../../common/errors.js';
+import { extensionOf } from '../../common/file-types.js';
 
 export type UploadOutcome =
   | { ok: true; reply: UploadReply }
   | { ok: false; status: 400 | 413 | 500; message: string };
 
-/** A file name safe to create: no folders, no control characters, not hidden, not empty. */
+const MAX_NAME = 200;
+
+/**
+ * A file name safe to create: no folders, no control characters, not hidden, not empty. A
+ * long name is cut before its extension, never through it: the plugin the browser chose for
+ * the file checks the saved path's extension (common/file-types.ts) again.
+ */
 export function safeUploadName(raw: string | null): string | undefined {
   if (!raw) return undefined;
   const name = basename(raw.replace(/\\/g, '/'))
     .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
     .replace(/^\.+/, '')
-    .slice(0, 200)
     .trim();
-  return name === '' ? undefined : name;
+  const tail = extensionOf(name) === '' ? '' : name.slice(name.lastIndexOf('.'));
+  const cut = name.length <= MAX_NAME ? name : `${name.slice(0, MAX_NAME - tail.length).trimEnd()}${tail}`;
+  return cut === '' || cut === tail ? undefined : cut;
 }
 
 export function uploadsDir(dataDir: string): string {
@@ -70,6 +79,6 @@ export async function receiveUpload(req: IncomingMessage, url: URL, dataDir: str
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     if ((err as { code?: string }).code === 'HEARTH_TOO_LARGE') return { ok: false, status: 413, message: tooLarge };
-    return { ok: false, status: 500, message: `The upload of ${name} failed: ${err instanceof Error ? err.message : String(err)}` };
+    return { ok: false, status: 500, message: `The upload of ${name} failed: ${messageOf(err)}` };
   }
 }

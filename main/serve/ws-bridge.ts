@@ -4,6 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import { BridgeRequest, type BridgeMessage } from '../../common/bridge.js';
+import { messageOf } from '../../common/errors.js';
 import { handleApiCall, type ApiContext } from '../api/router.js';
 import { streamEvents } from '../api/event-stream.js';
 
@@ -23,7 +24,7 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
       text = JSON.stringify(message);
     } catch (err) {
       // The worker refuses non-JSON results; this is the last guard, so main never dies of one.
-      log(`socket: could not encode a ${message.kind} message: ${err instanceof Error ? err.message : String(err)}`);
+      log(`socket: could not encode a ${message.kind} message: ${messageOf(err)}`);
       return;
     }
     ws.send(text);

@@ -3,8 +3,9 @@
  * reconnecting with backoff when the server goes away. Files are uploaded over HTTP first.
  */
 import { BRIDGE, BridgeMessage, UploadReply } from '../../common/bridge.js';
+import { messageOf } from '../../common/errors.js';
+import { Outcome } from '../../common/outcome.js';
 import {
-  ApiOutcome,
   Commands,
   parseEventBatch,
   type ApiEvent,
@@ -16,12 +17,12 @@ import {
 
 export interface WebApi extends HearthApi {
   readonly kind: 'web';
-  upload(file: File, name: string): Promise<ApiOutcome<UploadReply>>;
+  upload(file: File, name: string): Promise<Outcome<UploadReply>>;
   outputUrl(jobId: string): string;
   onConnection(listener: (connected: boolean) => void): () => void;
 }
 
-type Pending = { name: CommandName; resolve: (o: ApiOutcome<unknown>) => void };
+type Pending = { name: CommandName; resolve: (o: Outcome<unknown>) => void };
 
 export function createWebApi(token: string, log: (message: string) => void): WebApi {
   const listeners = new Set<(events: ApiEvent[]) => void>();
@@ -69,10 +70,10 @@ export function createWebApi(token: string, log: (message: string) => void): Web
       const waiting = pending.get(msg.data.id);
       if (!waiting) return;
       pending.delete(msg.data.id);
-      const parsed = ApiOutcome(Commands[waiting.name].response).safeParse(msg.data.outcome);
+      const parsed = Outcome(Commands[waiting.name].response).safeParse(msg.data.outcome);
       waiting.resolve(
         parsed.success
-          ? (parsed.data as ApiOutcome<unknown>)
+          ? (parsed.data as Outcome<unknown>)
           : { ok: false, error: { code: 'PROTOCOL', message: `The server's answer to ${waiting.name} did not match the contract.`, detail: parsed.error.message } },
       );
     };
@@ -92,10 +93,10 @@ export function createWebApi(token: string, log: (message: string) => void): Web
 
   return {
     kind: 'web',
-    invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<ApiOutcome<CommandResponse<N>>> {
+    invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<Outcome<CommandResponse<N>>> {
       return new Promise((resolve) => {
         const id = nextId++;
-        pending.set(id, { name, resolve: resolve as (o: ApiOutcome<unknown>) => void });
+        pending.set(id, { name, resolve: resolve as (o: Outcome<unknown>) => void });
         const text = JSON.stringify({ id, name, payload: request });
         if (open && socket) socket.send(text);
         else queued.push(text);
@@ -125,7 +126,7 @@ export function createWebApi(token: string, log: (message: string) => void): Web
         if (!reply.success) return { ok: false, error: { code: 'PROTOCOL', message: `The server's answer to the upload of ${name} was malformed.` } };
         return { ok: true, value: reply.data };
       } catch (e) {
-        return { ok: false, error: { code: 'INTERNAL', message: `Upload of ${name} failed: ${e instanceof Error ? e.message : String(e)}` } };
+        return { ok: false, error: { code: 'INTERNAL', message: `Upload of ${name} failed: ${messageOf(e)}` } };
       }
     },
     outputUrl(jobId) {

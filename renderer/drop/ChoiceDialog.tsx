@@ -1,5 +1,6 @@
 /** Several plugins read this file type: the user picks one, remembered for the extension. */
 import { useEffect, useRef, useState } from 'react';
+import { baseNameOf, filesOfType } from '../../common/file-types.js';
 import { useApp } from '../store/store.js';
 import { dismissChoice, resolveChoice } from './submit.js';
 
@@ -38,9 +39,9 @@ export function ChoiceDialog() {
           if (picked) void resolveChoice(ext, picked, remember);
         }}
       >
-        <h2 id="choice-title">Which plugin should read .{ext} files?</h2>
+        <h2 id="choice-title">Which plugin should read {filesOfType(ext)}?</h2>
         <p className="muted">
-          {count === 1 ? `1 file` : `${count} files`} ({choice.files.slice(0, 3).map((f) => f.name.split('/').pop()).join(', ')}
+          {count === 1 ? `1 file` : `${count} files`} ({choice.files.slice(0, 3).map((f) => baseNameOf(f.name)).join(', ')}
           {count > 3 ? ', …' : ''}) can go to more than one plugin.
         </p>
         <fieldset className="choice-list">
@@ -58,10 +59,12 @@ export function ChoiceDialog() {
             );
           })}
         </fieldset>
-        <label className="check">
-          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
-          {`Always use this plugin for .${ext} files`}
-        </label>
+        {ext !== '' && (
+          <label className="check">
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
+            {`Always use this plugin for ${filesOfType(ext)}`}
+          </label>
+        )}
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={() => dismissChoice(ext)}>
             Skip these files

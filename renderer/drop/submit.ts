@@ -3,6 +3,7 @@
  * upload (browser) or pass paths (Electron), then submit everything as one batch.
  */
 import type { SubmitFile } from '../../common/api.js';
+import { baseNameOf } from '../../common/file-types.js';
 import { api, webApi } from '../api/current.js';
 import { call, selectJob } from '../store/actions.js';
 import { appStore, notify } from '../store/store.js';
@@ -43,7 +44,8 @@ export async function resolveChoice(extension: string, pluginId: string, remembe
   const choice = appStore.getState().choices.find((c) => c.extension === extension);
   appStore.setState((s) => ({ choices: s.choices.filter((c) => c.extension !== extension) }));
   if (!choice) return;
-  if (remember) {
+  // A choice is remembered per extension; files without one are asked about each time.
+  if (remember && extension !== '') {
     const prefs = await call('rememberPlugin', { extension, pluginId });
     if (prefs) appStore.setState({ prefs });
   }
@@ -54,10 +56,6 @@ export function dismissChoice(extension: string): void {
   const choice = appStore.getState().choices.find((c) => c.extension === extension);
   appStore.setState((s) => ({ choices: s.choices.filter((c) => c.extension !== extension) }));
   if (choice) reject(choice.files.map((f) => ({ name: f.name, reason: 'Skipped: no plugin was chosen.' })));
-}
-
-function baseName(name: string): string {
-  return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 }
 
 async function uploadAll(assigned: Assignment[]): Promise<SubmitFile[]> {
@@ -74,7 +72,7 @@ async function uploadAll(assigned: Assignment[]): Promise<SubmitFile[]> {
       const i = next++;
       const a = assigned[i];
       if (!a?.file.file) continue;
-      const r = await web.upload(a.file.file, baseName(a.file.name));
+      const r = await web.upload(a.file.file, baseNameOf(a.file.name));
       if (r.ok) out[i] = { path: r.value.path, pluginId: a.pluginId, label: a.file.name };
       else failures.push({ name: a.file.name, reason: r.error.message });
       done++;
@@ -91,7 +89,7 @@ async function submitAssigned(assigned: Assignment[]): Promise<void> {
   if (assigned.length === 0) return;
   const files: SubmitFile[] = webApi()
     ? await uploadAll(assigned)
-    : assigned.flatMap((a) => (a.file.path ? [{ path: a.file.path, pluginId: a.pluginId, label: baseName(a.file.name) }] : []));
+    : assigned.flatMap((a) => (a.file.path ? [{ path: a.file.path, pluginId: a.pluginId, label: baseNameOf(a.file.name) }] : []));
   if (files.length === 0) return;
   const jobs = await call('submit', { files });
   const first = jobs?.[0];

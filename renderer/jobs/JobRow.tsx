@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { Job } from '../../common/model.js';
+import { isFinished, type Job } from '../../common/model.js';
 import { call, selectJob } from '../store/actions.js';
 import { useApp } from '../store/store.js';
 import { formatDuration } from '../lib/format.js';
@@ -38,7 +38,7 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
   const selected = useApp((s) => s.selectedJobId === id);
   const pluginName = useApp((s) => s.plugins.find((p) => p.id === job?.pluginId)?.name ?? job?.pluginId);
   if (!job) return null;
-  const active = job.state === 'queued' || job.state === 'running';
+  const active = !isFinished(job.state);
   return (
     <div
       className={`job-row state-${job.state}${selected ? ' selected' : ''}`}

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { webApi } from '../api/current.js';
 import { openOutput } from '../store/actions.js';
-import { resultDisplay } from '../store/chunk-text.js';
+import { resultText } from '../../common/display-text.js';
 import { useApp } from '../store/store.js';
 import { copyText } from '../lib/copy.js';
 import { formatDuration } from '../lib/format.js';
@@ -53,7 +53,7 @@ export function OutputView() {
       </section>
     );
   }
-  const finalText = job.state === 'succeeded' ? resultDisplay(job.result) : '';
+  const finalText = job.state === 'succeeded' ? resultText(job.result) : '';
   const text = finalText || streamed;
   const live = job.state === 'running';
   const web = webApi();

@@ -129,7 +129,7 @@ export function SettingsPanel({ plugin }: { plugin: PluginInfo }) {
   }, [plugin.id, fields]);
 
   const parsed = fields.map((f) => [f, parseField(f, draft[f.key] ?? '')] as const);
-  const errors = Object.fromEntries(parsed.flatMap(([f, p]) => (p.ok ? [] : [[f.key, p.error]])));
+  const errors = Object.fromEntries(parsed.flatMap(([f, p]) => (p.ok ? [] : [[f.key, p.error.message]])));
   const valid = Object.keys(errors).length === 0;
 
   async function save() {

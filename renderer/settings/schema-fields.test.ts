@@ -42,18 +42,18 @@ describe('parseField', () => {
   };
   it.each([
     ['threads', '8', { ok: true, value: 8 }],
-    ['threads', '0', { ok: false, error: 'Threads must be at least 1.' }],
-    ['threads', '65', { ok: false, error: 'Threads must be at most 64.' }],
-    ['threads', '2.5', { ok: false, error: 'Threads must be a whole number.' }],
-    ['threads', 'lots', { ok: false, error: 'Threads must be a number.' }],
+    ['threads', '0', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Threads must be at least 1.' } }],
+    ['threads', '65', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Threads must be at most 64.' } }],
+    ['threads', '2.5', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Threads must be a whole number.' } }],
+    ['threads', 'lots', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Threads must be a number.' } }],
     ['threads', '', { ok: true, value: undefined }],
     ['temperature', '0.5', { ok: true, value: 0.5 }],
     ['model', 'standard', { ok: true, value: 'standard' }],
-    ['model', 'worst', { ok: false, error: 'Model must be one of: best, standard.' }],
-    ['name', 'a', { ok: false, error: 'Name must have at least 2 characters.' }],
-    ['name', 'abcdef', { ok: false, error: 'Name must have at most 5 characters.' }],
+    ['model', 'worst', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Model must be one of: best, standard.' } }],
+    ['name', 'a', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Name must have at least 2 characters.' } }],
+    ['name', 'abcdef', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Name must have at most 5 characters.' } }],
     ['extra', '["a"]', { ok: true, value: ['a'] }],
-    ['extra', '[a', { ok: false, error: 'Extra must be valid JSON.' }],
+    ['extra', '[a', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Extra must be valid JSON.' } }],
   ] as const)('%s %j', (key, raw, expected) => expect(parseField(field(key), raw)).toEqual(expected));
   it('reads checkboxes as booleans', () => expect(parseField(field('stream'), false)).toEqual({ ok: true, value: false }));
 });

@@ -3,6 +3,8 @@
  * property, with its kind, default, limits and an inline validator. Pure, so it is tested
  * table-driven without a DOM.
  */
+import { fail, type Outcome } from '../../common/outcome.js';
+
 export type FieldKind = 'string' | 'path' | 'number' | 'integer' | 'boolean' | 'enum' | 'const' | 'json';
 
 export interface Field {
@@ -89,7 +91,12 @@ export function toInputText(field: Field, value: unknown): string {
   return String(value);
 }
 
-export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+/** A field's value, or why what was typed is refused (shown beside the field). */
+export type Parsed = Outcome<unknown>;
+
+function refuse(message: string): Parsed {
+  return fail('INVALID_CONFIG', message);
+}
 
 /** Parses what the user typed and checks it against the field's limits. Empty + optional = unset. */
 export function parseField(field: Field, raw: string | boolean): Parsed {
@@ -98,21 +105,21 @@ export function parseField(field: Field, raw: string | boolean): Parsed {
   if (text.trim() === '') {
     if (field.kind === 'string' && field.minLength === undefined && field.required) return { ok: true, value: '' };
     if (!field.required || field.default !== undefined) return { ok: true, value: undefined };
-    return { ok: false, error: `${field.label} is required.` };
+    return refuse(`${field.label} is required.`);
   }
   switch (field.kind) {
     case 'integer':
     case 'number': {
       const n = Number(text);
-      if (!Number.isFinite(n)) return { ok: false, error: `${field.label} must be a number.` };
-      if (field.kind === 'integer' && !Number.isInteger(n)) return { ok: false, error: `${field.label} must be a whole number.` };
-      if (field.min !== undefined && n < field.min) return { ok: false, error: `${field.label} must be at least ${field.min}.` };
-      if (field.max !== undefined && n > field.max) return { ok: false, error: `${field.label} must be at most ${field.max}.` };
+      if (!Number.isFinite(n)) return refuse(`${field.label} must be a number.`);
+      if (field.kind === 'integer' && !Number.isInteger(n)) return refuse(`${field.label} must be a whole number.`);
+      if (field.min !== undefined && n < field.min) return refuse(`${field.label} must be at least ${field.min}.`);
+      if (field.max !== undefined && n > field.max) return refuse(`${field.label} must be at most ${field.max}.`);
       return { ok: true, value: n };
     }
     case 'enum': {
       const match = field.options?.find((o) => String(o) === text);
-      return match === undefined ? { ok: false, error: `${field.label} must be one of: ${field.options?.join(', ')}.` } : { ok: true, value: match };
+      return match === undefined ? refuse(`${field.label} must be one of: ${field.options?.join(', ')}.`) : { ok: true, value: match };
     }
     case 'const':
       return { ok: true, value: field.default };
@@ -120,13 +127,13 @@ export function parseField(field: Field, raw: string | boolean): Parsed {
       try {
         return { ok: true, value: JSON.parse(text) };
       } catch {
-        return { ok: false, error: `${field.label} must be valid JSON.` };
+        return refuse(`${field.label} must be valid JSON.`);
       }
     default:
       if (field.minLength !== undefined && text.length < field.minLength)
-        return { ok: false, error: `${field.label} must have at least ${field.minLength} characters.` };
+        return refuse(`${field.label} must have at least ${field.minLength} characters.`);
       if (field.maxLength !== undefined && text.length > field.maxLength)
-        return { ok: false, error: `${field.label} must have at most ${field.maxLength} characters.` };
+        return refuse(`${field.label} must have at most ${field.maxLength} characters.`);
       return { ok: true, value: text };
   }
 }

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { isFinished } from '../../common/model.js';
 import { api } from '../api/current.js';
 import { handleDropped, handleFilesWithPaths } from '../drop/submit.js';
 import { clearFinished, setPaused } from '../store/actions.js';
@@ -40,7 +41,10 @@ function FilePicker() {
 
 function QueueControls() {
   const paused = useApp((s) => s.paused);
-  const finished = useApp((s) => s.jobIds.some((id) => ['succeeded', 'failed', 'cancelled'].includes(s.jobs[id]?.state ?? '')));
+  const finished = useApp((s) => s.jobIds.some((id) => {
+    const job = s.jobs[id];
+    return job !== undefined && isFinished(job.state);
+  }));
   return (
     <div className="toolbar-group" role="group" aria-label="Queue">
       <button type="button" className="btn" aria-pressed={paused} onClick={() => void setPaused(!paused)}>

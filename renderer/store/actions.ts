@@ -6,7 +6,7 @@ import type { CommandName, CommandRequest, CommandResponse } from '../../common/
 import { api } from '../api/current.js';
 import { appStore, notify } from './store.js';
 import { orderJobs, summariseBatches } from './apply-events.js';
-import { chunkText } from './chunk-text.js';
+import { chunkText } from '../../common/display-text.js';
 
 /** Calls a command; on failure shows the error and resolves undefined. */
 export async function call<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<CommandResponse<N> | undefined> {

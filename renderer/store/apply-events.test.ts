@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../common/model.js';
 import type { ApiEvent } from '../../common/api.js';
 import { applyEvents } from './apply-events.js';
-import { chunkText } from './chunk-text.js';
 import { initialState } from './store.js';
 
 function job(id: string, over: Partial<Job> = {}): Job {
@@ -51,15 +50,27 @@ describe('applyEvents', () => {
   });
 });
 
-describe('chunkText', () => {
+describe('batch counters', () => {
+  // The same isFinished as the queue (common/model.ts): a new state must be sorted into it.
   it.each([
-    ['an OCR line keeps its own line break', { text: 'Hello\n' }, 'Hello\n'],
-    ['an llm token continues the text', { text: 'wor' }, 'wor'],
-    ['a delta continues the text', { delta: 'ld' }, 'ld'],
-    ['a plain string continues the text', 'abc', 'abc'],
-    ['a timed segment is one line', { start: 1, end: 2.5, text: ' hi there ' }, '[1.00–2.50] hi there\n'],
-    ['a VAD segment without text shows as JSON', { start: 1, end: 2 }, '{"start":1,"end":2}\n'],
-  ])('%s', (_why, data, expected) => {
-    expect(chunkText(data)).toBe(expected);
+    ['queued', 0, 0],
+    ['running', 0, 0],
+    ['succeeded', 1, 0],
+    ['failed', 1, 1],
+    ['cancelled', 1, 0],
+  ] as const)('a %s job counts done %i, failed %i', (state, done, failed) => {
+    const patch = applyEvents(initialState(), [{ type: 'job', job: job('a', { batchId: 'b', state }) }]);
+    expect(patch.batches?.b).toMatchObject({ total: 1, done, failed });
+  });
+});
+
+describe('the stream’s end', () => {
+  it('adds nothing for the empty final chunk the worker closes every stream with', () => {
+    const s = { ...initialState(), selectedJobId: 'a', output: { jobId: 'a', text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null } };
+    const patch = applyEvents(s, [
+      { type: 'chunk', chunk: { jobId: 'a', seq: 0, data: { delta: 'done' }, final: false } },
+      { type: 'chunk', chunk: { jobId: 'a', seq: 1, data: null, final: true } },
+    ]);
+    expect(patch.output?.text).toBe('done');
   });
 });

@@ -3,12 +3,11 @@
  * and cheap enough to run once per animation frame over thousands of events.
  */
 import type { ApiEvent } from '../../common/api.js';
-import type { Job } from '../../common/model.js';
+import { chunkText } from '../../common/display-text.js';
+import { isFinished, type Job } from '../../common/model.js';
 import type { AppState, BatchSummary } from './types.js';
-import { chunkText } from './chunk-text.js';
 
 const MAX_LOGS = 2000;
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export function summariseBatches(jobIds: string[], jobs: Record<string, Job>): Record<string, BatchSummary> {
   const out: Record<string, BatchSummary> = {};
@@ -17,7 +16,7 @@ export function summariseBatches(jobIds: string[], jobs: Record<string, Job>): R
     if (!job?.batchId) continue;
     const b = (out[job.batchId] ??= { id: job.batchId, total: 0, done: 0, failed: 0, createdAt: job.createdAt });
     b.total++;
-    if (FINISHED.has(job.state)) b.done++;
+    if (isFinished(job.state)) b.done++;
     if (job.state === 'failed') b.failed++;
     b.createdAt = Math.min(b.createdAt, job.createdAt);
   }

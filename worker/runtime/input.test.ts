@@ -53,4 +53,28 @@ describe('resolveInput', () => {
   it('"*" accepts any file', async () => {
     expect(await codeOf({ kind: 'path', path: join(dir, 'photo.png') }, { name: 'Any', accepts: ['*'] })).toBe('ok');
   });
+
+  // The rule main applied before sending the job (common/file-types.ts): the worker agrees.
+  it.each<[string, () => JobInput, string[], string]>([
+    ['"*" reads a file without an extension', () => ({ kind: 'path', path: join(dir, 'noext') }), ['*'], 'ok'],
+    ['"*" reads text', () => ({ kind: 'text', text: 'hi' }), ['*'], 'ok'],
+    ['a Windows name whose folder has a dot has no extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'C:\\v1.2\\README' }), ['txt'], 'UNSUPPORTED_INPUT'],
+    ['…and "*" reads it', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'C:\\v1.2\\README' }), ['*'], 'ok'],
+    ['a dotfile has no extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: '.txt' }), ['txt'], 'UNSUPPORTED_INPUT'],
+    ['a trailing dot is no extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'a.txt.' }), ['txt'], 'UNSUPPORTED_INPUT'],
+    ['an accept list written with a dot and capitals', () => ({ kind: 'path', path: join(dir, 'Note.TXT') }), ['.TXT'], 'ok'],
+    ['an empty accept list reads nothing', () => ({ kind: 'path', path: join(dir, 'Note.TXT') }), [], 'UNSUPPORTED_INPUT'],
+  ])('%s', async (_why, make, accepts, expected) => {
+    expect(await codeOf(make(), { name: 'T', accepts })).toBe(expected);
+  });
+
+  it('names a bytes input by its base name and extension, for either separator', async () => {
+    const input = await resolveInput({ kind: 'bytes', bytes: new Uint8Array(1), name: 'C:\\scans\\Page.JSON' }, target);
+    expect(input).toMatchObject({ kind: 'bytes', ext: 'json', name: 'Page.JSON' });
+  });
+
+  it('says what it refused, as main does', async () => {
+    const err = await resolveInput({ kind: 'path', path: join(dir, 'photo.png') }, target).catch((e: unknown) => e);
+    expect((err as HearthFailure).error.message).toBe('Test kit cannot read .png files (photo.png) — it reads .txt, .json files.');
+  });
 });

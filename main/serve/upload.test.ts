@@ -1,0 +1,31 @@
+// An upload's saved name keeps the extension the browser planned with: the core checks the
+// saved path's extension again (common/file-types.ts), so a cut through it would refuse the job.
+import { describe, expect, it } from 'vitest';
+import { extensionOf } from '../../common/file-types.js';
+import { safeUploadName } from './upload.js';
+
+describe('safeUploadName', () => {
+  it.each([
+    ['a plain name', 'a.png', 'a.png'],
+    ['a Windows path', 'C:\\Users\\me\\Scan.PNG', 'Scan.PNG'],
+    ['a POSIX path', '/etc/passwd', 'passwd'],
+    ['a dotfile loses its dots', '.bashrc', 'bashrc'],
+    ['control characters', 'a\u0000b\u001f.txt', 'a_b_.txt'],
+    ['reserved characters', 'a<b>:c".txt', 'a_b__c_.txt'],
+    ['surrounding spaces', '  a.txt  ', 'a.txt'],
+    ['nothing', '', undefined],
+    ['only dots', '...', undefined],
+    ['null', null, undefined],
+  ])('%s: %j → %j', (_why, raw, expected) => expect(safeUploadName(raw)).toBe(expected));
+
+  it.each([
+    ['a long name', `${'a'.repeat(300)}.png`],
+    ['a long unicode name', `${'ф'.repeat(300)}.JPEG`],
+    ['a long name with spaces before the extension', `${'a'.repeat(195)}      .wav`],
+    ['a long name without an extension', 'b'.repeat(300)],
+  ])('cuts %s to 200 characters, never through the extension', (_why, raw) => {
+    const name = safeUploadName(raw);
+    expect(name?.length).toBeLessThanOrEqual(200);
+    expect(extensionOf(name ?? '')).toBe(extensionOf(raw));
+  });
+});
