@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHearthCore, type CreateCoreOptions } from '../main/core/create-core.js';
 import type { HearthCore, SubmitRequest } from '../main/core/hearth-core.js';
-import type { Job, LogEntry } from '../common/model.js';
+import { isFinished, type Job, type LogEntry } from '../common/model.js';
 import type { PluginInfo, PluginState } from '../common/protocol.js';
 import { findPackageRoot, resolveWorkerEntry } from '../main/core/worker-entry-path.js';
 
@@ -61,14 +61,13 @@ export async function submit(core: HearthCore, requests: SubmitRequest[]): Promi
   return out.value;
 }
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** Resolves with the jobs' final snapshots once every one of them has finished. */
 export function whenFinished(core: HearthCore, ids: string[]): Promise<Job[]> {
   return new Promise((resolve) => {
     const check = () => {
       const jobs = ids.map((id) => core.getJob(id));
-      if (jobs.every((j) => j && FINISHED.has(j.state))) {
+      if (jobs.every((j) => j && isFinished(j.state))) {
         off();
         resolve(jobs as Job[]);
       }

@@ -2,12 +2,13 @@
  * The one object every face (Electron IPC, `hearth serve`, `hearth run`) drives.
  * It wires Settings, PluginCatalog, WorkerSupervisor, JobQueue and Journal together.
  */
-import type { HearthError, JobInput, PluginInfo } from '../../common/protocol.js';
+import type { JobInput, PluginInfo } from '../../common/protocol.js';
 import type { Chunk, Job, LogEntry, WorkerStatus } from '../../common/model.js';
 
 export type Disposer = () => void;
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: HearthError };
+export type { Outcome } from '../../common/outcome.js';
+import type { Outcome } from '../../common/outcome.js';
 
 export interface SubmitRequest {
   pluginId: string;

@@ -23,6 +23,7 @@ import type { JobJournal, JournalRecord } from './journal.js';
 import type { Logger } from './logger.js';
 import { FINISHED_STATES, type Chunk, type Job, type JobState } from '../../common/model.js';
 import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
+import { messageOf } from '../../common/errors.js';
 
 /** The part of the supervisor the queue drives. */
 export type QueueWorker = Pick<WorkerSupervisor, 'isReady' | 'isComing' | 'send' | 'kill' | 'setBusy' | 'jobSucceeded' | 'on'>;
@@ -72,7 +73,7 @@ export class JobQueue {
   private readonly newId: () => string;
 
   constructor(private readonly opts: JobQueueOptions) {
-    this.events = new Emitter((e) => opts.log.error(`a queue listener threw: ${String(e)}`));
+    this.events = new Emitter((e) => opts.log.error(`a queue listener threw: ${messageOf(e)}`));
     this.chunkStore = opts.chunks ?? new ChunkStore();
     this.newId = opts.newId ?? randomUUID;
     this.bag.add(

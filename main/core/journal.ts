@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { Logger } from './logger.js';
 import { Job } from '../../common/model.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { messageOf } from '../../common/errors.js';
 
 export const JournalRecord = z.union([
   z.object({ t: z.literal('job'), job: Job }).strict(),
@@ -164,7 +165,7 @@ export class FileJournal implements JobJournal {
       } catch (error) {
         // Without a handle, appends waiting here would hang: fail them now, and let the next write try again.
         this.reopenFailed = true;
-        const failure = new Error(`The job journal ${this.path} could not be reopened after compacting it: ${errorText(error)}`);
+        const failure = new Error(`The job journal ${this.path} could not be reopened after compacting it: ${messageOf(error)}`);
         this.log.error(failure.message);
         const waiters = this.waiters;
         this.buffer = [];
@@ -240,10 +241,6 @@ export class MemoryJournal implements JobJournal {
   }
   async flush(): Promise<void> {}
   async close(): Promise<void> {}
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function parseRecord(line: string): JournalRecord | undefined {

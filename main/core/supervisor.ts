@@ -13,6 +13,7 @@ import type { WorkerPhase, WorkerStatus } from '../../common/model.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
 import type { WorkerHost } from './worker-host.js';
 import { ManagedWorker, type KillCause, type ReadyMessage, type WorkerExit } from './worker-process.js';
+import { messageOf } from '../../common/errors.js';
 
 type InitMessage = MessageOf<MainToWorker, 'INIT'>;
 type Request = Omit<MessageOf<MainToWorker, 'RELOAD'>, 'requestId'> | Omit<MessageOf<MainToWorker, 'UNLOAD'>, 'requestId'> | Omit<MessageOf<MainToWorker, 'GET_STATE'>, 'requestId'>;
@@ -74,7 +75,7 @@ export class WorkerSupervisor {
   private settleWaiters: Array<(ready: boolean) => void> = [];
 
   constructor(private readonly opts: SupervisorOptions) {
-    this.events = new Emitter((e) => opts.log.error(`a supervisor listener threw: ${String(e)}`));
+    this.events = new Emitter((e) => opts.log.error(`a supervisor listener threw: ${messageOf(e)}`));
   }
 
   on<E extends keyof SupervisorEvents>(event: E, listener: SupervisorEvents[E]): Disposer {

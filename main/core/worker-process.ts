@@ -14,6 +14,7 @@ import type { Logger } from './logger.js';
 import type { ExitReason } from '../../common/model.js';
 import { decodeWorkerMessage } from './worker-messages.js';
 import type { SpawnOptions, WorkerHost, WorkerProcess } from './worker-host.js';
+import { messageOf } from '../../common/errors.js';
 
 export type ReadyMessage = MessageOf<WorkerToMainSingle, 'READY'>;
 
@@ -67,7 +68,7 @@ export class ManagedWorker {
   private rejectReady!: (e: Error) => void;
 
   constructor(private readonly opts: ManagedWorkerOptions) {
-    this.events = new Emitter((e) => opts.log.error(`an event listener threw: ${String(e)}`));
+    this.events = new Emitter((e) => opts.log.error(`an event listener threw: ${messageOf(e)}`));
     this.ready = new Promise<ReadyMessage>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -104,7 +105,7 @@ export class ManagedWorker {
       this.proc.postMessage(message);
       return true;
     } catch (error) {
-      this.log('warn', `could not send ${message.type}: ${errorText(error)}`);
+      this.log('warn', `could not send ${message.type}: ${messageOf(error)}`);
       return false;
     }
   }
@@ -119,7 +120,7 @@ export class ManagedWorker {
     try {
       this.proc.kill('SIGKILL');
     } catch (error) {
-      this.log('warn', `kill failed: ${errorText(error)}`);
+      this.log('warn', `kill failed: ${messageOf(error)}`);
     }
   }
 
@@ -149,7 +150,7 @@ export class ManagedWorker {
     try {
       proc = host.spawn(spawn);
     } catch (error) {
-      this.launchProblem = errorText(error);
+      this.launchProblem = messageOf(error);
       // On a later tick: the constructor is still running, so nobody has subscribed to exit yet.
       queueMicrotask(() => this.finish({ code: null, signal: null }));
       return;
@@ -163,8 +164,8 @@ export class ManagedWorker {
         this.log('warn', line);
       }),
       proc.onError((error) => {
-        if (!this.readyMsg) this.launchProblem ??= errorText(error);
-        this.log('error', `process error: ${errorText(error)}`);
+        if (!this.readyMsg) this.launchProblem ??= messageOf(error);
+        this.log('error', `process error: ${messageOf(error)}`);
       }),
       proc.onExit((info) => this.finish(info)),
     );
@@ -229,8 +230,4 @@ export class ManagedWorker {
     const prefix = `[worker pid:${this.proc?.pid ?? '?'}]`;
     this.opts.log[level](`${prefix} ${line}`);
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -17,6 +17,7 @@ import { installQuitSequence } from './quit.js';
 import { isTrustedSender } from './sender.js';
 import { createUtilityWorkerHost } from './utility-worker-host.js';
 import { windowOptions } from './window-options.js';
+import { messageOf } from '../../common/errors.js';
 
 // dist/main/electron/main.js → dist/
 const dist = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -73,7 +74,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   main().catch((err: unknown) => {
-    dialog.showErrorBox('Hearth could not start', err instanceof Error ? err.message : String(err));
+    dialog.showErrorBox('Hearth could not start', messageOf(err));
     app.exit(1);
   });
 }

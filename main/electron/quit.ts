@@ -4,6 +4,7 @@
  * does not start another one. The stop is capped: whatever goes wrong in it, the app still quits.
  */
 import type { App } from 'electron';
+import { messageOf } from '../../common/errors.js';
 
 /** Above the core's stop grace (5 s) so a normal stop always finishes first. */
 export const DEFAULT_QUIT_CAP_MS = 15_000;
@@ -27,7 +28,7 @@ export function installQuitSequence(
         resolve();
       }, capMs);
     });
-    const stopping = callStop(stop).catch((err: unknown) => log(`stopping the core failed: ${err instanceof Error ? err.message : String(err)}`));
+    const stopping = callStop(stop).catch((err: unknown) => log(`stopping the core failed: ${messageOf(err)}`));
     void Promise.race([stopping, capped]).finally(() => {
       clearTimeout(timer);
       state = 'stopped';

@@ -3,7 +3,8 @@
  * worker process. It records calls and emits events like the real one.
  */
 import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../main/core/hearth-core.js';
-import { FINISHED_STATES, type Chunk, type Job, type LogEntry, type PluginInfo, type WorkerStatus } from '../../common/model.js';
+import { pluginsForFile } from '../../common/file-types.js';
+import { isFinished, type Chunk, type Job, type LogEntry, type PluginInfo, type WorkerStatus } from '../../common/model.js';
 
 export function fakePlugin(id: string, accepts: string[]): PluginInfo {
   return {
@@ -62,7 +63,7 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
     async unloadPlugin(pluginId) {
       return core.loadPlugin(pluginId);
     },
-    pluginsFor: (name) => plugins.filter((p) => p.accepts.some((a) => name.toLowerCase().endsWith(`.${a}`))).map((p) => p.id),
+    pluginsFor: (name) => pluginsForFile(plugins, name),
     async submit(requests: SubmitRequest[]): Promise<Outcome<Job[]>> {
       core.calls.push({ name: 'submit', args: [requests] });
       const batchId = requests.length > 1 ? `batch-${++n}` : undefined;
@@ -109,7 +110,7 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
     async clearFinished() {
       let removed = 0;
       for (const [id, j] of jobs) {
-        if (!FINISHED_STATES.includes(j.state)) continue;
+        if (!isFinished(j.state)) continue;
         jobs.delete(id);
         removed++;
       }

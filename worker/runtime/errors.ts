@@ -3,6 +3,7 @@
  * the process boundary.
  */
 import { ErrorCode, type HearthError } from '../../common/protocol.js';
+import { messageOf } from '../../common/errors.js';
 
 /** An Error that carries HearthError data, for failures inside the worker that end a request. */
 export class HearthFailure extends Error {
@@ -32,15 +33,7 @@ export function toHearthError(err: unknown, fallback: ErrorCode): HearthError {
     }
     return hearthError(fallback, err.message || err.name, err.stack);
   }
-  return hearthError(fallback, typeof err === 'string' ? err : `Non-error thrown: ${safeString(err)}`);
-}
-
-function safeString(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return hearthError(fallback, typeof err === 'string' ? err : `Non-error thrown: ${messageOf(err)}`);
 }
 
 /** One line per problem, "path: message", for error messages a person reads. */

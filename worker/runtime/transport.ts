@@ -10,6 +10,7 @@ import { MainToWorker, type HearthError, type PluginState, type WorkerToMainSing
 import { describeIssues } from './errors.js';
 import { isPlainExecute } from './fast-execute.js';
 import type { WorkerPort } from './port.js';
+import { messageOf } from '../../common/errors.js';
 
 export interface Transport {
   readonly toMain: (message: WorkerToMainSingle) => void;
@@ -94,7 +95,7 @@ export function createTransport(port: WorkerPort): Transport {
   // A plugin can yield or return something structured clone refuses (a function, a class
   // with private state): tell main which message it was instead of losing it silently.
   const postUnsendable = (message: WorkerToMainSingle, err: unknown): void => {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = messageOf(err);
     const error: HearthError = {
       code: 'EXECUTION_FAILED',
       message: `The plugin produced data Hearth cannot pass on (${reason}). Plugins must return plain data.`,

@@ -6,6 +6,7 @@
 import type { Llama, LlamaLogLevel } from 'node-llama-cpp';
 import type { PluginLogger } from '../../sdk/index.js';
 import type { GpuChoice } from './config.js';
+import { messageOf } from '../../../common/errors.js';
 
 export interface OpenedLlama {
   llama: Llama;
@@ -42,7 +43,7 @@ export async function openLlama(gpu: GpuChoice, threads: number, log: PluginLogg
     try {
       llama = await getLlama({ ...base, gpu });
     } catch (e) {
-      log.warn(`${LABEL[gpu]} backend failed to start: ${e instanceof Error ? e.message : String(e)}`);
+      log.warn(`${LABEL[gpu]} backend failed to start: ${messageOf(e)}`);
       llama = await getLlama({ ...base, gpu: false });
       note = `${LABEL[gpu]} not available, running on CPU`;
     }

@@ -5,6 +5,7 @@
 import type { LlamaContextSequence } from 'node-llama-cpp';
 import { PluginError } from '../../sdk/index.js';
 import { streamFromCallbacks } from '../shared/callback-stream.js';
+import { messageOf } from '../../../common/errors.js';
 
 export interface LlmChunk {
   text: string;
@@ -65,7 +66,7 @@ export function generate(sequence: LlamaContextSequence, options: GenerateOption
     } catch (e) {
       if (options.signal.aborted) throw cancelled();
       if (e instanceof PluginError) throw e;
-      const why = e instanceof Error ? e.message : String(e);
+      const why = messageOf(e);
       throw new PluginError('EXECUTION_FAILED', `Text generation failed: ${why}`, e instanceof Error ? e.stack : undefined);
     } finally {
       session.dispose({ disposeSequence: false });

@@ -10,6 +10,7 @@ import { openLlama } from './backend.js';
 import { LlmConfig, LlmJobParams } from './config.js';
 import { generate, type LlmChunk, type LlmResult } from './generate.js';
 import { promptText } from './prompt-text.js';
+import { messageOf } from '../../../common/errors.js';
 
 export type { LlmChunk, LlmResult } from './generate.js';
 export { LlmConfig } from './config.js';
@@ -42,7 +43,7 @@ async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInsta
       })
       .catch((e: unknown) => {
         if (ctx.signal.aborted) throw new PluginError('CANCELLED', 'Loading the model was cancelled');
-        const why = e instanceof Error ? e.message : String(e);
+        const why = messageOf(e);
         throw new PluginError(
           'LOAD_FAILED',
           `Could not load ${modelPath}: ${why} — the file may be damaged or use an architecture this llama.cpp does not know`,
@@ -53,7 +54,7 @@ async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInsta
       .createContext({ contextSize: Math.min(config.contextSize, model.trainContextSize), threads: config.threads })
       .catch(async (e: unknown) => {
         await model.dispose();
-        const why = e instanceof Error ? e.message : String(e);
+        const why = messageOf(e);
         throw new PluginError('LOAD_FAILED', `Not enough memory for a ${config.contextSize}-token context: ${why} — lower contextSize or gpuLayers`, why);
       });
     const sequence = context.getSequence();

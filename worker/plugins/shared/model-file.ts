@@ -7,6 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { PluginError } from '../../sdk/index.js';
+import { messageOf } from '../../../common/errors.js';
 
 export interface ModelFileSpec {
   /** The plugin id, as the user sees it in the settings panel. */
@@ -60,7 +61,7 @@ export async function checkModelFile(modelPath: string, dataDir: string, spec: M
     throw new PluginError(
       'NEEDS_MODEL',
       `Cannot read the model file ${path} — check its permissions or choose another in the plugin's settings`,
-      e instanceof Error ? e.message : String(e),
+      messageOf(e),
     );
   }
   const matches = spec.magics.some((m) => read >= m.length && head.subarray(0, m.length).equals(m));

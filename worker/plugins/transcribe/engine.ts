@@ -13,6 +13,7 @@ interface Module {
 }
 import { PluginError, type PluginLogger } from '../../sdk/index.js';
 import type { WhisperDevice } from './config.js';
+import { messageOf } from '../../../common/errors.js';
 
 export interface OpenedWhisper {
   context: WhisperContext;
@@ -35,7 +36,7 @@ function loadVariant(variant: Variant, log: PluginLogger): Module | undefined {
   try {
     return requireAddon(packageName(variant)) as Module;
   } catch (e) {
-    log.debug(`${packageName(variant)} did not load: ${e instanceof Error ? e.message : String(e)}`);
+    log.debug(`${packageName(variant)} did not load: ${messageOf(e)}`);
     return undefined;
   }
 }
@@ -77,7 +78,7 @@ export async function openWhisper(modelPath: string, device: WhisperDevice, log:
   await new Promise((resolve) => setImmediate(resolve));
   Ctx.toggleNativeLog(false);
   if (!context) {
-    const why = failure instanceof Error ? failure.message : String(failure);
+    const why = messageOf(failure);
     const errors = lines.filter((l) => /error|failed|invalid|bad_alloc/i.test(l)).join('').trim();
     throw new PluginError(
       'LOAD_FAILED',

@@ -12,6 +12,7 @@ import { readSpeech } from './audio.js';
 import { TranscribeConfig, TranscribeJobParams } from './config.js';
 import { openWhisper } from './engine.js';
 import { refuseF32Model } from './model-ftype.js';
+import { messageOf } from '../../../common/errors.js';
 
 export { TranscribeConfig } from './config.js';
 
@@ -86,7 +87,7 @@ function transcribe(whisper: WhisperContext, config: TranscribeConfig, ctx: RunC
       result = await Promise.race([job.promise, abandoned]);
     } catch (e) {
       if (ctx.signal.aborted) throw cancelled();
-      const why = e instanceof Error ? e.message : String(e);
+      const why = messageOf(e);
       throw new PluginError('EXECUTION_FAILED', `Transcription failed: ${why}`, why);
     } finally {
       ctx.signal.removeEventListener('abort', stop);
