@@ -14,7 +14,7 @@ function idleWorker(): QueueWorker {
   return {
     isReady: () => false,
     isComing: () => true,
-    send: () => false,
+    postToWorker: () => false,
     kill: () => undefined,
     setBusy: () => undefined,
     jobSucceeded: () => undefined,

@@ -71,13 +71,11 @@ function command<Req extends z.ZodType, Res extends z.ZodType>(request: Req, res
 /** Every command: its request and response schema. The key is the command's name. */
 export const Commands = {
   snapshot: command(Empty, Snapshot),
-  listPlugins: command(Empty, z.array(PluginInfo)),
   getSettings: command(z.object({ pluginId: PluginId }).strict(), Config),
   /** Validates, persists and RELOADs the plugin; refused with the reason otherwise. */
   saveSettings: command(z.object({ pluginId: PluginId, config: Config }).strict(), Config),
   loadPlugin: command(z.object({ pluginId: PluginId }).strict(), PluginInfo),
   unloadPlugin: command(z.object({ pluginId: PluginId }).strict(), PluginInfo),
-  pluginsFor: command(z.object({ fileName: z.string().min(1).max(1000) }).strict(), z.array(z.string())),
   submit: command(z.object({ files: z.array(SubmitFile).min(1).max(100_000) }).strict(), z.array(Job)),
   cancel: command(z.object({ jobId: JobId }).strict(), Job),
   retry: command(z.object({ jobId: JobId }).strict(), Job),
@@ -85,10 +83,7 @@ export const Commands = {
   clearFinished: command(Empty, z.object({ removed: z.number().int().nonnegative() }).strict()),
   getJobs: command(Empty, z.array(Job)),
   getChunks: command(z.object({ jobId: JobId }).strict(), z.array(Chunk)),
-  workerStatus: command(Empty, WorkerStatus),
-  getLogs: command(Empty, z.array(LogEntry)),
   openOutput: command(z.object({ jobId: JobId }).strict(), OpenedOutput),
-  getPrefs: command(Empty, AppPrefs),
   rememberPlugin: command(
     z.object({ extension: z.string().min(1).max(MAX_EXTENSION_LENGTH + 1), pluginId: PluginId }).strict(),
     AppPrefs,

@@ -10,7 +10,6 @@ import { withCspMeta } from '../main/api/csp.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
-const watch = process.argv.includes('--watch');
 const at = (p) => join(root, p);
 
 await rm(out, { recursive: true, force: true });
@@ -62,7 +61,7 @@ if (existsSync(at('renderer/main.tsx'))) {
       format: 'esm',
       target: 'chrome120',
       jsx: 'automatic',
-      minify: !watch,
+      minify: true,
       sourcemap: true,
       loader: { '.css': 'css', '.svg': 'file', '.png': 'file' },
       define: { 'process.env.NODE_ENV': '"production"' },

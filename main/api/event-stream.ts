@@ -7,7 +7,7 @@ import type { HearthCore } from '../core/hearth-core.js';
 import type { ApiEvent } from '../../common/api.js';
 import type { PrefsStore } from './prefs.js';
 
-export function streamEvents(core: HearthCore, prefs: PrefsStore | undefined, send: (events: ApiEvent[]) => void): () => void {
+export function streamEvents(core: HearthCore, prefs: PrefsStore | undefined, toTransport: (events: ApiEvent[]) => void): () => void {
   let pending: ApiEvent[] = [];
   let scheduled = false;
   let disposed = false;
@@ -17,7 +17,7 @@ export function streamEvents(core: HearthCore, prefs: PrefsStore | undefined, se
     if (disposed || pending.length === 0) return;
     const batch = pending;
     pending = [];
-    send(batch);
+    toTransport(batch);
   }
   function push(event: ApiEvent): void {
     if (disposed) return;

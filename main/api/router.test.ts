@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPrefs } from './prefs.js';
 import { handleApiCall, type ApiContext } from './router.js';
-import { createFakeCore, fakePlugin, type FakeCore } from '../../test/support/fake-core.js';
+import { createFakeCore, type FakeCore } from '../../test/support/fake-core.js';
 
 let dir: string;
 let core: FakeCore;
@@ -81,15 +81,6 @@ describe('handleApiCall', () => {
       ok: false,
       error: { code: 'PLUGIN_NOT_FOUND' },
     });
-  });
-
-  it('answers pluginsFor with the one remembered choice (prefs.json) first', async () => {
-    const shared = createFakeCore([fakePlugin('vad', ['wav']), fakePlugin('transcribe', ['WAV']), fakePlugin('any', ['*'])]);
-    const c: ApiContext = { ...ctx, core: shared };
-    expect(await handleApiCall(c, 'pluginsFor', { fileName: 'C:\\rec\\a.Wav' })).toEqual({ ok: true, value: ['vad', 'transcribe', 'any'] });
-    await handleApiCall(c, 'rememberPlugin', { extension: 'wav', pluginId: 'transcribe' });
-    expect(await handleApiCall(c, 'pluginsFor', { fileName: 'C:\\rec\\a.Wav' })).toEqual({ ok: true, value: ['transcribe', 'vad', 'any'] });
-    expect(await handleApiCall(c, 'pluginsFor', { fileName: 'C:\\v1.2\\README' })).toEqual({ ok: true, value: ['any'] });
   });
 
   it.each(['.', 'a b', 'tar.gz', 'x/y', '\u200b'])('refuses to remember %j, which is no extension', async (extension) => {

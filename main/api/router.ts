@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { messageOf } from '../../common/errors.js';
-import { normalizeExtension, pluginsForFile } from '../../common/file-types.js';
+import { normalizeExtension } from '../../common/file-types.js';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import type { HearthCore } from '../core/hearth-core.js';
 import {
@@ -53,13 +53,11 @@ const handlers: Handlers = {
       prefs: prefs.get(),
     });
   },
-  listPlugins: async (ctx) => succeed(ctx.core.listPlugins()),
   getSettings: async (ctx, req) => ctx.core.getSettings(req.pluginId),
   saveSettings: (ctx, req) => ctx.core.saveSettings(req.pluginId, req.config),
   loadPlugin: (ctx, req) => ctx.core.loadPlugin(req.pluginId),
   unloadPlugin: (ctx, req) => ctx.core.unloadPlugin(req.pluginId),
   // The one remembered choice (prefs.json) first, as the drop planner does.
-  pluginsFor: async (ctx, req) => succeed(pluginsForFile(ctx.core.listPlugins(), req.fileName, ctx.prefs.get().pluginByExtension)),
   async submit(ctx, req) {
     for (const file of req.files) {
       if (!isAbsolute(file.path) || !ctx.allowPath(resolve(file.path))) {
@@ -88,8 +86,6 @@ const handlers: Handlers = {
     if (!ctx.core.getJob(req.jobId)) return notFoundJob(req.jobId);
     return succeed(ctx.core.chunksOf(req.jobId));
   },
-  workerStatus: async (ctx) => succeed(ctx.core.workerStatus()),
-  getLogs: async (ctx) => succeed(ctx.core.logs()),
   async openOutput(ctx, req) {
     const job = ctx.core.getJob(req.jobId);
     if (!job) return notFoundJob(req.jobId);
@@ -100,7 +96,6 @@ const handlers: Handlers = {
     if (problem) return fail('INTERNAL', `The output was saved to ${path} but could not be opened: ${problem}`);
     return succeed({ path, opened: true });
   },
-  getPrefs: async (ctx) => succeed(ctx.prefs.get()),
   async rememberPlugin(ctx, req) {
     if (normalizeExtension(req.extension) === undefined) return fail('INVALID_INPUT', `“${req.extension}” is not a file extension.`);
     if (!ctx.core.listPlugins().some((p) => p.id === req.pluginId)) {

@@ -26,7 +26,7 @@ import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
 import { messageOf } from '../../common/errors.js';
 
 /** The part of the supervisor the queue drives. */
-export type QueueWorker = Pick<WorkerSupervisor, 'isReady' | 'isComing' | 'send' | 'kill' | 'setBusy' | 'jobSucceeded' | 'on'>;
+export type QueueWorker = Pick<WorkerSupervisor, 'isReady' | 'isComing' | 'postToWorker' | 'kill' | 'setBusy' | 'jobSucceeded' | 'on'>;
 
 export interface JobQueueOptions {
   worker: QueueWorker;
@@ -173,7 +173,7 @@ export class JobQueue {
     if (job.state !== 'running' || !running || running.id !== jobId) return { ok: true, value: job };
     if (running.cancelRequested) return { ok: true, value: job };
     running.cancelRequested = true;
-    this.opts.worker.send({ type: 'CANCEL', jobId });
+    this.opts.worker.postToWorker({ type: 'CANCEL', jobId });
     running.timers.push(
       this.opts.clock.setTimer(() => {
         if (this.running !== running) return;
@@ -291,7 +291,7 @@ export class JobQueue {
     // (it is read on a later turn of the event loop), and a listener of the 'running' event
     // that cancels now sends its CANCEL after the EXECUTE it refers to. If the worker is
     // gone the send fails and its exit ends the job, as before.
-    this.opts.worker.send({
+    this.opts.worker.postToWorker({
       type: 'EXECUTE',
       jobId: queued.id,
       pluginId: queued.pluginId,

@@ -124,7 +124,7 @@ export class WorkerSupervisor {
   }
 
   /** EXECUTE and CANCEL: fire and forget; the answer comes as RESULT/STREAM_CHUNK messages. */
-  send(message: MessageOf<MainToWorker, 'EXECUTE'> | MessageOf<MainToWorker, 'CANCEL'>): boolean {
+  postToWorker(message: MessageOf<MainToWorker, 'EXECUTE'> | MessageOf<MainToWorker, 'CANCEL'>): boolean {
     return this.worker?.postMessage(message) ?? false;
   }
 

@@ -205,7 +205,7 @@ describe('the socket bridge', () => {
 
   it('answers commands, refuses paths outside uploads, and streams events', async () => {
     const { ws, messages, call } = await connect();
-    expect(await call(1, 'listPlugins', {})).toMatchObject({ ok: true, value: [{ id: 'ocr' }, { id: 'vad' }] });
+    expect(await call(1, 'snapshot', {})).toMatchObject({ ok: true, value: { plugins: [{ id: 'ocr' }, { id: 'vad' }] } });
     expect(await call(2, 'submit', { files: [{ path: '/etc/passwd', pluginId: 'ocr' }] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await call(3, 'nope', {})).toMatchObject({ ok: false, error: { code: 'PROTOCOL' } });
 
@@ -221,7 +221,7 @@ describe('the socket bridge', () => {
     ws.send('not json');
     ws.send(JSON.stringify({ id: 'x', name: 1 }));
     ws.send(Buffer.from([1, 2, 3]));
-    expect(await call(9, 'getPrefs', {})).toEqual({ ok: true, value: { pluginByExtension: {} } });
+    expect(await call(9, 'snapshot', {})).toMatchObject({ ok: true, value: { prefs: { pluginByExtension: {} } } });
     ws.close();
   });
 
@@ -232,7 +232,7 @@ describe('the socket bridge', () => {
     ws.send(Buffer.from([0xff, 0xfe, 0xfd]), { binary: false });
     expect(await closed).not.toBe(1000);
     const again = await connect();
-    expect(await again.call(1, 'getPrefs', {})).toEqual({ ok: true, value: { pluginByExtension: {} } });
+    expect(await again.call(1, 'snapshot', {})).toMatchObject({ ok: true, value: { prefs: { pluginByExtension: {} } } });
     again.ws.close();
   });
 });

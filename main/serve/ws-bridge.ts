@@ -12,7 +12,7 @@ import { streamEvents } from '../api/event-stream.js';
 const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 
 export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: string) => void): () => void {
-  const send = (message: BridgeMessage): void => {
+  const toSocket = (message: BridgeMessage): void => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       log('a browser stopped reading its socket; closing it');
@@ -30,7 +30,7 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
     ws.send(text);
   };
 
-  const stopEvents = streamEvents(ctx.core, ctx.prefs, (events) => send({ kind: 'events', events }));
+  const stopEvents = streamEvents(ctx.core, ctx.prefs, (events) => toSocket({ kind: 'events', events }));
 
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
@@ -49,7 +49,7 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
       log(`socket: malformed request rejected: ${req.error.issues[0]?.message ?? ''}`);
       return;
     }
-    void handleApiCall(ctx, req.data.name, req.data.payload).then((outcome) => send({ kind: 'reply', id: req.data.id, outcome }));
+    void handleApiCall(ctx, req.data.name, req.data.payload).then((outcome) => toSocket({ kind: 'reply', id: req.data.id, outcome }));
   });
 
   // ws reports a bad frame (invalid UTF-8, over maxPayload) as an 'error' event; unheard, it
