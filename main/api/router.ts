@@ -124,7 +124,7 @@ export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unk
   }
   try {
     const handler = handlers[name] as Handler<CommandName>;
-    return await handler(ctx, parsed.data as CommandRequest<CommandName>);
+    return await handler(ctx, parsed.data);
   } catch (err) {
     return fail('INTERNAL', `Hearth could not ${name}: ${messageOf(err)}`);
   }

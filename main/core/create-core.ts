@@ -72,8 +72,8 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     opts.log?.(entry);
     events.emit('log', entry);
   };
-  const log = (source: string) => createLogger(source, sink, clock.now);
-  const settings = new Settings(opts.dataDir, log('settings'), clock.now, opts.settings ?? 'read-write');
+  const log = (source: string) => createLogger(source, sink, () => clock.now());
+  const settings = new Settings(opts.dataDir, log('settings'), () => clock.now(), opts.settings ?? 'read-write');
   const journal: JobJournal =
     opts.journal === 'memory' ? new MemoryJournal() : typeof opts.journal === 'object' ? opts.journal : FileJournal.inDataDir(opts.dataDir, log('journal'));
   // Two processes on one jobs.jsonl lose records (see data-dir-lock.ts); `hearth run` keeps jobs in memory and needs no lock.

@@ -157,7 +157,7 @@ export class WorkerSupervisor {
         });
       }, timeoutMs);
       this.pending.set(requestId, { resolve, cancel });
-      if (!worker.postMessage({ ...message, requestId } as MainToWorker)) {
+      if (!worker.postMessage({ ...message, requestId })) {
         this.pending.delete(requestId);
         cancel();
         resolve({ ok: false, error: unavailable(this.lastExit?.message) });

@@ -44,6 +44,6 @@ function callStop(stop: () => Promise<void>): Promise<void> {
   try {
     return stop();
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.reject(error instanceof Error ? error : new Error(messageOf(error)));
   }
 }

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPrefs } from '../api/prefs.js';
 import { createFakeCore, type FakeCore } from '../../test/support/fake-core.js';
 import { startServer, type RunningServer } from './server.js';
+import { rawDataText } from './ws-bridge.js';
 import { isInsideUploads } from './upload.js';
 
 let dir: string;
@@ -190,14 +191,16 @@ describe('the socket bridge', () => {
   async function connect() {
     const ws = new WebSocket(`${base().replace('http', 'ws')}/api/socket?token=${TOKEN}`, { headers: { Origin: base() } });
     const messages: unknown[] = [];
-    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    ws.on('message', (d) => messages.push(JSON.parse(rawDataText(d))));
     await new Promise((r) => ws.on('open', r));
     const call = (id: number, name: string, payload: unknown) =>
       new Promise<unknown>((resolve) => {
         ws.send(JSON.stringify({ id, name, payload }));
         const check = setInterval(() => {
           const reply = messages.find((m) => (m as { kind: string; id?: number }).kind === 'reply' && (m as { id: number }).id === id);
-          if (reply) (clearInterval(check), resolve((reply as { outcome: unknown }).outcome));
+          if (!reply) return;
+          clearInterval(check);
+          resolve((reply as { outcome: unknown }).outcome);
         }, 5);
       });
     return { ws, messages, call };

@@ -28,6 +28,8 @@ const MAX_NAME = 200;
 export function safeUploadName(raw: string | null): string | undefined {
   if (!raw) return undefined;
   const name = basename(raw.replace(/\\/g, '/'))
+    // Control characters are exactly what must not reach a file name.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
     .replace(/^\.+/, '')
     .trim();

@@ -2,7 +2,7 @@
  * The HearthApi over a WebSocket: requests `{id, name, payload}` go through the same router
  * as Electron IPC; replies and event batches come back as BridgeMessage JSON.
  */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { BridgeRequest, type BridgeMessage } from '../../common/bridge.js';
 import { messageOf } from '../../common/errors.js';
 import { handleApiCall, type ApiContext } from '../api/router.js';
@@ -39,7 +39,7 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
     }
     let raw: unknown;
     try {
-      raw = JSON.parse(data.toString());
+      raw = JSON.parse(rawDataText(data));
     } catch {
       log('socket: a message that is not JSON was rejected');
       return;
@@ -61,4 +61,11 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
   const dispose = (): void => stopEvents();
   ws.on('close', dispose);
   return dispose;
+}
+
+/** A socket message as text: ws hands over a Buffer, an ArrayBuffer or fragments by binaryType. */
+export function rawDataText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }

@@ -73,7 +73,7 @@ export function createWebApi(token: string, log: (message: string) => void): Web
       const parsed = Outcome(Commands[waiting.name].response).safeParse(msg.data.outcome);
       waiting.resolve(
         parsed.success
-          ? (parsed.data as Outcome<unknown>)
+          ? (parsed.data)
           : { ok: false, error: { code: 'PROTOCOL', message: `The server's answer to ${waiting.name} did not match the contract.`, detail: parsed.error.message } },
       );
     };

@@ -62,7 +62,7 @@ async function uploadAll(assigned: Assignment[]): Promise<SubmitFile[]> {
   const maybeWeb = webApi();
   if (!maybeWeb) return [];
   const web = maybeWeb;
-  const out: (SubmitFile | undefined)[] = new Array(assigned.length);
+  const out = Array.from<SubmitFile | undefined>({ length: assigned.length });
   let done = 0;
   appStore.setState({ uploading: { done, total: assigned.length } });
   let next = 0;

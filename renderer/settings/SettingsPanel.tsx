@@ -65,9 +65,10 @@ function FieldInput({ field, value, error, onChange }: { field: Field; value: st
             <button
               type="button"
               className="btn btn-small"
-              onClick={async () => {
-                const picked = await call('pickPath', { title: `Choose ${field.label.toLowerCase()}` });
-                if (picked) onChange(picked);
+              onClick={() => {
+                void call('pickPath', { title: `Choose ${field.label.toLowerCase()}` }).then((picked) => {
+                  if (picked) onChange(picked);
+                });
               }}
             >
               Browse…

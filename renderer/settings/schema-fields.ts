@@ -52,7 +52,7 @@ function fieldOf(key: string, s: Schema, required: boolean): Field {
   };
   if ('const' in s) return { ...base, kind: 'const', default: s.const };
   if (Array.isArray(s.enum) && s.enum.every((v) => typeof v === 'string' || typeof v === 'number')) {
-    return { ...base, kind: 'enum', options: s.enum as (string | number)[] };
+    return { ...base, kind: 'enum', options: s.enum };
   }
   const type = s.type;
   if (type === 'boolean') return { ...base, kind: 'boolean' };
@@ -88,7 +88,9 @@ export function fieldsOf(schema: unknown): Field[] {
 export function toInputText(field: Field, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (field.kind === 'json') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 /** A field's value, or why what was typed is refused (shown beside the field). */

@@ -33,13 +33,13 @@ describe('resolveInput', () => {
   });
 
   it.each([
-    ['missing file', () => ({ kind: 'path', path: join(dir, 'nope.txt') }) as JobInput, 'INVALID_INPUT'],
-    ['a folder', () => ({ kind: 'path', path: join(dir, 'folder.txt') }) as JobInput, 'INVALID_INPUT'],
-    ['wrong extension', () => ({ kind: 'path', path: join(dir, 'photo.png') }) as JobInput, 'UNSUPPORTED_INPUT'],
-    ['no extension', () => ({ kind: 'path', path: join(dir, 'noext') }) as JobInput, 'UNSUPPORTED_INPUT'],
-    ['bytes with a wrong extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'a.png' }) as JobInput, 'UNSUPPORTED_INPUT'],
-    ['bytes with an accepted extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'dir/a.json' }) as JobInput, 'ok'],
-    ['text for a plugin that reads txt', () => ({ kind: 'text', text: 'hi' }) as JobInput, 'ok'],
+    ['missing file', (): JobInput => ({ kind: 'path', path: join(dir, 'nope.txt') }), 'INVALID_INPUT'],
+    ['a folder', (): JobInput => ({ kind: 'path', path: join(dir, 'folder.txt') }), 'INVALID_INPUT'],
+    ['wrong extension', (): JobInput => ({ kind: 'path', path: join(dir, 'photo.png') }), 'UNSUPPORTED_INPUT'],
+    ['no extension', (): JobInput => ({ kind: 'path', path: join(dir, 'noext') }), 'UNSUPPORTED_INPUT'],
+    ['bytes with a wrong extension', (): JobInput => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'a.png' }), 'UNSUPPORTED_INPUT'],
+    ['bytes with an accepted extension', (): JobInput => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'dir/a.json' }), 'ok'],
+    ['text for a plugin that reads txt', (): JobInput => ({ kind: 'text', text: 'hi' }), 'ok'],
   ])('%s → %s', async (_name, make, expected) => {
     expect(await codeOf(make())).toBe(expected);
   });
