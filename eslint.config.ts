@@ -27,7 +27,11 @@ function boundaryZones(forTests: boolean) {
   });
   return [
     zone('./common', others('./common'), 'common/ holds the contracts and imports only zod and itself.'),
-    zone('./renderer', others('./renderer', './common'), 'the renderer is a sandboxed page; it may use only renderer/ and common/.'),
+    zone(
+      './renderer',
+      others('./renderer', './common'),
+      'the renderer is a sandboxed page; it may use only renderer/ and common/.',
+    ),
     zone('./preload', others('./preload', './common'), 'the preload binds the HearthApi; it may use only common/ and electron.'),
     zone('./worker', others('./worker', './common'), 'a worker process may use only worker/ and common/.'),
     // main/core runs in every face (Electron, serve, CLI): nothing of those faces may leak into it.
@@ -48,13 +52,23 @@ const DOM_ONLY = Object.keys(globals.browser).filter((name) => !(name in globals
 const noDomGlobals = DOM_ONLY.map((name) => ({ name, message: 'A browser global: this code runs in Node, not in a page.' }));
 
 const noElectron = {
-  paths: [{ name: 'electron', message: 'Only main/electron/ and preload/ may import electron (it cannot run outside Electron).' }],
+  paths: [
+    { name: 'electron', message: 'Only main/electron/ and preload/ may import electron (it cannot run outside Electron).' },
+  ],
   patterns: [{ group: ['electron/*'], message: 'Only main/electron/ and preload/ may import electron.' }],
 };
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', 'node_modules/**', '.tools/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**'],
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      '.tools/**',
+      'test-results/**',
+      'playwright-report/**',
+      'e2e/artifacts/**',
+    ],
   },
   js.configs.recommended,
   {
@@ -82,7 +96,14 @@ export default tseslint.config(
   {
     files: [...TS, '**/*.mjs'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'renderer/tsconfig.json', 'e2e/tsconfig.json'], noWarnOnMultipleProjects: true })] },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'renderer/tsconfig.json', 'e2e/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
     rules: { 'import-x/no-restricted-paths': ['error', { zones: boundaryZones(false), basePath: import.meta.dirname }] },
   },
   {

@@ -18,7 +18,7 @@ function idleWorker(): QueueWorker {
     kill: () => undefined,
     setBusy: () => undefined,
     jobSucceeded: () => undefined,
-    on: ((event: string, l: (...a: never[]) => void) => events.on(event, l)),
+    on: (event: string, l: (...a: never[]) => void) => events.on(event, l),
   };
 }
 
@@ -29,7 +29,11 @@ export async function enqueueJournal(n: number): Promise<{ ms: number; bytes: st
   await journal.open();
   const queue = new JobQueue({ worker: idleWorker(), journal, clock: systemClock(), log, cancelGraceMs: 3000 });
   queue.start();
-  const requests = Array.from({ length: n }, (_, i) => ({ pluginId: 'ocr', source: { kind: 'path' as const, path: `/data/scans/page-${i}.png` }, params: {} }));
+  const requests = Array.from({ length: n }, (_, i) => ({
+    pluginId: 'ocr',
+    source: { kind: 'path' as const, path: `/data/scans/page-${i}.png` },
+    params: {},
+  }));
   const t0 = performance.now();
   const jobs = await queue.submit(requests);
   const ms = performance.now() - t0;

@@ -37,7 +37,14 @@ async function coreOnce(core: HearthCore): Promise<number> {
 async function rawOnce(child: ChildProcess, i: number): Promise<number> {
   const t0 = performance.now();
   const reply = nextMessage(child, (m) => m.type === 'RESULT');
-  child.send({ type: 'EXECUTE', jobId: `j${i}`, pluginId: 'noop', input: { kind: 'text', text: PAYLOAD }, params: {}, stream: true });
+  child.send({
+    type: 'EXECUTE',
+    jobId: `j${i}`,
+    pluginId: 'noop',
+    input: { kind: 'text', text: PAYLOAD },
+    params: {},
+    stream: true,
+  });
   await reply;
   return performance.now() - t0;
 }

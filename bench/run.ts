@@ -38,19 +38,41 @@ async function main(): Promise<void> {
   const trips = await roundTrips(core, raw, 2000);
   const coreRt = p50(trips.core);
   const rawRt = p50(trips.raw);
-  figures.push(fig('round trip p50 (no-op job)', 'ms', coreRt, rawRt, 'raw fork echo p50', '≤ 1.5× baseline', coreRt / rawRt <= 1.5));
+  figures.push(
+    fig('round trip p50 (no-op job)', 'ms', coreRt, rawRt, 'raw fork echo p50', '≤ 1.5× baseline', coreRt / rawRt <= 1.5),
+  );
 
   say('(b) stream throughput…');
   const COUNT = 200_000;
   const coreRate = await coreStream(core, COUNT);
   const rawRate = await rawStream(raw, COUNT);
-  figures.push(fig('stream throughput (small chunks)', 'chunks/s', coreRate, rawRate, 'raw fork messages/s', '≥ 100 000 chunks/s', coreRate >= 100_000));
+  figures.push(
+    fig(
+      'stream throughput (small chunks)',
+      'chunks/s',
+      coreRate,
+      rawRate,
+      'raw fork messages/s',
+      '≥ 100 000 chunks/s',
+      coreRate >= 100_000,
+    ),
+  );
   await core.stop();
 
   say('(c) enqueue 10 000 jobs…');
   const enq = await enqueueJournal(10_000);
   const appendMs = await enqueueAppendFile(enq.bytes);
-  figures.push(fig('enqueue 10 000 jobs, journal on (durable)', 'ms', enq.ms, appendMs, 'one appendFile of the same bytes', '< 1000 ms', enq.ms < 1000));
+  figures.push(
+    fig(
+      'enqueue 10 000 jobs, journal on (durable)',
+      'ms',
+      enq.ms,
+      appendMs,
+      'one appendFile of the same bytes',
+      '< 1000 ms',
+      enq.ms < 1000,
+    ),
+  );
 
   say('(d) spawn → READY…');
   const spawnMs = median(await workerSpawn(entry, dataDir, 5));
@@ -59,7 +81,9 @@ async function main(): Promise<void> {
 
   await rm(dataDir, { recursive: true, force: true });
   if (json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, cpus: (await import('node:os')).cpus().length, figures }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ node: process.version, cpus: (await import('node:os')).cpus().length, figures }, null, 2)}\n`,
+    );
   } else {
     for (const f of figures) {
       process.stdout.write(
@@ -69,7 +93,15 @@ async function main(): Promise<void> {
   }
 }
 
-function fig(name: string, unit: string, value: number, baseline: number, baselineName: string, target: string, met: boolean): Figure {
+function fig(
+  name: string,
+  unit: string,
+  value: number,
+  baseline: number,
+  baselineName: string,
+  target: string,
+  met: boolean,
+): Figure {
   return { name, unit, value, baseline, baselineName, ratio: value / baseline, target, met };
 }
 

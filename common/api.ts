@@ -85,7 +85,15 @@ export const Commands = {
   getChunks: command(z.object({ jobId: JobId }).strict(), z.array(Chunk)),
   openOutput: command(z.object({ jobId: JobId }).strict(), OpenedOutput),
   rememberPlugin: command(
-    z.object({ extension: z.string().min(1).max(MAX_EXTENSION_LENGTH + 1), pluginId: PluginId }).strict(),
+    z
+      .object({
+        extension: z
+          .string()
+          .min(1)
+          .max(MAX_EXTENSION_LENGTH + 1),
+        pluginId: PluginId,
+      })
+      .strict(),
     AppPrefs,
   ),
   /** Dropped paths with folders replaced by the files inside them (recursively, up to a limit). */

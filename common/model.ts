@@ -37,7 +37,10 @@ export const Job = z
     createdAt: z.number(),
     startedAt: z.number().optional(),
     finishedAt: z.number().optional(),
-    progress: z.object({ fraction: z.number().min(0).max(1).nullable(), message: z.string().optional() }).strict().optional(),
+    progress: z
+      .object({ fraction: z.number().min(0).max(1).nullable(), message: z.string().optional() })
+      .strict()
+      .optional(),
     /** Chunks received so far (the output view replays them after a reload). */
     chunkCount: z.number().int().nonnegative(),
     result: z.unknown().optional(),
@@ -64,7 +67,13 @@ export const WorkerStatus = z
     pid: z.number().int().nullable(),
     restarts: z.number().int().nonnegative(),
     lastExit: z
-      .object({ reason: ExitReason, code: z.number().nullable(), signal: z.string().nullable(), at: z.number(), message: z.string() })
+      .object({
+        reason: ExitReason,
+        code: z.number().nullable(),
+        signal: z.string().nullable(),
+        at: z.number(),
+        message: z.string(),
+      })
       .strict()
       .nullable(),
     memory: z.object({ rss: z.number(), heapUsed: z.number(), external: z.number() }).strict().nullable(),
@@ -83,7 +92,9 @@ export const LogEntry = z
   .strict();
 export type LogEntry = z.infer<typeof LogEntry>;
 
-export const Chunk = z.object({ jobId: z.string(), seq: z.number().int().nonnegative(), data: z.unknown(), final: z.boolean() }).strict();
+export const Chunk = z
+  .object({ jobId: z.string(), seq: z.number().int().nonnegative(), data: z.unknown(), final: z.boolean() })
+  .strict();
 export type Chunk = z.infer<typeof Chunk>;
 
 export { PluginInfo, HearthError };

@@ -162,9 +162,7 @@ export type MainToWorker = z.infer<typeof MainToWorker>;
 
 // ───────────────────────── worker → main ─────────────────────────
 
-export const ReadyMessage = z
-  .object({ type: z.literal('READY'), pid: z.number().int(), plugins: z.array(PluginInfo) })
-  .strict();
+export const ReadyMessage = z.object({ type: z.literal('READY'), pid: z.number().int(), plugins: z.array(PluginInfo) }).strict();
 
 export const ResultMessage = z
   .object({
@@ -210,9 +208,7 @@ export const ResponseMessage = z
   })
   .strict();
 
-export const WorkerMemory = z
-  .object({ rss: z.number(), heapUsed: z.number(), external: z.number() })
-  .strict();
+export const WorkerMemory = z.object({ rss: z.number(), heapUsed: z.number(), external: z.number() }).strict();
 
 export const StateMessage = z
   .object({
@@ -257,9 +253,7 @@ export type WorkerToMainSingle = z.infer<typeof WorkerToMainSingle>;
  * Many small messages written in the same tick travel as one BATCH: one IPC write
  * instead of thousands is what lets a plugin stream >100k chunks/s. Order is kept.
  */
-export const BatchMessage = z
-  .object({ type: z.literal('BATCH'), messages: z.array(z.unknown()).min(1) })
-  .strict();
+export const BatchMessage = z.object({ type: z.literal('BATCH'), messages: z.array(z.unknown()).min(1) }).strict();
 
 export const WorkerToMain = z.union([WorkerToMainSingle, BatchMessage]);
 export type WorkerToMain = z.infer<typeof WorkerToMain>;

@@ -33,7 +33,9 @@ test.describe('Electron app', () => {
       // Isolated and sandboxed: the page sees neither Node nor the preload's own globals.
       expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
       expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
-      expect(await page.evaluate(() => typeof (window as unknown as { hearth?: { invoke?: unknown } }).hearth?.invoke)).toBe('function');
+      expect(await page.evaluate(() => typeof (window as unknown as { hearth?: { invoke?: unknown } }).hearth?.invoke)).toBe(
+        'function',
+      );
 
       await dropFiles(page, [{ name: 'electron.png', bytes: textPng(['Hello from Electron']), type: 'image/png' }]);
       // A synthetic File has no path on disk: Electron refuses it with a reason, never silently.

@@ -6,14 +6,21 @@ export const CONVERT = '/usr/bin/convert';
 
 export function textPng(lines: string[]): Buffer {
   return execFileSync(CONVERT, [
-    '-size', '900x',
-    '-background', 'white',
-    '-fill', 'black',
-    '-font', 'DejaVu-Sans',
-    '-pointsize', '36',
+    '-size',
+    '900x',
+    '-background',
+    'white',
+    '-fill',
+    'black',
+    '-font',
+    'DejaVu-Sans',
+    '-pointsize',
+    '36',
     `caption:${lines.join('\n')}`,
-    '-bordercolor', 'white',
-    '-border', '30',
+    '-bordercolor',
+    'white',
+    '-border',
+    '30',
     'png:-',
   ]);
 }

@@ -55,7 +55,9 @@ test('a file no plugin reads is listed with the reason', async ({ page, served }
 
 test('the file picker adds jobs too', async ({ page, served }) => {
   await page.goto(served.url);
-  await page.getByTestId('file-picker').setInputFiles([{ name: 'picked.slow', mimeType: 'application/octet-stream', buffer: slowFile('x', 2, 10).bytes }]);
+  await page
+    .getByTestId('file-picker')
+    .setInputFiles([{ name: 'picked.slow', mimeType: 'application/octet-stream', buffer: slowFile('x', 2, 10).bytes }]);
   const row = page.getByRole('option').filter({ hasText: 'picked.slow' });
   await expect(row.getByText('Done')).toBeVisible();
 });

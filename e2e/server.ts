@@ -23,10 +23,14 @@ export async function startServe(opts: { plugins?: string[]; journal?: string } 
   for (const name of opts.plugins ?? []) {
     await cp(join(import.meta.dirname, 'fixtures', 'plugins', name), join(dataDir, 'plugins', name), { recursive: true });
   }
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'hearth.mjs'), 'serve', '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'hearth.mjs'), 'serve', '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));

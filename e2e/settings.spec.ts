@@ -25,7 +25,10 @@ test.describe('with a user plugin', () => {
   test('an out-of-range number is refused inline; a valid one is saved', async ({ page, served }) => {
     await page.goto(served.url);
     await page.getByRole('tab', { name: 'Plugins' }).click();
-    await page.locator('[data-plugin-id="slowpoke"]').getByRole('button', { name: /Slowpoke/ }).click();
+    await page
+      .locator('[data-plugin-id="slowpoke"]')
+      .getByRole('button', { name: /Slowpoke/ })
+      .click();
     const form = page.getByRole('form', { name: /Slowpoke.*settings/ });
     const max = form.getByLabel(/Max ticks/);
     await expect(max).toHaveValue('500');
@@ -38,7 +41,10 @@ test.describe('with a user plugin', () => {
     await expect(page.getByText('Saved Slowpoke (e2e) settings.')).toBeVisible();
     await page.reload();
     await page.getByRole('tab', { name: 'Plugins' }).click();
-    await page.locator('[data-plugin-id="slowpoke"]').getByRole('button', { name: /Slowpoke/ }).click();
+    await page
+      .locator('[data-plugin-id="slowpoke"]')
+      .getByRole('button', { name: /Slowpoke/ })
+      .click();
     await expect(page.getByRole('form', { name: /Slowpoke.*settings/ }).getByLabel(/Max ticks/)).toHaveValue('42');
   });
 });

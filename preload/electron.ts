@@ -22,7 +22,10 @@ async function invoke<N extends CommandName>(name: N, request: CommandRequest<N>
   const raw: unknown = await ipcRenderer.invoke(COMMAND_CHANNELS[name], request);
   const parsed = ApiOutcome(Commands[name].response).safeParse(raw);
   if (parsed.success) return parsed.data as ApiOutcome<CommandResponse<N>>;
-  return { ok: false, error: { code: 'PROTOCOL', message: `Main's answer to ${name} did not match the contract.`, detail: parsed.error.message } };
+  return {
+    ok: false,
+    error: { code: 'PROTOCOL', message: `Main's answer to ${name} did not match the contract.`, detail: parsed.error.message },
+  };
 }
 
 const api = {

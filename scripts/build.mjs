@@ -24,7 +24,9 @@ const node = {
   packages: 'external',
   logLevel: 'warning',
   // Bundled ESM has no require(); some transitive CommonJS code expects one.
-  banner: { js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);",
+  },
 };
 
 const jobs = [
@@ -32,7 +34,9 @@ const jobs = [
   build({ ...node, entryPoints: { 'worker/entry': at('worker/entry.ts') }, outdir: out }),
 ];
 if (existsSync(at('main/electron/main.ts'))) {
-  jobs.push(build({ ...node, entryPoints: { 'main/electron/main': at('main/electron/main.ts') }, outdir: out, external: ['electron'] }));
+  jobs.push(
+    build({ ...node, entryPoints: { 'main/electron/main': at('main/electron/main.ts') }, outdir: out, external: ['electron'] }),
+  );
 }
 if (existsSync(at('preload/electron.ts'))) {
   // A sandboxed preload may require only 'electron' and a few built-ins: inline the rest.

@@ -50,7 +50,18 @@ function jsonLines(out: string): Array<Record<string, unknown>> {
 describe('hearth run', () => {
   it('--json gives one result line per file, missing and unsupported files included; exit 1 when one failed', async () => {
     const f = (n: string) => join(dataDir, n);
-    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', f('a.txt'), f('missing.txt'), f('image.png'), f('b.txt'));
+    const r = await cli(
+      'run',
+      '--data-dir',
+      dataDir,
+      '--plugin',
+      'testkit',
+      '--json',
+      f('a.txt'),
+      f('missing.txt'),
+      f('image.png'),
+      f('b.txt'),
+    );
     expect(r.code).toBe(1);
     const lines = jsonLines(r.out);
     expect(lines[0]).toMatchObject({ type: 'worker', state: 'ready' });
@@ -64,7 +75,21 @@ describe('hearth run', () => {
   });
 
   it('exits 0 when every job succeeded, streams chunks, and --set overrides settings for this run only', async () => {
-    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', '--set', 'mode=stream', '--set', 'count=3', '--set', 'greeting=hey', join(dataDir, 'a.txt'));
+    const r = await cli(
+      'run',
+      '--data-dir',
+      dataDir,
+      '--plugin',
+      'testkit',
+      '--json',
+      '--set',
+      'mode=stream',
+      '--set',
+      'count=3',
+      '--set',
+      'greeting=hey',
+      join(dataDir, 'a.txt'),
+    );
     expect(r.code).toBe(0);
     const lines = jsonLines(r.out);
     const chunks = lines.filter((l) => l.type === 'chunk');
@@ -80,20 +105,57 @@ describe('hearth run', () => {
   });
 
   it('reports a crash and a restart, prints progress, and still gives every file its result', async () => {
-    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', '--set', 'mode=crash', join(dataDir, 'a.txt'), join(dataDir, 'b.txt'));
+    const r = await cli(
+      'run',
+      '--data-dir',
+      dataDir,
+      '--plugin',
+      'testkit',
+      '--json',
+      '--set',
+      'mode=crash',
+      join(dataDir, 'a.txt'),
+      join(dataDir, 'b.txt'),
+    );
     expect(r.code).toBe(1);
     const lines = jsonLines(r.out);
     const results = lines.filter((l) => l.type === 'result');
     expect(results.map((l) => (l.error as { code: string }).code)).toEqual(['WORKER_CRASHED', 'WORKER_CRASHED']);
     expect(lines.filter((l) => l.type === 'worker' && l.state === 'restarting').length).toBeGreaterThanOrEqual(2);
 
-    const p = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', '--set', 'mode=progress', join(dataDir, 'a.txt'));
+    const p = await cli(
+      'run',
+      '--data-dir',
+      dataDir,
+      '--plugin',
+      'testkit',
+      '--json',
+      '--set',
+      'mode=progress',
+      join(dataDir, 'a.txt'),
+    );
     expect(p.code).toBe(0);
-    expect(jsonLines(p.out).filter((l) => l.type === 'progress').map((l) => l.fraction)).toEqual([0.25, 0.5, 1]);
+    expect(
+      jsonLines(p.out)
+        .filter((l) => l.type === 'progress')
+        .map((l) => l.fraction),
+    ).toEqual([0.25, 0.5, 1]);
   });
 
   it('fails a job past --timeout', async () => {
-    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', '--timeout', '0.3', '--set', 'mode=hang', join(dataDir, 'a.txt'));
+    const r = await cli(
+      'run',
+      '--data-dir',
+      dataDir,
+      '--plugin',
+      'testkit',
+      '--json',
+      '--timeout',
+      '0.3',
+      '--set',
+      'mode=hang',
+      join(dataDir, 'a.txt'),
+    );
     expect(r.code).toBe(1);
     expect(jsonLines(r.out).find((l) => l.type === 'result')).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
   });
@@ -110,7 +172,11 @@ describe('hearth run', () => {
   it.each([
     [
       'valid settings with an old remembered choice',
-      JSON.stringify({ version: 1, plugins: { testkit: { greeting: 'saved' } }, app: { preferredPlugin: { txt: 'gpu-a' } } }, null, 2),
+      JSON.stringify(
+        { version: 1, plugins: { testkit: { greeting: 'saved' } }, app: { preferredPlugin: { txt: 'gpu-a' } } },
+        null,
+        2,
+      ),
       'saved',
     ],
     ['a corrupt settings.json', '{"plugins": ', 'hello'],
@@ -123,13 +189,29 @@ describe('hearth run', () => {
       await writeFile(join(dir, 'prefs.json'), prefsText);
       const before = await snapshot(dir);
 
-      const set = await cli('run', '--data-dir', dir, '--plugin', 'testkit', '--json', '--set', 'greeting=hey', join(dir, 'notes.txt'));
+      const set = await cli(
+        'run',
+        '--data-dir',
+        dir,
+        '--plugin',
+        'testkit',
+        '--json',
+        '--set',
+        'greeting=hey',
+        join(dir, 'notes.txt'),
+      );
       expect(set.code).toBe(0);
-      expect(jsonLines(set.out).find((l) => l.type === 'result')).toMatchObject({ ok: true, data: { config: { greeting: 'hey' } } });
+      expect(jsonLines(set.out).find((l) => l.type === 'result')).toMatchObject({
+        ok: true,
+        data: { config: { greeting: 'hey' } },
+      });
       // testkit is not the remembered plugin for .txt (gpu-a is): choosing it changes nothing either.
       const plain = await cli('run', '--data-dir', dir, '--plugin', 'testkit', '--json', join(dir, 'notes.txt'));
       expect(plain.code).toBe(0);
-      expect(jsonLines(plain.out).find((l) => l.type === 'result')).toMatchObject({ ok: true, data: { config: { greeting: savedGreeting } } });
+      expect(jsonLines(plain.out).find((l) => l.type === 'result')).toMatchObject({
+        ok: true,
+        data: { config: { greeting: savedGreeting } },
+      });
 
       expect(await snapshot(dir)).toEqual(before);
       expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(settingsText);
@@ -142,7 +224,9 @@ describe('hearth run', () => {
   it('gives every file a result when the plugin does not exist', async () => {
     const r = await cli('run', '--data-dir', dataDir, '--plugin', 'nope', '--json', join(dataDir, 'a.txt'));
     expect(r.code).toBe(1);
-    expect(jsonLines(r.out).filter((l) => l.type === 'result')).toEqual([expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'PLUGIN_NOT_FOUND' }) })]);
+    expect(jsonLines(r.out).filter((l) => l.type === 'result')).toEqual([
+      expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'PLUGIN_NOT_FOUND' }) }),
+    ]);
   });
 
   it.each([
@@ -172,7 +256,13 @@ describe('hearth plugins', () => {
     expect(r.code).toBe(0);
     const plugins = JSON.parse(r.out) as Array<Record<string, unknown>>;
     const testkit = plugins.find((p) => p.id === 'testkit');
-    expect(testkit).toMatchObject({ name: 'Test kit', version: '1.0.0', accepts: ['txt', 'json', 'bin'], source: 'user', state: { status: 'discovered' } });
+    expect(testkit).toMatchObject({
+      name: 'Test kit',
+      version: '1.0.0',
+      accepts: ['txt', 'json', 'bin'],
+      source: 'user',
+      state: { status: 'discovered' },
+    });
     expect(testkit?.configSchema).toMatchObject({ type: 'object', properties: { greeting: { default: 'hello' } } });
     expect(plugins.map((p) => p.id)).toEqual(expect.arrayContaining(['ocr', 'vad', 'llm']));
   });
@@ -186,7 +276,9 @@ describe('hearth plugins', () => {
 });
 
 const bin = join(findPackageRoot(), 'bin', 'hearth.mjs');
-const built = existsSync(join(findPackageRoot(), 'dist', 'main', 'cli.js')) && existsSync(join(findPackageRoot(), 'dist', 'worker', 'entry.js'));
+const built =
+  existsSync(join(findPackageRoot(), 'dist', 'main', 'cli.js')) &&
+  existsSync(join(findPackageRoot(), 'dist', 'worker', 'entry.js'));
 
 describe.runIf(built)('the installed bin (needs `npm run build`)', () => {
   it('runs a job from a real shell command with HEARTH_DATA_DIR', async () => {

@@ -37,7 +37,14 @@ function makeCore(journal?: 'memory'): HearthCore {
       if (m.type === 'STOP') p.exit(0);
     });
   });
-  const core = createHearthCore({ dataDir, host, workerEntry: '/fake/entry.js', pingIntervalMs: 0, stopGraceMs: 50, ...(journal ? { journal } : {}) });
+  const core = createHearthCore({
+    dataDir,
+    host,
+    workerEntry: '/fake/entry.js',
+    pingIntervalMs: 0,
+    stopGraceMs: 50,
+    ...(journal ? { journal } : {}),
+  });
   cores.push(core);
   return core;
 }

@@ -61,7 +61,6 @@ export async function submit(core: HearthCore, requests: SubmitRequest[]): Promi
   return out.value;
 }
 
-
 /** Resolves with the jobs' final snapshots once every one of them has finished. */
 export function whenFinished(core: HearthCore, ids: string[]): Promise<Job[]> {
   return new Promise((resolve) => {

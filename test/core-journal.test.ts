@@ -27,7 +27,18 @@ function open(opts: Parameters<typeof testCore>[1] = {}): TestCore {
 }
 
 function journalJob(id: string, state: Job['state'], extra: Partial<Job> = {}): string {
-  const job: Job = { id, pluginId: 'testkit', source: { kind: 'text', text: id }, label: id, params: {}, state, createdAt: 1, chunkCount: 0, attempt: 1, ...extra };
+  const job: Job = {
+    id,
+    pluginId: 'testkit',
+    source: { kind: 'text', text: id },
+    label: id,
+    params: {},
+    state,
+    createdAt: 1,
+    chunkCount: 0,
+    attempt: 1,
+    ...extra,
+  };
   return JSON.stringify({ t: 'job', job });
 }
 
@@ -47,7 +58,10 @@ describe('journal across core restarts', () => {
     const kept = second.core.getJob(done!.id);
     expect(kept?.state).toBe('succeeded');
     expect((kept?.result as { text: string }).text).toBe('finished first');
-    const resumed = await whenFinished(second.core, queued.map((j) => j.id));
+    const resumed = await whenFinished(
+      second.core,
+      queued.map((j) => j.id),
+    );
     expect(resumed.map((j) => [j.label, j.state])).toEqual([
       ['queued 1', 'succeeded'],
       ['queued 2', 'succeeded'],
@@ -82,7 +96,10 @@ describe('journal across core restarts', () => {
     dataDir = await makeDataDir();
     const path = join(dataDir, JOURNAL_FILE);
     const torn = journalJob('torn', 'queued');
-    await writeFile(path, [journalJob('was-running', 'running', { startedAt: 2 }), journalJob('waiting', 'queued')].join('\n') + '\n');
+    await writeFile(
+      path,
+      [journalJob('was-running', 'running', { startedAt: 2 }), journalJob('waiting', 'queued')].join('\n') + '\n',
+    );
     await appendFile(path, torn.slice(0, torn.length >> 1));
     const c = open();
     await c.core.start();

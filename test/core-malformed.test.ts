@@ -20,10 +20,14 @@ describe('malformed messages from the worker', () => {
     const host = new FakeWorkerHost((m, p) => {
       queueMicrotask(() => {
         if (m.type === 'INIT') p.emit({ type: 'READY', pid: p.pid, plugins: [testkit] });
-        if (m.type === 'EXECUTE' && garbleNext) p.emit({ type: 'RESULT', jobId: m.jobId, ok: true, data: 1, error: 'not an error object' });
+        if (m.type === 'EXECUTE' && garbleNext)
+          p.emit({ type: 'RESULT', jobId: m.jobId, ok: true, data: 1, error: 'not an error object' });
         else if (m.type === 'EXECUTE') {
           p.emit({ type: 'RESULT', jobId: 42, ok: 'yes' });
-          p.emit({ type: 'BATCH', messages: [{ type: 'STREAM_CHUNK', jobId: m.jobId, seq: 0, data: 'a', final: false }, { bogus: true }, 7] });
+          p.emit({
+            type: 'BATCH',
+            messages: [{ type: 'STREAM_CHUNK', jobId: m.jobId, seq: 0, data: 'a', final: false }, { bogus: true }, 7],
+          });
           p.emit(undefined);
           p.emit({ type: 'PROGRESS', jobId: m.jobId, fraction: 7 });
           p.emit({ type: 'RESULT', jobId: m.jobId, ok: true, data: { fine: true } });

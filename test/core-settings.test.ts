@@ -80,12 +80,24 @@ describe('settings through the core', () => {
     // A submit remembers nothing: the one remembered choice is prefs.json's, set by the user
     // (main/api/prefs.ts), so the order stays the worker's and settings.json is not written.
     const order = c.core.pluginsFor('x.txt');
-    const r = await c.core.submit([{ pluginId: order[1] ?? '', source: { kind: 'path', path: join(dataDir, 'plugins', 'gpu-a', 'package.json.txt') }, params: {} }]);
+    const r = await c.core.submit([
+      {
+        pluginId: order[1] ?? '',
+        source: { kind: 'path', path: join(dataDir, 'plugins', 'gpu-a', 'package.json.txt') },
+        params: {},
+      },
+    ]);
     expect(r.ok).toBe(true);
     expect(c.core.pluginsFor('x.txt')).toEqual(order);
     expect(existsSync(join(dataDir, SETTINGS_FILE))).toBe(false);
     const bad = await c.core.submit([{ pluginId: 'testkit', source: { kind: 'path', path: '/x/y.png' }, params: {} }]);
-    expect(bad).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_INPUT', message: 'Test kit cannot read .png files (y.png) — it reads .txt, .json, .bin files.' } });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: {
+        code: 'UNSUPPORTED_INPUT',
+        message: 'Test kit cannot read .png files (y.png) — it reads .txt, .json, .bin files.',
+      },
+    });
   });
 
   it('honours a plugin that reads "*", as the worker does: any file, with or without an extension', async () => {
@@ -95,10 +107,15 @@ describe('settings through the core', () => {
     const files = ['README', 'x.zzz', 'weird name.'];
     for (const f of files) await writeFile(join(dataDir, f), 'x');
     expect(c.core.pluginsFor('C:\\v1.2\\README')).toContain('any-file');
-    const r = await c.core.submit(files.map((f) => ({ pluginId: 'any-file', source: { kind: 'path', path: join(dataDir, f) }, params: {} })));
+    const r = await c.core.submit(
+      files.map((f) => ({ pluginId: 'any-file', source: { kind: 'path', path: join(dataDir, f) }, params: {} })),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const done = await whenFinished(c.core, r.value.map((j) => j.id));
+    const done = await whenFinished(
+      c.core,
+      r.value.map((j) => j.id),
+    );
     expect(done.map((j) => [j.state, j.result])).toEqual([
       ['succeeded', { kind: 'path', name: 'README', ext: '' }],
       ['succeeded', { kind: 'path', name: 'x.zzz', ext: 'zzz' }],

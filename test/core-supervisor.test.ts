@@ -40,13 +40,18 @@ describe('worker supervision through the core', () => {
       }
     });
     const jobs = await submit(core, requests);
-    const done = await whenFinished(core, jobs.map((j) => j.id));
+    const done = await whenFinished(
+      core,
+      jobs.map((j) => j.id),
+    );
     off();
     const victims = done.filter((j) => j.label.startsWith('victim'));
     const others = done.filter((j) => j.label.startsWith('ok'));
     expect(victims.map((j) => j.state)).toEqual(Array(rounds).fill('failed'));
     expect(victims.map((j) => j.error?.code)).toEqual(Array(rounds).fill('WORKER_CRASHED'));
-    expect(victims[0]?.error?.message).toBe('The worker process was killed (signal SIGKILL) while running this job; it has been restarted.');
+    expect(victims[0]?.error?.message).toBe(
+      'The worker process was killed (signal SIGKILL) while running this job; it has been restarted.',
+    );
     expect(others.map((j) => j.state)).toEqual(Array(rounds).fill('succeeded'));
     expect(new Set(killed).size).toBe(rounds);
     expect(core.listJobs().filter((j) => j.state === 'queued' || j.state === 'running')).toEqual([]);
@@ -167,8 +172,16 @@ describe('worker supervision through the core', () => {
 
   it('under "backoff", gives up after maxAttempts crashes in a row and fails what is queued', async () => {
     const { core } = await started({ restart: { kind: 'backoff', maxAttempts: 2, baseMs: 10, capMs: 20 } });
-    const jobs = await submit(core, [text('1', { mode: 'crash' }), text('2', { mode: 'crash' }), text('3', { mode: 'crash' }), text('4')]);
-    const done = await whenFinished(core, jobs.map((j) => j.id));
+    const jobs = await submit(core, [
+      text('1', { mode: 'crash' }),
+      text('2', { mode: 'crash' }),
+      text('3', { mode: 'crash' }),
+      text('4'),
+    ]);
+    const done = await whenFinished(
+      core,
+      jobs.map((j) => j.id),
+    );
     expect(done.map((j) => j.error?.code)).toEqual(['WORKER_CRASHED', 'WORKER_CRASHED', 'WORKER_CRASHED', 'WORKER_UNAVAILABLE']);
     expect(core.workerStatus().phase).toBe('gave-up');
     expect(core.workerStatus().lastExit?.message).toMatch(/not restarted: it failed 2 times in a row/);
@@ -200,9 +213,18 @@ describe('worker supervision through the core', () => {
     core.on('plugin', (p) => seen.push(`${p.id}:${p.state.status}`));
     const on = (pluginId: string) => ({ pluginId, source: { kind: 'text' as const, text: pluginId }, params: {} });
     const jobs = await submit(core, [on('gpu-a'), on('gpu-b'), on('gpu-a')]);
-    const done = await whenFinished(core, jobs.map((j) => j.id));
+    const done = await whenFinished(
+      core,
+      jobs.map((j) => j.id),
+    );
     expect(done.map((j) => (j.result as { plugin: string }).plugin)).toEqual(['gpu-a', 'gpu-b', 'gpu-a']);
-    expect((await readFile(logFile, 'utf8')).trim().split('\n')).toEqual(['load gpu-a', 'unload gpu-a', 'load gpu-b', 'unload gpu-b', 'load gpu-a']);
+    expect((await readFile(logFile, 'utf8')).trim().split('\n')).toEqual([
+      'load gpu-a',
+      'unload gpu-a',
+      'load gpu-b',
+      'unload gpu-b',
+      'load gpu-a',
+    ]);
     expect(seen.indexOf('gpu-a:unloaded')).toBeLessThan(seen.indexOf('gpu-b:loading'));
     expect(core.workerStatus().loaded).toEqual(['gpu-a']);
   });

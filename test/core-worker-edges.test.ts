@@ -26,7 +26,15 @@ afterEach(async () => {
 });
 
 function makeCore(host: WorkerHost, opts: Partial<CreateCoreOptions> = {}): HearthCore {
-  const core = createHearthCore({ dataDir, host, workerEntry: '/fake/entry.js', journal: 'memory', pingIntervalMs: 0, stopGraceMs: 50, ...opts });
+  const core = createHearthCore({
+    dataDir,
+    host,
+    workerEntry: '/fake/entry.js',
+    journal: 'memory',
+    pingIntervalMs: 0,
+    stopGraceMs: 50,
+    ...opts,
+  });
   cores.push(core);
   return core;
 }
@@ -121,11 +129,15 @@ describe('messages that land after main killed the worker', () => {
     const core = makeCore(host);
     await core.start();
     const jobs = await submit(core, [text('A', {}, { timeoutMs: 30 }), text('B')]);
-    const [a, b] = await whenFinished(core, jobs.map((j) => j.id));
+    const [a, b] = await whenFinished(
+      core,
+      jobs.map((j) => j.id),
+    );
     expect(a?.state).toBe('succeeded');
     expect(b?.state).toBe('succeeded');
     expect(b?.result).toBe('B done');
-    const executes = (p: FakeWorkerProcess | undefined) => p?.sent.flatMap((s) => (s.type === 'EXECUTE' && s.input.kind === 'text' ? [s.input.text] : []));
+    const executes = (p: FakeWorkerProcess | undefined) =>
+      p?.sent.flatMap((s) => (s.type === 'EXECUTE' && s.input.kind === 'text' ? [s.input.text] : []));
     expect(executes(host.spawned[0])).toEqual(['A']);
     expect(executes(host.spawned[1])).toEqual(['B']);
   });
@@ -146,7 +158,10 @@ describe('messages that land after main killed the worker', () => {
     const core = makeCore(host, { restart: { kind: 'always' } });
     await core.start();
     const jobs = await submit(core, [text('A'), text('B')]);
-    const [a, b] = await whenFinished(core, jobs.map((j) => j.id));
+    const [a, b] = await whenFinished(
+      core,
+      jobs.map((j) => j.id),
+    );
     expect(a?.state).toBe('succeeded');
     expect(b?.state).toBe('succeeded');
     expect(host.spawned[0]?.sent.filter((s) => s.type === 'EXECUTE')).toHaveLength(1);

@@ -103,9 +103,13 @@ describe('lint enforces the process boundaries', () => {
 
   it('passes the same folders without the planted files', async () => {
     const results = await eslint.lintFiles(
-      ['renderer/store/store.ts', 'main/core/job-queue.ts', 'worker/runtime/plugin-manager.ts', 'preload/electron.ts', 'common/api.ts'].map(
-        (f) => join(scratch, f),
-      ),
+      [
+        'renderer/store/store.ts',
+        'main/core/job-queue.ts',
+        'worker/runtime/plugin-manager.ts',
+        'preload/electron.ts',
+        'common/api.ts',
+      ].map((f) => join(scratch, f)),
     );
     const problems = results.flatMap((r) => r.messages.map((m) => `${r.filePath}: ${m.ruleId ?? ''} ${m.message}`));
     expect(problems).toEqual([]);

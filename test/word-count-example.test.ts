@@ -32,7 +32,11 @@ interface Event {
 async function hearth(args: string[]): Promise<{ code: number; events: Event[]; stderr: string }> {
   const result = await run(process.execPath, [join(root, 'bin/hearth.mjs'), ...args], { cwd: data, timeout: 60_000 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: e.code ?? -1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+    }),
   );
   const events = result.stdout
     .split('\n')
@@ -63,13 +67,25 @@ describe('examples/plugins/word-count through `hearth run`', () => {
   it('takes its settings from --set', async () => {
     const file = join(data, 'short.txt');
     await writeFile(file, 'a bb ccc dddd\n');
-    const { code, events } = await hearth(['run', '--data-dir', data, '--plugin', 'word-count', '--set', 'minLength=3', '--json', file]);
+    const { code, events } = await hearth([
+      'run',
+      '--data-dir',
+      data,
+      '--plugin',
+      'word-count',
+      '--set',
+      'minLength=3',
+      '--json',
+      file,
+    ]);
     expect(code).toBe(0);
     expect(events.find((e) => e.type === 'result')).toMatchObject({ ok: true, data: { words: 2, lines: 1 } });
   });
 
   it('is listed with its settings schema', async () => {
-    const out = await run(process.execPath, [join(root, 'bin/hearth.mjs'), 'plugins', '--data-dir', data, '--json'], { timeout: 60_000 });
+    const out = await run(process.execPath, [join(root, 'bin/hearth.mjs'), 'plugins', '--data-dir', data, '--json'], {
+      timeout: 60_000,
+    });
     const parsed: unknown = JSON.parse(out.stdout);
     const list = (Array.isArray(parsed) ? parsed : (parsed as { plugins: unknown[] }).plugins) as Array<Record<string, unknown>>;
     const plugin = list.find((p) => p.id === 'word-count');

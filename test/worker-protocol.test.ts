@@ -25,7 +25,11 @@ interface TestWorker {
   next<T extends Msg['type']>(type: T, match?: (m: Of<T>) => boolean): Promise<Of<T>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   init(options?: { configs?: Record<string, Record<string, unknown>>; memoryPolicy?: MemoryPolicy }): Promise<Of<'READY'>>;
-  execute(jobId: string, params?: Record<string, unknown>, extra?: Partial<Of<'RESULT'>> & Record<string, unknown>): Promise<Of<'RESULT'>>;
+  execute(
+    jobId: string,
+    params?: Record<string, unknown>,
+    extra?: Partial<Of<'RESULT'>> & Record<string, unknown>,
+  ): Promise<Of<'RESULT'>>;
   request<T extends 'RESPONSE' | 'STATE'>(type: T, message: MainToWorker & { requestId: string }): Promise<Of<T>>;
 }
 
@@ -72,7 +76,9 @@ function startWorker(execArgv: string[] = []): TestWorker {
   const next = <T extends Msg['type']>(type: T, match: (m: Of<T>) => boolean = () => true): Promise<Of<T>> => {
     const seen = messages.find((m) => m.type === type && match(m as Of<T>));
     if (seen) return Promise.resolve(seen as Of<T>);
-    return new Promise((resolve) => waiters.push({ test: (m) => m.type === type && match(m as Of<T>), resolve: (m) => resolve(m as Of<T>) }));
+    return new Promise((resolve) =>
+      waiters.push({ test: (m) => m.type === type && match(m as Of<T>), resolve: (m) => resolve(m as Of<T>) }),
+    );
   };
   const worker: TestWorker = {
     child,
@@ -112,7 +118,10 @@ function startWorker(execArgv: string[] = []): TestWorker {
   return worker;
 }
 
-const stateOf = (w: TestWorker, id: string) => w.request('STATE', { type: 'GET_STATE', requestId: `s-${Math.random()}` }).then((s) => s.plugins.find((p) => p.pluginId === id));
+const stateOf = (w: TestWorker, id: string) =>
+  w
+    .request('STATE', { type: 'GET_STATE', requestId: `s-${Math.random()}` })
+    .then((s) => s.plugins.find((p) => p.pluginId === id));
 
 describe('worker protocol', () => {
   it('INIT → READY lists the plugins; broken ones are failed with a reason and testkit still works', async () => {
@@ -128,8 +137,14 @@ describe('worker protocol', () => {
       state: { status: 'discovered', loadCount: 0 },
       configSchema: { type: 'object', properties: { greeting: { type: 'string', default: 'hello' }, level: { maximum: 10 } } },
     });
-    expect(byId.get('broken-import')?.state).toMatchObject({ status: 'failed', error: { code: 'LOAD_FAILED', message: expect.stringContaining('on purpose') } });
-    expect(byId.get('broken-manifest')?.state).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('"hearth" field') } });
+    expect(byId.get('broken-import')?.state).toMatchObject({
+      status: 'failed',
+      error: { code: 'LOAD_FAILED', message: expect.stringContaining('on purpose') },
+    });
+    expect(byId.get('broken-manifest')?.state).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringContaining('"hearth" field') },
+    });
     expect(byId.get('needs-model')?.state.status).toBe('discovered');
     const broken = await w.execute('jb', {}, { pluginId: 'broken-import' });
     expect(broken.error).toMatchObject({ code: 'LOAD_FAILED', message: expect.stringContaining('on purpose') });
@@ -160,7 +175,9 @@ describe('worker protocol', () => {
     await w.init();
     expect((await w.execute('p', {}, { input: { kind: 'path', path: textFile } })).data).toMatchObject({ text: 'from a file' });
     const bytes = new TextEncoder().encode('raw bytes');
-    expect((await w.execute('b', {}, { input: { kind: 'bytes', bytes, name: 'x.bin' } })).data).toMatchObject({ text: 'raw bytes' });
+    expect((await w.execute('b', {}, { input: { kind: 'bytes', bytes, name: 'x.bin' } })).data).toMatchObject({
+      text: 'raw bytes',
+    });
     const png = await w.execute('png', {}, { input: { kind: 'path', path: join(dir, 'photo.png') } });
     expect(png.error).toMatchObject({ code: 'UNSUPPORTED_INPUT', message: expect.stringContaining('.png') });
     const missing = await w.execute('gone', {}, { input: { kind: 'path', path: join(dir, 'gone.txt') } });
@@ -235,7 +252,12 @@ describe('worker protocol', () => {
     expect(state.pid).toBe(w.child.pid);
     expect(state.loaded).toEqual(['testkit']);
     expect(state.currentJob).toBeNull();
-    expect(state.plugins.find((p) => p.pluginId === 'testkit')).toEqual({ pluginId: 'testkit', status: 'ready', loadCount: 1, device: 'cpu' });
+    expect(state.plugins.find((p) => p.pluginId === 'testkit')).toEqual({
+      pluginId: 'testkit',
+      status: 'ready',
+      loadCount: 1,
+      device: 'cpu',
+    });
     expect(state.memory.rss).toBeGreaterThan(0);
     expect(state.uptimeMs).toBeGreaterThan(0);
     const running = w.execute('3', { mode: 'sleep', ms: 60_000 });
@@ -250,10 +272,22 @@ describe('worker protocol', () => {
     const w = startWorker();
     await w.init({ configs: { testkit: { greeting: 'hi' } } });
     expect((await w.execute('1')).data).toMatchObject({ config: { greeting: 'hi', level: 3 } });
-    const bad = await w.request('RESPONSE', { type: 'RELOAD', requestId: 'r1', pluginId: 'testkit', config: { level: 11 }, load: false });
+    const bad = await w.request('RESPONSE', {
+      type: 'RELOAD',
+      requestId: 'r1',
+      pluginId: 'testkit',
+      config: { level: 11 },
+      load: false,
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG', message: expect.stringContaining('level') } });
     expect((await w.execute('2')).data).toMatchObject({ config: { greeting: 'hi', level: 3 } });
-    const good = await w.request('RESPONSE', { type: 'RELOAD', requestId: 'r2', pluginId: 'testkit', config: { greeting: 'hey', level: 9 }, load: false });
+    const good = await w.request('RESPONSE', {
+      type: 'RELOAD',
+      requestId: 'r2',
+      pluginId: 'testkit',
+      config: { greeting: 'hey', level: 9 },
+      load: false,
+    });
     expect(good).toMatchObject({ ok: true, plugin: { pluginId: 'testkit', status: 'ready', loadCount: 2 } });
     expect((await w.execute('3')).data).toMatchObject({ config: { greeting: 'hey', level: 9 } });
     const unloaded = await w.request('RESPONSE', { type: 'UNLOAD', requestId: 'u1', pluginId: 'testkit' });
@@ -265,7 +299,10 @@ describe('worker protocol', () => {
   it('an invalid config at INIT fails only that plugin', async () => {
     const w = startWorker();
     const ready = await w.init({ configs: { testkit: { level: 'max' } } });
-    expect(ready.plugins.find((p) => p.id === 'testkit')?.state).toMatchObject({ status: 'failed', error: { code: 'INVALID_CONFIG' } });
+    expect(ready.plugins.find((p) => p.id === 'testkit')?.state).toMatchObject({
+      status: 'failed',
+      error: { code: 'INVALID_CONFIG' },
+    });
     expect(ready.plugins.find((p) => p.id === 'gpu-a')?.state.status).toBe('discovered');
     expect((await w.execute('1')).error?.code).toBe('INVALID_CONFIG');
   });
@@ -276,7 +313,13 @@ describe('worker protocol', () => {
     const refused = await w.execute('1', {}, { pluginId: 'needs-model' });
     expect(refused.error).toEqual({ code: 'NEEDS_MODEL', message: "Choose a model file in the plugin's settings" });
     expect(await stateOf(w, 'needs-model')).toMatchObject({ status: 'needs-model', loadCount: 1 });
-    const loaded = await w.request('RESPONSE', { type: 'RELOAD', requestId: 'r', pluginId: 'needs-model', config: { modelPath: textFile }, load: true });
+    const loaded = await w.request('RESPONSE', {
+      type: 'RELOAD',
+      requestId: 'r',
+      pluginId: 'needs-model',
+      config: { modelPath: textFile },
+      load: true,
+    });
     expect(loaded).toMatchObject({ ok: true, plugin: { status: 'ready', loadCount: 2 } });
   });
 
@@ -358,7 +401,9 @@ describe('worker protocol', () => {
       w.send({ type: 'INIT', configs: {}, dataDir: ${JSON.stringify(dir)}, memoryPolicy: { kind: 'exclusive' } });
     `;
     const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const workerPid = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+    const workerPid = await new Promise<number>((resolve) =>
+      parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+    );
     expect(alive(workerPid)).toBe(true);
     parent.kill('SIGKILL');
     await new Promise((resolve) => parent.once('exit', resolve));

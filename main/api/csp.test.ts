@@ -9,7 +9,8 @@ import { findPackageRoot } from '../core/worker-entry-path.js';
 import { contentSecurityPolicy, CSP_PLACEHOLDER, withCspMeta } from './csp.js';
 
 const root = findPackageRoot();
-const directives = (policy: string) => new Map(policy.split('; ').map((d) => [d.slice(0, d.indexOf(' ')), d.slice(d.indexOf(' ') + 1)]));
+const directives = (policy: string) =>
+  new Map(policy.split('; ').map((d) => [d.slice(0, d.indexOf(' ')), d.slice(d.indexOf(' ') + 1)]));
 const metaPolicy = (html: string) => /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
 
 describe('contentSecurityPolicy', () => {

@@ -38,6 +38,7 @@ export const CSP_PLACEHOLDER = '%HEARTH_CSP%';
 /** The page with its meta tag's policy filled in; throws (failing the build) unless the placeholder is there exactly once. */
 export function withCspMeta(html: string): string {
   const parts = html.split(CSP_PLACEHOLDER);
-  if (parts.length !== 2) throw new Error(`renderer/index.html must hold ${CSP_PLACEHOLDER} exactly once (found ${parts.length - 1}).`);
+  if (parts.length !== 2)
+    throw new Error(`renderer/index.html must hold ${CSP_PLACEHOLDER} exactly once (found ${parts.length - 1}).`);
   return parts.join(contentSecurityPolicy('page'));
 }

@@ -7,7 +7,11 @@ import type { HearthCore } from '../core/hearth-core.js';
 import type { ApiEvent } from '../../common/api.js';
 import type { PrefsStore } from './prefs.js';
 
-export function streamEvents(core: HearthCore, prefs: PrefsStore | undefined, toTransport: (events: ApiEvent[]) => void): () => void {
+export function streamEvents(
+  core: HearthCore,
+  prefs: PrefsStore | undefined,
+  toTransport: (events: ApiEvent[]) => void,
+): () => void {
   let pending: ApiEvent[] = [];
   let scheduled = false;
   let disposed = false;

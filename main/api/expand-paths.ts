@@ -24,7 +24,11 @@ export interface ExpandedPaths {
 /** How a folder's entries are listed; a test passes one that fails on cue. */
 export type ReadDir = (path: string) => Promise<string[]>;
 
-export async function expandPaths(paths: string[], limit = MAX_EXPANDED_FILES, list: ReadDir = (p) => readdir(p)): Promise<ExpandedPaths> {
+export async function expandPaths(
+  paths: string[],
+  limit = MAX_EXPANDED_FILES,
+  list: ReadDir = (p) => readdir(p),
+): Promise<ExpandedPaths> {
   const files: string[] = [];
   const skipped: SkippedPath[] = [];
   let truncated = false;

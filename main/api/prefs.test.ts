@@ -39,7 +39,11 @@ it('a corrupt prefs.json is ignored with a message, and the next choice is saved
 // takes them over on first read, and what prefs.json already says wins.
 describe('taking over the choices settings.json held', () => {
   const settingsWith = (preferredPlugin: Record<string, string>) =>
-    JSON.stringify({ version: 1, plugins: { ocr: { lang: 'eng' } }, app: { memoryPolicy: { kind: 'exclusive' }, preferredPlugin } }, null, 2);
+    JSON.stringify(
+      { version: 1, plugins: { ocr: { lang: 'eng' } }, app: { memoryPolicy: { kind: 'exclusive' }, preferredPlugin } },
+      null,
+      2,
+    );
 
   it.each([
     ['no prefs.json yet', undefined, { png: 'ocr', wav: 'vad' }, { png: 'ocr', wav: 'vad' }],

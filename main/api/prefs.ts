@@ -88,7 +88,8 @@ export function mergeLegacy(prefs: AppPrefs, legacy: Readonly<Record<string, str
   const added = new Map<string, string>();
   for (const [key, pluginId] of Object.entries(legacy)) {
     const ext = normalizeExtension(key);
-    if (ext !== undefined && pluginId !== '' && !Object.hasOwn(prefs.pluginByExtension, ext) && !added.has(ext)) added.set(ext, pluginId);
+    if (ext !== undefined && pluginId !== '' && !Object.hasOwn(prefs.pluginByExtension, ext) && !added.has(ext))
+      added.set(ext, pluginId);
   }
   if (added.size === 0) return prefs;
   return { ...prefs, pluginByExtension: Object.fromEntries([...Object.entries(prefs.pluginByExtension), ...added]) };

@@ -84,7 +84,10 @@ describe('handleApiCall', () => {
   });
 
   it.each(['.', 'a b', 'tar.gz', 'x/y', '\u200b'])('refuses to remember %j, which is no extension', async (extension) => {
-    expect(await handleApiCall(ctx, 'rememberPlugin', { extension, pluginId: 'vad' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await handleApiCall(ctx, 'rememberPlugin', { extension, pluginId: 'vad' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     expect(ctx.prefs.get()).toEqual({ pluginByExtension: {} });
   });
 
@@ -92,7 +95,10 @@ describe('handleApiCall', () => {
     const sub = await handleApiCall(ctx, 'submit', { files: [{ path: '/allowed/a.png', pluginId: 'ocr' }] });
     const job = sub.ok ? (sub.value as { id: string }[])[0] : undefined;
     if (!job) throw new Error('no job');
-    expect(await handleApiCall(ctx, 'openOutput', { jobId: job.id })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await handleApiCall(ctx, 'openOutput', { jobId: job.id })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     const done = core.jobs.get(job.id);
     if (!done) throw new Error('no job');
     core.jobs.set(job.id, { ...done, state: 'succeeded', result: { text: 'hello world' } });

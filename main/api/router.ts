@@ -8,13 +8,7 @@ import { messageOf } from '../../common/errors.js';
 import { normalizeExtension } from '../../common/file-types.js';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import type { HearthCore } from '../core/hearth-core.js';
-import {
-  Commands,
-  isCommandName,
-  type CommandName,
-  type CommandRequest,
-  type CommandResponse,
-} from '../../common/api.js';
+import { Commands, isCommandName, type CommandName, type CommandRequest, type CommandResponse } from '../../common/api.js';
 import type { PrefsStore } from './prefs.js';
 import { writeOutputFile } from './output-file.js';
 import { expandPaths } from './expand-paths.js';
@@ -97,7 +91,8 @@ const handlers: Handlers = {
     return succeed({ path, opened: true });
   },
   async rememberPlugin(ctx, req) {
-    if (normalizeExtension(req.extension) === undefined) return fail('INVALID_INPUT', `“${req.extension}” is not a file extension.`);
+    if (normalizeExtension(req.extension) === undefined)
+      return fail('INVALID_INPUT', `“${req.extension}” is not a file extension.`);
     if (!ctx.core.listPlugins().some((p) => p.id === req.pluginId)) {
       return fail('PLUGIN_NOT_FOUND', `There is no plugin called “${req.pluginId}”.`);
     }
@@ -109,7 +104,8 @@ const handlers: Handlers = {
     return succeed(await expandPaths(req.paths.map((p) => resolve(p))));
   },
   async pickPath(ctx, req) {
-    if (!ctx.pickPath) return fail('INVALID_INPUT', 'Choosing a file from a dialog works only in the desktop app — type the path instead.');
+    if (!ctx.pickPath)
+      return fail('INVALID_INPUT', 'Choosing a file from a dialog works only in the desktop app — type the path instead.');
     return succeed(await ctx.pickPath(req.title));
   },
 };
@@ -120,7 +116,11 @@ export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unk
   const parsed = Commands[name].request.safeParse(payload ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return fail('PROTOCOL', `The ${name} request is malformed.`, issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : undefined);
+    return fail(
+      'PROTOCOL',
+      `The ${name} request is malformed.`,
+      issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : undefined,
+    );
   }
   try {
     const handler = handlers[name] as Handler<CommandName>;

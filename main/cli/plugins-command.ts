@@ -13,7 +13,12 @@ export async function pluginsCommand(argv: string[], io: CliIo): Promise<number>
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: false,
     }));
   } catch (error) {
@@ -22,7 +27,13 @@ export async function pluginsCommand(argv: string[], io: CliIo): Promise<number>
   }
   const dataDir = resolveDataDir({ flag: values['data-dir'] });
   // An in-memory journal and read-only settings: listing plugins must never touch the desktop app's data.
-  const core = createHearthCore({ dataDir, journal: 'memory', settings: 'read-only', pingIntervalMs: 0, log: printLog(io, values.verbose === true) });
+  const core = createHearthCore({
+    dataDir,
+    journal: 'memory',
+    settings: 'read-only',
+    pingIntervalMs: 0,
+    log: printLog(io, values.verbose === true),
+  });
   try {
     await core.start();
     const status = core.workerStatus();

@@ -5,7 +5,10 @@ import type { CliIo } from './io.js';
 export function printLog(io: CliIo, verbose: boolean): LogSink {
   return (entry) => {
     // The worker's own stderr is chatty (model libraries print there); show it only when asked.
-    const show = verbose || entry.level === 'error' || (entry.level === 'warn' && entry.source !== 'worker' && !entry.source.startsWith('plugin:'));
+    const show =
+      verbose ||
+      entry.level === 'error' ||
+      (entry.level === 'warn' && entry.source !== 'worker' && !entry.source.startsWith('plugin:'));
     if (show) io.err(`hearth [${entry.level}] ${entry.source}: ${entry.message}\n`);
   };
 }

@@ -87,7 +87,13 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
     const error: HearthError =
       core.listPlugins().length === 0
         ? { code: 'WORKER_UNAVAILABLE', message: status.lastExit?.message ?? 'The worker did not start.' }
-        : { code: 'PLUGIN_NOT_FOUND', message: `There is no plugin "${a.plugin}". Installed: ${core.listPlugins().map((p) => p.id).join(', ')}.` };
+        : {
+            code: 'PLUGIN_NOT_FOUND',
+            message: `There is no plugin "${a.plugin}". Installed: ${core
+              .listPlugins()
+              .map((p) => p.id)
+              .join(', ')}.`,
+          };
     for (const file of a.files) fail(file, error);
     return 1;
   }
@@ -127,7 +133,8 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
     if (job.state === 'running' && job.progress) printer.progress(job, file);
     if (isFinished(job.state)) {
       if (!left.delete(job.id)) return;
-      if (job.state === 'succeeded') printer.result({ jobId: job.id, file, ok: true, data: job.result, chunks: job.chunkCount, ms: ms(job) });
+      if (job.state === 'succeeded')
+        printer.result({ jobId: job.id, file, ok: true, data: job.result, chunks: job.chunkCount, ms: ms(job) });
       else fail(file, job.error ?? { code: 'INTERNAL', message: `The job ended ${job.state} without a reason.` }, job.id);
       if (left.size === 0) resolveDone();
     }
@@ -141,7 +148,12 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
   interrupted.addEventListener('abort', onInterrupt, { once: true });
   try {
     const submitted = await core.submit(
-      requests.map((r) => ({ pluginId: a.plugin, source: { kind: 'path' as const, path: r.path }, label: r.file, params: a.sets })),
+      requests.map((r) => ({
+        pluginId: a.plugin,
+        source: { kind: 'path' as const, path: r.path },
+        label: r.file,
+        params: a.sets,
+      })),
     );
     if (!submitted.ok) {
       for (const r of requests) fail(r.file, submitted.error);

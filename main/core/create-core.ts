@@ -75,7 +75,11 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   const log = (source: string) => createLogger(source, sink, () => clock.now());
   const settings = new Settings(opts.dataDir, log('settings'), () => clock.now(), opts.settings ?? 'read-write');
   const journal: JobJournal =
-    opts.journal === 'memory' ? new MemoryJournal() : typeof opts.journal === 'object' ? opts.journal : FileJournal.inDataDir(opts.dataDir, log('journal'));
+    opts.journal === 'memory'
+      ? new MemoryJournal()
+      : typeof opts.journal === 'object'
+        ? opts.journal
+        : FileJournal.inDataDir(opts.dataDir, log('journal'));
   // Two processes on one jobs.jsonl lose records (see data-dir-lock.ts); `hearth run` keeps jobs in memory and needs no lock.
   const needsLock = journal instanceof FileJournal;
   let lock: DataDirLock | undefined;
@@ -121,7 +125,12 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       if (m.type === 'PLUGIN_STATE') catalog.updateState(m.state);
       else if (m.type === 'LOG') {
         const where = [m.pluginId && `plugin ${m.pluginId}`, m.jobId && `job ${m.jobId}`].filter(Boolean).join(', ');
-        sink({ at: clock.now(), level: m.level, source: m.pluginId ? `plugin:${m.pluginId}` : 'worker', message: `[worker pid:${supervisor.status().pid ?? '?'}]${where ? ` (${where})` : ''} ${m.message}` });
+        sink({
+          at: clock.now(),
+          level: m.level,
+          source: m.pluginId ? `plugin:${m.pluginId}` : 'worker',
+          message: `[worker pid:${supervisor.status().pid ?? '?'}]${where ? ` (${where})` : ''} ${m.message}`,
+        });
       }
     }),
     catalog.on('plugin', (p) => events.emit('plugin', p)),
@@ -133,17 +142,24 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   let started: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
 
-  async function request(message: Parameters<WorkerSupervisor['request']>[0]): Promise<Outcome<RequestAnswer & { type: 'RESPONSE' }>> {
+  async function request(
+    message: Parameters<WorkerSupervisor['request']>[0],
+  ): Promise<Outcome<RequestAnswer & { type: 'RESPONSE' }>> {
     const answer = await supervisor.request(message);
     if (!answer.ok) return answer;
-    if (answer.value.type !== 'RESPONSE') return { ok: false, error: { code: 'PROTOCOL', message: `The worker answered ${message.type} with ${answer.value.type}.` } };
+    if (answer.value.type !== 'RESPONSE')
+      return {
+        ok: false,
+        error: { code: 'PROTOCOL', message: `The worker answered ${message.type} with ${answer.value.type}.` },
+      };
     if (answer.value.plugin) catalog.updateState(answer.value.plugin);
     return { ok: true, value: answer.value };
   }
 
   function pluginOutcome(pluginId: string, answer: Outcome<RequestAnswer & { type: 'RESPONSE' }>): Outcome<PluginInfo> {
     if (!answer.ok) return answer;
-    if (!answer.value.ok) return { ok: false, error: answer.value.error ?? { code: 'INTERNAL', message: 'The worker refused without saying why.' } };
+    if (!answer.value.ok)
+      return { ok: false, error: answer.value.error ?? { code: 'INTERNAL', message: 'The worker refused without saying why.' } };
     const info = catalog.get(pluginId);
     return info ? { ok: true, value: info } : { ok: false, error: pluginNotFound(pluginId) };
   }
@@ -273,5 +289,8 @@ function mergeConfigs(
 }
 
 function pluginNotFound(pluginId: string): HearthError {
-  return { code: 'PLUGIN_NOT_FOUND', message: `There is no plugin "${pluginId}". Run \`hearth plugins\` to see the installed ones.` };
+  return {
+    code: 'PLUGIN_NOT_FOUND',
+    message: `There is no plugin "${pluginId}". Run \`hearth plugins\` to see the installed ones.`,
+  };
 }

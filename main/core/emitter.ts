@@ -20,7 +20,11 @@ export class Emitter<Events extends { [K in keyof Events]: Listener }> {
     if (!list.includes(listener)) this.listeners.set(event, [...list, listener]);
     return () => {
       const now = this.listeners.get(event);
-      if (now?.includes(listener)) this.listeners.set(event, now.filter((l) => l !== listener));
+      if (now?.includes(listener))
+        this.listeners.set(
+          event,
+          now.filter((l) => l !== listener),
+        );
     };
   }
 

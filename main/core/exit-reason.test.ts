@@ -26,6 +26,8 @@ describe('classifyExit', () => {
   it('writes messages a user can read', () => {
     expect(describeExit('crashed', { code: 3, signal: null })).toBe('The worker process crashed (exit code 3).');
     expect(describeExit('killed', { code: null, signal: 'SIGKILL' })).toBe('The worker process was killed (signal SIGKILL).');
-    expect(describeExit('launch-failed', { code: null, signal: null, launchProblem: 'spawn ENOENT' })).toMatch(/could not start: spawn ENOENT/);
+    expect(describeExit('launch-failed', { code: null, signal: null, launchProblem: 'spawn ENOENT' })).toMatch(
+      /could not start: spawn ENOENT/,
+    );
   });
 });

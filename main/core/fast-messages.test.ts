@@ -11,10 +11,31 @@ const bases: Record<string, unknown>[] = [
   { type: 'STREAM_CHUNK', jobId: 'j1', seq: 3, data: { i: 3 }, final: false },
   { type: 'PLUGIN_STATE', state: { pluginId: 'testkit', status: 'busy', loadCount: 1, device: 'cpu' } },
   { type: 'PLUGIN_STATE', state: { pluginId: 'testkit', status: 'ready', loadCount: 2, deviceNote: 'n', memoryBytes: 10 } },
-  { type: 'PLUGIN_STATE', state: { pluginId: 'testkit', status: 'failed', loadCount: 0, error: { code: 'LOAD_FAILED', message: 'x' } } },
+  {
+    type: 'PLUGIN_STATE',
+    state: { pluginId: 'testkit', status: 'failed', loadCount: 0, error: { code: 'LOAD_FAILED', message: 'x' } },
+  },
 ];
 
-const odd: unknown[] = [undefined, null, '', 'x', 0, -1, 1.5, 2 ** 60, NaN, Infinity, true, [], {}, ['a'], { code: 'BOGUS' }, 'busy', 'RESULT'];
+const odd: unknown[] = [
+  undefined,
+  null,
+  '',
+  'x',
+  0,
+  -1,
+  1.5,
+  2 ** 60,
+  NaN,
+  Infinity,
+  true,
+  [],
+  {},
+  ['a'],
+  { code: 'BOGUS' },
+  'busy',
+  'RESULT',
+];
 
 const variants = () => messageVariants(bases, odd, 'state');
 
@@ -39,7 +60,11 @@ describe('fast check of hot worker messages', () => {
   it('still rejects malformed messages through the schema', () => {
     const { messages, rejected } = decodeWorkerMessage({
       type: 'BATCH',
-      messages: [{ type: 'RESULT', jobId: 'j', ok: 'yes' }, { type: 'STREAM_CHUNK', jobId: 'j', seq: -1, data: 1, final: false }, bases[3]],
+      messages: [
+        { type: 'RESULT', jobId: 'j', ok: 'yes' },
+        { type: 'STREAM_CHUNK', jobId: 'j', seq: -1, data: 1, final: false },
+        bases[3],
+      ],
     });
     expect(rejected).toHaveLength(2);
     expect(messages).toEqual([

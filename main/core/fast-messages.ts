@@ -17,7 +17,9 @@ export function isPlainHotMessage(raw: unknown): raw is WorkerToMainSingle {
   switch (raw.type) {
     case 'RESULT':
       // data is optional and may be anything; a failed RESULT (error) takes the full check.
-      return isFilledString(raw.jobId) && typeof raw.ok === 'boolean' && countKeys(raw) === 3 + (Object.hasOwn(raw, 'data') ? 1 : 0);
+      return (
+        isFilledString(raw.jobId) && typeof raw.ok === 'boolean' && countKeys(raw) === 3 + (Object.hasOwn(raw, 'data') ? 1 : 0)
+      );
     case 'STREAM_CHUNK':
       return (
         isFilledString(raw.jobId) &&
@@ -34,12 +36,14 @@ export function isPlainHotMessage(raw: unknown): raw is WorkerToMainSingle {
 }
 
 function isPlainState(state: unknown): boolean {
-  if (!isRecord(state) || typeof state.pluginId !== 'string' || !STATUSES.has(state.status) || !isCount(state.loadCount)) return false;
+  if (!isRecord(state) || typeof state.pluginId !== 'string' || !STATUSES.has(state.status) || !isCount(state.loadCount))
+    return false;
   let keys = 3;
   for (const key of STATE_OPTIONAL) {
     if (!Object.hasOwn(state, key)) continue; // an inherited one makes the key count differ
     const value = state[key];
-    const fine = key === 'memoryBytes' ? typeof value === 'number' && Number.isFinite(value) && value >= 0 : typeof value === 'string';
+    const fine =
+      key === 'memoryBytes' ? typeof value === 'number' && Number.isFinite(value) && value >= 0 : typeof value === 'string';
     if (!fine) return false;
     keys++;
   }

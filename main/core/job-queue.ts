@@ -26,7 +26,10 @@ import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
 import { messageOf } from '../../common/errors.js';
 
 /** The part of the supervisor the queue drives. */
-export type QueueWorker = Pick<WorkerSupervisor, 'isReady' | 'isComing' | 'postToWorker' | 'kill' | 'setBusy' | 'jobSucceeded' | 'on'>;
+export type QueueWorker = Pick<
+  WorkerSupervisor,
+  'isReady' | 'isComing' | 'postToWorker' | 'kill' | 'setBusy' | 'jobSucceeded' | 'on'
+>;
 
 export interface JobQueueOptions {
   worker: QueueWorker;
@@ -167,7 +170,10 @@ export class JobQueue {
     const job = this.jobs.get(jobId);
     if (!job) return { ok: false, error: notFound(jobId) };
     if (job.state === 'queued') {
-      return { ok: true, value: this.finish(job, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled before it started.' } }) };
+      return {
+        ok: true,
+        value: this.finish(job, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled before it started.' } }),
+      };
     }
     const running = this.running;
     if (job.state !== 'running' || !running || running.id !== jobId) return { ok: true, value: job };
@@ -177,7 +183,9 @@ export class JobQueue {
     running.timers.push(
       this.opts.clock.setTimer(() => {
         if (this.running !== running) return;
-        this.opts.log.warn(`job ${jobId} did not stop within ${seconds(this.opts.cancelGraceMs)} of being cancelled: stopping the worker`);
+        this.opts.log.warn(
+          `job ${jobId} did not stop within ${seconds(this.opts.cancelGraceMs)} of being cancelled: stopping the worker`,
+        );
         this.opts.worker.kill('cancel');
       }, this.opts.cancelGraceMs),
     );
@@ -188,7 +196,10 @@ export class JobQueue {
     const job = this.jobs.get(jobId);
     if (!job) return Promise.resolve({ ok: false, error: notFound(jobId) });
     if (!FINISHED_STATES.includes(job.state)) {
-      return Promise.resolve({ ok: false, error: { code: 'BUSY', message: `"${job.label}" has not finished yet; cancel it first or wait.` } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'BUSY', message: `"${job.label}" has not finished yet; cancel it first or wait.` },
+      });
     }
     const request: SubmitRequest & { retryOf: string; batchId?: string } = {
       pluginId: job.pluginId,
@@ -369,7 +380,9 @@ export class JobQueue {
     }
     const error: HearthError = m.error ?? { code: 'EXECUTION_FAILED', message: 'The plugin failed without saying why.' };
     if (running.cancelRequested) {
-      this.finish(job, 'cancelled', { error: { code: 'CANCELLED', message: error.code === 'CANCELLED' ? error.message : 'Cancelled.' } });
+      this.finish(job, 'cancelled', {
+        error: { code: 'CANCELLED', message: error.code === 'CANCELLED' ? error.message : 'Cancelled.' },
+      });
     } else if (this.shuttingDown) {
       // After STOP the worker ends the job however the stop finds it, and the code tells how,
       // not whether the job is sound: CANCELLED through the job's AbortSignal, or
@@ -397,11 +410,17 @@ export class JobQueue {
       const after = restarting ? 'it has been restarted.' : `it was not restarted (${event.why ?? 'see the log'}).`;
       if (running.cancelRequested) {
         this.finish(job, 'cancelled', {
-          error: { code: 'CANCELLED', message: `Cancelled. The job did not stop within ${seconds(this.opts.cancelGraceMs)}, so the worker was stopped; ${after}` },
+          error: {
+            code: 'CANCELLED',
+            message: `Cancelled. The job did not stop within ${seconds(this.opts.cancelGraceMs)}, so the worker was stopped; ${after}`,
+          },
         });
       } else if (running.timedOut && exit.reason !== 'oom') {
         this.finish(job, 'failed', {
-          error: { code: 'TIMEOUT', message: `The job ran longer than its limit of ${seconds(running.limitMs ?? 0)}, so the worker was stopped; ${after}` },
+          error: {
+            code: 'TIMEOUT',
+            message: `The job ran longer than its limit of ${seconds(running.limitMs ?? 0)}, so the worker was stopped; ${after}`,
+          },
         });
       } else {
         const what = exit.message.replace(/\.$/, '');

@@ -8,7 +8,18 @@ import { createLogger } from './logger.js';
 import type { Job, LogEntry } from '../../common/model.js';
 
 function job(id: string, state: Job['state'] = 'queued', extra: Partial<Job> = {}): Job {
-  return { id, pluginId: 'testkit', source: { kind: 'text', text: id }, label: id, params: {}, state, createdAt: Number(id.replace(/\D/g, '')) || 1, chunkCount: 0, attempt: 1, ...extra };
+  return {
+    id,
+    pluginId: 'testkit',
+    source: { kind: 'text', text: id },
+    label: id,
+    params: {},
+    state,
+    createdAt: Number(id.replace(/\D/g, '')) || 1,
+    chunkCount: 0,
+    attempt: 1,
+    ...extra,
+  };
 }
 
 describe('FileJournal', () => {
@@ -24,7 +35,11 @@ describe('FileJournal', () => {
   it('keeps the last snapshot per id and applies removals across a reopen', async () => {
     const a = FileJournal.inDataDir(dir, log());
     expect(await a.open()).toEqual([]);
-    await Promise.all([a.append({ t: 'job', job: job('j1') }), a.append({ t: 'job', job: job('j2') }), a.append({ t: 'job', job: job('j3') })]);
+    await Promise.all([
+      a.append({ t: 'job', job: job('j1') }),
+      a.append({ t: 'job', job: job('j2') }),
+      a.append({ t: 'job', job: job('j3') }),
+    ]);
     await a.append({ t: 'job', job: job('j1', 'succeeded', { result: { text: 'kept' } }) });
     await a.append({ t: 'remove', id: 'j2' });
     await a.close();
@@ -65,7 +80,12 @@ describe('FileJournal', () => {
   it('skips invalid lines in the middle', async () => {
     await writeFile(
       join(dir, JOURNAL_FILE),
-      [JSON.stringify({ t: 'job', job: job('j1') }), '{"t":"job","job":{"id":42}}', 'not json', JSON.stringify({ t: 'job', job: job('j2') })].join('\n') + '\n',
+      [
+        JSON.stringify({ t: 'job', job: job('j1') }),
+        '{"t":"job","job":{"id":42}}',
+        'not json',
+        JSON.stringify({ t: 'job', job: job('j2') }),
+      ].join('\n') + '\n',
     );
     const a = FileJournal.inDataDir(dir, log());
     expect((await a.open()).map((j) => j.id)).toEqual(['j1', 'j2']);
@@ -75,7 +95,11 @@ describe('FileJournal', () => {
 
   it('keeps a copy of the file before compacting away lines it could not read', async () => {
     const original =
-      [JSON.stringify({ t: 'job', job: job('j1') }), '{"t":"job","job":{"id":"j9","state":"from-a-newer-build"}}', JSON.stringify({ t: 'job', job: job('j2') })].join('\n') + '\n';
+      [
+        JSON.stringify({ t: 'job', job: job('j1') }),
+        '{"t":"job","job":{"id":"j9","state":"from-a-newer-build"}}',
+        JSON.stringify({ t: 'job', job: job('j2') }),
+      ].join('\n') + '\n';
     await writeFile(join(dir, JOURNAL_FILE), original);
     const a = FileJournal.inDataDir(dir, log());
     expect((await a.open()).map((j) => j.id)).toEqual(['j1', 'j2']);
@@ -111,7 +135,11 @@ describe('FileJournal', () => {
     const a = FileJournal.inDataDir(dir, log());
     await a.open();
     for (let round = 0; round < 3; round++) {
-      await Promise.all(Array.from({ length: 10_000 }, (_, i) => a.append({ t: 'job', job: job(`j${(i % 10) + 1}`, 'queued', { chunkCount: round }) })));
+      await Promise.all(
+        Array.from({ length: 10_000 }, (_, i) =>
+          a.append({ t: 'job', job: job(`j${(i % 10) + 1}`, 'queued', { chunkCount: round }) }),
+        ),
+      );
     }
     await a.append({ t: 'job', job: job('j11') });
     await a.close();
@@ -138,7 +166,9 @@ describe('FileJournal', () => {
     const a = new FileJournal(join(dir, JOURNAL_FILE), log(), openFile);
     await a.open();
     // 20 000 rewrites of one job: the batch after them triggers a compaction.
-    await Promise.all(Array.from({ length: 20_000 }, (_, i) => a.append({ t: 'job', job: job('j1', 'queued', { chunkCount: i }) })));
+    await Promise.all(
+      Array.from({ length: 20_000 }, (_, i) => a.append({ t: 'job', job: job('j1', 'queued', { chunkCount: i }) })),
+    );
     // Queued while the compaction runs, so it waits for the reopen that fails.
     const waiting = a.append({ t: 'job', job: job('j2') });
     await expect(waiting).rejects.toThrow(/could not be reopened after compacting/);

@@ -74,7 +74,7 @@ export function defaultsFromSchema(schema: Record<string, unknown>): Record<stri
   if (typeof props !== 'object' || props === null) return {};
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(props as Record<string, unknown>)) {
-    if (typeof value === 'object' && value !== null && 'default' in value) out[key] = (value).default;
+    if (typeof value === 'object' && value !== null && 'default' in value) out[key] = value.default;
   }
   return out;
 }

@@ -36,9 +36,7 @@ export interface RestartInput {
   attempts: number;
 }
 
-export type RestartDecision =
-  | { restart: true; delayMs: number; counts: boolean }
-  | { restart: false; why: string };
+export type RestartDecision = { restart: true; delayMs: number; counts: boolean } | { restart: false; why: string };
 
 export function decideRestart(policy: RestartPolicy, input: RestartInput): RestartDecision {
   if (input.killCause === 'stop') return { restart: false, why: 'the worker was stopped' };

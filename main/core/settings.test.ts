@@ -9,7 +9,12 @@ import { parseSettings, readLegacyPreferredPlugins, Settings, SETTINGS_FILE } fr
 describe('Settings', () => {
   let dir: string;
   let logs: LogEntry[];
-  const make = () => new Settings(dir, createLogger('settings', (e) => logs.push(e)), () => 1234);
+  const make = () =>
+    new Settings(
+      dir,
+      createLogger('settings', (e) => logs.push(e)),
+      () => 1234,
+    );
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hearth-settings-'));
     logs = [];
@@ -35,7 +40,9 @@ describe('Settings', () => {
     expect(data.plugins.ocr).toEqual({ lang: 'eng' });
     expect(data.app.memoryPolicy).toEqual({ kind: 'lru', maxLoaded: 2, idleUnloadMs: 1000 });
     // The remembered plugin lives in prefs.json now (main/api/prefs.ts): settings never write one.
-    expect((JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as { app: object }).app).not.toHaveProperty('preferredPlugin');
+    expect((JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as { app: object }).app).not.toHaveProperty(
+      'preferredPlugin',
+    );
     expect((await readdir(dir)).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
@@ -65,7 +72,10 @@ describe('Settings', () => {
 
   it('parseSettings says why a file is refused, as an Outcome', () => {
     expect(parseSettings('[]')).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG' } });
-    expect(parseSettings('{')).toMatchObject({ ok: false, error: { code: 'INVALID_CONFIG', message: expect.stringMatching(/^not valid JSON/) } });
+    expect(parseSettings('{')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_CONFIG', message: expect.stringMatching(/^not valid JSON/) },
+    });
   });
 
   it('keeps the per-extension choices an older version wrote, for prefs.json to take over', async () => {
@@ -98,7 +108,13 @@ describe('read-only Settings (`hearth run`)', () => {
     logs = [];
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-  const make = () => new Settings(dir, createLogger('settings', (e) => logs.push(e)), () => 1234, 'read-only');
+  const make = () =>
+    new Settings(
+      dir,
+      createLogger('settings', (e) => logs.push(e)),
+      () => 1234,
+      'read-only',
+    );
 
   it.each([
     ['a valid file', JSON.stringify({ plugins: { ocr: { lang: 'eng' } } })],

@@ -72,15 +72,21 @@ export class Settings {
     if (parsed.ok) {
       this.data = parsed.value;
     } else if (this.mode === 'read-only') {
-      this.log.warn(`${this.path} could not be read (${parsed.error.message}); default settings are used and the file is left as it is`);
+      this.log.warn(
+        `${this.path} could not be read (${parsed.error.message}); default settings are used and the file is left as it is`,
+      );
       this.data = SettingsFile.parse({});
     } else {
       const aside = `${this.path}.corrupt-${this.now()}`;
       try {
         await rename(this.path, aside);
-        this.log.warn(`${this.path} could not be read (${parsed.error.message}); it was moved to ${aside} and default settings are used`);
+        this.log.warn(
+          `${this.path} could not be read (${parsed.error.message}); it was moved to ${aside} and default settings are used`,
+        );
       } catch (error) {
-        this.log.warn(`${this.path} could not be read (${parsed.error.message}) nor moved aside (${messageOf(error)}); default settings are used`);
+        this.log.warn(
+          `${this.path} could not be read (${parsed.error.message}) nor moved aside (${messageOf(error)}); default settings are used`,
+        );
       }
       this.data = SettingsFile.parse({});
     }

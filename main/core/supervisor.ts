@@ -16,7 +16,10 @@ import { ManagedWorker, type KillCause, type ReadyMessage, type WorkerExit } fro
 import { messageOf } from '../../common/errors.js';
 
 type InitMessage = MessageOf<MainToWorker, 'INIT'>;
-type Request = Omit<MessageOf<MainToWorker, 'RELOAD'>, 'requestId'> | Omit<MessageOf<MainToWorker, 'UNLOAD'>, 'requestId'> | Omit<MessageOf<MainToWorker, 'GET_STATE'>, 'requestId'>;
+type Request =
+  | Omit<MessageOf<MainToWorker, 'RELOAD'>, 'requestId'>
+  | Omit<MessageOf<MainToWorker, 'UNLOAD'>, 'requestId'>
+  | Omit<MessageOf<MainToWorker, 'GET_STATE'>, 'requestId'>;
 export type RequestAnswer = MessageOf<WorkerToMainSingle, 'RESPONSE'> | MessageOf<WorkerToMainSingle, 'STATE'>;
 
 export interface SupervisorOptions {
@@ -207,7 +210,9 @@ export class WorkerSupervisor {
     worker.ready.then(
       (ready) => {
         if (this.worker !== worker || !worker.isReady) return;
-        this.loaded = new Set(ready.plugins.filter((p) => p.state.status === 'ready' || p.state.status === 'busy').map((p) => p.id));
+        this.loaded = new Set(
+          ready.plugins.filter((p) => p.state.status === 'ready' || p.state.status === 'busy').map((p) => p.id),
+        );
         this.setPhase(this.busyJob ? 'busy' : 'ready');
         opts.log.info(`worker ready (pid ${ready.pid}, ${ready.plugins.length} plugins)`);
         for (const w of this.settleWaiters.splice(0)) w(true);
@@ -248,7 +253,10 @@ export class WorkerSupervisor {
     this.cancelPing();
     for (const [id, p] of this.pending) {
       p.cancel();
-      p.resolve({ ok: false, error: { code: exit.reason === 'oom' ? 'OUT_OF_MEMORY' : 'WORKER_CRASHED', message: exit.message } });
+      p.resolve({
+        ok: false,
+        error: { code: exit.reason === 'oom' ? 'OUT_OF_MEMORY' : 'WORKER_CRASHED', message: exit.message },
+      });
       this.pending.delete(id);
     }
     this.memory = null;
@@ -259,12 +267,22 @@ export class WorkerSupervisor {
       this.events.emit('exit', { exit, restarting: false, why: 'Hearth is stopping' });
       return;
     }
-    const decision = decideRestart(this.opts.restart(), { reason: exit.reason, killCause: exit.killCause, attempts: this.attempts });
+    const decision = decideRestart(this.opts.restart(), {
+      reason: exit.reason,
+      killCause: exit.killCause,
+      attempts: this.attempts,
+    });
     if (decision.restart) {
       if (decision.counts) this.attempts += 1;
       this.restarts += 1;
       const when = decision.delayMs > 0 ? ` in ${seconds(decision.delayMs)}` : '';
-      this.lastExit = { reason: exit.reason, code: exit.code, signal: exit.signal, at: exit.at, message: `${exit.message} Restarting it${when}.` };
+      this.lastExit = {
+        reason: exit.reason,
+        code: exit.code,
+        signal: exit.signal,
+        at: exit.at,
+        message: `${exit.message} Restarting it${when}.`,
+      };
       this.setPhase('restarting');
       this.events.emit('exit', { exit, restarting: true });
       this.cancelRestart = this.opts.clock.setTimer(() => this.spawn(), decision.delayMs);
@@ -293,7 +311,9 @@ export class WorkerSupervisor {
         void this.request({ type: 'GET_STATE' }, pingTimeoutMs).then((outcome) => {
           if (this.worker !== worker) return;
           if (!outcome.ok && outcome.error.code === 'TIMEOUT') {
-            log.warn(`[worker pid:${worker.pid ?? '?'}] did not answer a ping within ${seconds(pingTimeoutMs)}: killing it as hung`);
+            log.warn(
+              `[worker pid:${worker.pid ?? '?'}] did not answer a ping within ${seconds(pingTimeoutMs)}: killing it as hung`,
+            );
             worker.kill('hung');
             return;
           }

@@ -4,7 +4,11 @@
  */
 import type { WebContents } from 'electron';
 
-export function lockNavigation(contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>, rendererUrl: string, log: (message: string) => void): void {
+export function lockNavigation(
+  contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>,
+  rendererUrl: string,
+  log: (message: string) => void,
+): void {
   contents.on('will-navigate', (event, url) => {
     if (url !== rendererUrl) {
       event.preventDefault();

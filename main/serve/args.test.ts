@@ -11,7 +11,10 @@ describe('parseServeArgs', () => {
   });
   it('reads every flag, in both spellings', () => {
     const r = parseServeArgs(['--host=0.0.0.0', '--port', '8080', '--data-dir', '/d', '--max-upload-mb=5']);
-    expect(r).toEqual({ ok: true, value: { host: '0.0.0.0', port: 8080, dataDir: '/d', maxUploadBytes: 5 * 1024 * 1024, hostGiven: true } });
+    expect(r).toEqual({
+      ok: true,
+      value: { host: '0.0.0.0', port: 8080, dataDir: '/d', maxUploadBytes: 5 * 1024 * 1024, hostGiven: true },
+    });
   });
   it.each([
     [['--port', '70000']],

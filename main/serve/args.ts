@@ -45,7 +45,8 @@ export function parseServeArgs(argv: string[]): Outcome<ServeOptions> {
       case '--port': {
         const v = value() ?? '';
         const n = SIZE.test(v) ? Number(v) : NaN;
-        if (!Number.isInteger(n) || n < 0 || n > 65535) return fail('INVALID_INPUT', `--port needs a number from 0 to 65535, not “${v}”`);
+        if (!Number.isInteger(n) || n < 0 || n > 65535)
+          return fail('INVALID_INPUT', `--port needs a number from 0 to 65535, not “${v}”`);
         options.port = n;
         break;
       }
@@ -57,7 +58,8 @@ export function parseServeArgs(argv: string[]): Outcome<ServeOptions> {
       }
       case '--max-upload-mb': {
         const v = value() ?? '';
-        if (!SIZE.test(v) || Number(v) < 1) return fail('INVALID_INPUT', `--max-upload-mb needs a whole number of megabytes, not “${v}”`);
+        if (!SIZE.test(v) || Number(v) < 1)
+          return fail('INVALID_INPUT', `--max-upload-mb needs a whole number of megabytes, not “${v}”`);
         options.maxUploadBytes = Number(v) * 1024 * 1024;
         break;
       }

@@ -15,7 +15,9 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 function status(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http(url, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject).end();
+    http(url, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -73,7 +75,11 @@ describe('serveCommand', () => {
       const out: string[] = [];
       const err: string[] = [];
       // The real core: its start() takes the lock before any worker is spawned.
-      const code = await serveCommand(['--port', '0', '--data-dir', dir], { out: (l) => out.push(l), err: (l) => err.push(l), untilStopped: async () => {} });
+      const code = await serveCommand(['--port', '0', '--data-dir', dir], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        untilStopped: async () => {},
+      });
       expect(code).toBe(1);
       expect(out).toEqual([]);
       expect(err.join('\n')).toContain(

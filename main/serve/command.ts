@@ -65,7 +65,9 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
       err('Refusing to serve on a non-loopback address without an explicit --host.');
       return 2;
     }
-    err(`Warning: serving on ${options.host}, which other machines can reach. Anyone with the URL and its token can run jobs and read their output.`);
+    err(
+      `Warning: serving on ${options.host}, which other machines can reach. Anyone with the URL and its token can run jobs and read their output.`,
+    );
   }
   const rendererDir = findRendererDir();
   if (!existsSync(join(rendererDir, 'index.html'))) {

@@ -78,7 +78,9 @@ describe('access control', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['content-security-policy']).not.toContain('unsafe-eval');
     expect(res.headers['x-frame-options']).toBe('DENY');
-    expect(String(res.headers['set-cookie'])).toContain(`hearth_token_${server.port}=${TOKEN}; Path=/; HttpOnly; SameSite=Strict`);
+    expect(String(res.headers['set-cookie'])).toContain(
+      `hearth_token_${server.port}=${TOKEN}; Path=/; HttpOnly; SameSite=Strict`,
+    );
   });
 
   it.each(['/..%2fsecret.txt', '/%2e%2e/secret.txt', '/../secret.txt', '/..\\secret.txt'])('refuses traversal %s', async (p) => {
@@ -131,18 +133,34 @@ describe('uploads', () => {
   });
 
   it('refuses an upload without a name (400) or without the token (401)', async () => {
-    expect((await send('/api/upload', { method: 'POST', headers: { 'x-hearth-token': TOKEN }, body: Buffer.from('x') })).status).toBe(400);
+    expect(
+      (await send('/api/upload', { method: 'POST', headers: { 'x-hearth-token': TOKEN }, body: Buffer.from('x') })).status,
+    ).toBe(400);
     expect((await send('/api/upload?name=a.png', { method: 'POST', body: Buffer.from('x') })).status).toBe(401);
   });
 });
 
 describe('output downloads', () => {
   function finishedJob(id: string, result: unknown): void {
-    core.jobs.set(id, { id, pluginId: 'ocr', source: { kind: 'text', text: 'x' }, label: id, params: {}, state: 'succeeded', createdAt: 1, chunkCount: 0, attempt: 1, result });
+    core.jobs.set(id, {
+      id,
+      pluginId: 'ocr',
+      source: { kind: 'text', text: 'x' },
+      label: id,
+      params: {},
+      state: 'succeeded',
+      createdAt: 1,
+      chunkCount: 0,
+      attempt: 1,
+      result,
+    });
   }
 
   /** Resolves with the body, or rejects when the connection ends short of Content-Length. `onFirstData` may pause the response and resume it later. */
-  function download(path: string, onFirstData?: (res: IncomingMessage) => void): Promise<{ status: number; length: number; body: string }> {
+  function download(
+    path: string,
+    onFirstData?: (res: IncomingMessage) => void,
+  ): Promise<{ status: number; length: number; body: string }> {
     return new Promise((resolve, reject) => {
       http(`${base()}${path}?token=${TOKEN}`, (res) => {
         const parts: Buffer[] = [];
@@ -152,7 +170,13 @@ describe('output downloads', () => {
         });
         res.on('aborted', () => reject(new Error('the download was cut short')));
         res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, length: Number(res.headers['content-length']), body: Buffer.concat(parts).toString() }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            length: Number(res.headers['content-length']),
+            body: Buffer.concat(parts).toString(),
+          }),
+        );
       })
         .on('error', reject)
         .end();
@@ -197,7 +221,9 @@ describe('the socket bridge', () => {
       new Promise<unknown>((resolve) => {
         ws.send(JSON.stringify({ id, name, payload }));
         const check = setInterval(() => {
-          const reply = messages.find((m) => (m as { kind: string; id?: number }).kind === 'reply' && (m as { id: number }).id === id);
+          const reply = messages.find(
+            (m) => (m as { kind: string; id?: number }).kind === 'reply' && (m as { id: number }).id === id,
+          );
           if (!reply) return;
           clearInterval(check);
           resolve((reply as { outcome: unknown }).outcome);
@@ -209,12 +235,22 @@ describe('the socket bridge', () => {
   it('answers commands, refuses paths outside uploads, and streams events', async () => {
     const { ws, messages, call } = await connect();
     expect(await call(1, 'snapshot', {})).toMatchObject({ ok: true, value: { plugins: [{ id: 'ocr' }, { id: 'vad' }] } });
-    expect(await call(2, 'submit', { files: [{ path: '/etc/passwd', pluginId: 'ocr' }] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await call(2, 'submit', { files: [{ path: '/etc/passwd', pluginId: 'ocr' }] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     expect(await call(3, 'nope', {})).toMatchObject({ ok: false, error: { code: 'PROTOCOL' } });
 
-    const up = await send('/api/upload?name=a.png', { method: 'POST', headers: { 'x-hearth-token': TOKEN }, body: Buffer.from('x') });
+    const up = await send('/api/upload?name=a.png', {
+      method: 'POST',
+      headers: { 'x-hearth-token': TOKEN },
+      body: Buffer.from('x'),
+    });
     const { path } = JSON.parse(up.body) as { path: string };
-    expect(await call(4, 'submit', { files: [{ path, pluginId: 'ocr', label: 'a.png' }] })).toMatchObject({ ok: true, value: [{ label: 'a.png', state: 'queued' }] });
+    expect(await call(4, 'submit', { files: [{ path, pluginId: 'ocr', label: 'a.png' }] })).toMatchObject({
+      ok: true,
+      value: [{ label: 'a.png', state: 'queued' }],
+    });
     await expect.poll(() => messages.some((m) => JSON.stringify(m).includes('"type":"job"'))).toBe(true);
     ws.close();
   });

@@ -117,7 +117,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       return refuse(400, 'That is not a valid address.');
     }
-    const verdict = url.pathname === BRIDGE.socketPath ? authorize(req, url, token, port, loopback) : { status: 404 as const, reason: 'Not found.' };
+    const verdict =
+      url.pathname === BRIDGE.socketPath
+        ? authorize(req, url, token, port, loopback)
+        : { status: 404 as const, reason: 'Not found.' };
     if (verdict.status !== 200) return refuse(verdict.status, verdict.reason);
     sockets.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, ctx, log));
   });

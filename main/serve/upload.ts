@@ -14,9 +14,7 @@ import type { UploadReply } from '../../common/bridge.js';
 import { messageOf } from '../../common/errors.js';
 import { extensionOf } from '../../common/file-types.js';
 
-export type UploadOutcome =
-  | { ok: true; reply: UploadReply }
-  | { ok: false; status: 400 | 413 | 500; message: string };
+export type UploadOutcome = { ok: true; reply: UploadReply } | { ok: false; status: 400 | 413 | 500; message: string };
 
 const MAX_NAME = 200;
 

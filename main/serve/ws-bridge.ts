@@ -49,7 +49,9 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
       log(`socket: malformed request rejected: ${req.error.issues[0]?.message ?? ''}`);
       return;
     }
-    void handleApiCall(ctx, req.data.name, req.data.payload).then((outcome) => toSocket({ kind: 'reply', id: req.data.id, outcome }));
+    void handleApiCall(ctx, req.data.name, req.data.payload).then((outcome) =>
+      toSocket({ kind: 'reply', id: req.data.id, outcome }),
+    );
   });
 
   // ws reports a bad frame (invalid UTF-8, over maxPayload) as an 'error' event; unheard, it

@@ -73,8 +73,15 @@ export function createWebApi(token: string, log: (message: string) => void): Web
       const parsed = Outcome(Commands[waiting.name].response).safeParse(msg.data.outcome);
       waiting.resolve(
         parsed.success
-          ? (parsed.data)
-          : { ok: false, error: { code: 'PROTOCOL', message: `The server's answer to ${waiting.name} did not match the contract.`, detail: parsed.error.message } },
+          ? parsed.data
+          : {
+              ok: false,
+              error: {
+                code: 'PROTOCOL',
+                message: `The server's answer to ${waiting.name} did not match the contract.`,
+                detail: parsed.error.message,
+              },
+            },
       );
     };
     ws.onclose = () => {
@@ -83,7 +90,10 @@ export function createWebApi(token: string, log: (message: string) => void): Web
       // Requests in flight will never be answered by this socket: fail them now, as data.
       for (const [id, p] of pending) {
         pending.delete(id);
-        p.resolve({ ok: false, error: { code: 'WORKER_UNAVAILABLE', message: 'Lost the connection to hearth serve — is it still running?' } });
+        p.resolve({
+          ok: false,
+          error: { code: 'WORKER_UNAVAILABLE', message: 'Lost the connection to hearth serve — is it still running?' },
+        });
       }
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5000);
@@ -120,10 +130,17 @@ export function createWebApi(token: string, log: (message: string) => void): Web
         });
         if (!res.ok) {
           const code = res.status === 413 ? 'INVALID_INPUT' : 'INTERNAL';
-          return { ok: false, error: { code, message: (await res.text()).trim() || `Upload of ${name} failed (${res.status}).` } };
+          return {
+            ok: false,
+            error: { code, message: (await res.text()).trim() || `Upload of ${name} failed (${res.status}).` },
+          };
         }
         const reply = UploadReply.safeParse(await res.json());
-        if (!reply.success) return { ok: false, error: { code: 'PROTOCOL', message: `The server's answer to the upload of ${name} was malformed.` } };
+        if (!reply.success)
+          return {
+            ok: false,
+            error: { code: 'PROTOCOL', message: `The server's answer to the upload of ${name} was malformed.` },
+          };
         return { ok: true, value: reply.data };
       } catch (e) {
         return { ok: false, error: { code: 'INTERNAL', message: `Upload of ${name} failed: ${messageOf(e)}` } };

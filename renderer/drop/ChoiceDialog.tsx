@@ -41,7 +41,11 @@ export function ChoiceDialog() {
       >
         <h2 id="choice-title">Which plugin should read {filesOfType(ext)}?</h2>
         <p className="muted">
-          {count === 1 ? `1 file` : `${count} files`} ({choice.files.slice(0, 3).map((f) => baseNameOf(f.name)).join(', ')}
+          {count === 1 ? `1 file` : `${count} files`} (
+          {choice.files
+            .slice(0, 3)
+            .map((f) => baseNameOf(f.name))
+            .join(', ')}
           {count > 3 ? ', …' : ''}) can go to more than one plugin.
         </p>
         <fieldset className="choice-list">

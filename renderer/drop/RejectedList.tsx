@@ -7,9 +7,7 @@ export function RejectedList() {
   return (
     <section className="rejected" aria-labelledby="rejected-title" role="region">
       <header className="rejected-head">
-        <h2 id="rejected-title">
-          {rejected.length === 1 ? '1 file was not added' : `${rejected.length} files were not added`}
-        </h2>
+        <h2 id="rejected-title">{rejected.length === 1 ? '1 file was not added' : `${rejected.length} files were not added`}</h2>
         <button type="button" className="btn btn-small" onClick={() => appStore.setState({ rejected: [] })}>
           Dismiss
         </button>

@@ -12,7 +12,9 @@ describe('planDrop', () => {
       {},
     );
     expect(plan.assigned.map((a) => [a.file.name, a.pluginId])).toEqual([['a.png', 'ocr']]);
-    expect(plan.choices).toEqual([{ extension: 'wav', candidates: ['vad', 'transcribe'], files: [{ name: 'b.wav' }, { name: 'c.wav' }] }]);
+    expect(plan.choices).toEqual([
+      { extension: 'wav', candidates: ['vad', 'transcribe'], files: [{ name: 'b.wav' }, { name: 'c.wav' }] },
+    ]);
     expect(plan.rejected.map((r) => r.name)).toEqual(['d.xyz', 'README']);
     expect(plan.rejected[0]?.reason).toMatch(/No plugin reads \.xyz files\. Installed plugins read: \.jpg, \.png, \.wav\./);
     expect(plan.rejected[1]?.reason).toMatch(/files without an extension/);

@@ -22,7 +22,10 @@ export function planDrop(files: DroppedFile[], plugins: PluginInfo[], remembered
   const assigned: Assignment[] = [];
   const rejected: RejectedFile[] = [];
   const choices = new Map<string, PendingChoice>();
-  const known = extensionList(plugins.flatMap((p) => p.accepts), 'sorted');
+  const known = extensionList(
+    plugins.flatMap((p) => p.accepts),
+    'sorted',
+  );
 
   for (const file of files) {
     const ext = extensionOf(file.name);

@@ -27,7 +27,14 @@ function Progress({ job }: { job: Job }) {
   return f === null || f === undefined ? (
     <div className="progress indeterminate" role="progressbar" aria-label={label} />
   ) : (
-    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(f * 100)}>
+    <div
+      className="progress"
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(f * 100)}
+    >
       <div className="progress-fill" style={{ width: `${Math.round(f * 100)}%` }} />
     </div>
   );

@@ -82,7 +82,9 @@ export function OutputView() {
       <div className="output-status">
         <span className={`badge state-${job.state}`}>{job.state}</span>
         {job.startedAt && <span className="muted small">{formatDuration((job.finishedAt ?? Date.now()) - job.startedAt)}</span>}
-        <span className="muted small">{job.chunkCount} {job.chunkCount === 1 ? 'chunk' : 'chunks'}</span>
+        <span className="muted small">
+          {job.chunkCount} {job.chunkCount === 1 ? 'chunk' : 'chunks'}
+        </span>
       </div>
       {job.state === 'failed' && job.error && (
         <div className="callout callout-error" role="alert">

@@ -9,9 +9,19 @@ import { PluginStateBadge } from './PluginStateBadge.js';
 function LoadButton({ plugin }: { plugin: PluginInfo }) {
   const s = plugin.state.status;
   const loaded = s === 'ready' || s === 'busy';
-  if (s === 'loading') return <button type="button" className="btn btn-small" disabled>Loading…</button>;
+  if (s === 'loading')
+    return (
+      <button type="button" className="btn btn-small" disabled>
+        Loading…
+      </button>
+    );
   return loaded ? (
-    <button type="button" className="btn btn-small" disabled={s === 'busy'} onClick={() => void call('unloadPlugin', { pluginId: plugin.id })}>
+    <button
+      type="button"
+      className="btn btn-small"
+      disabled={s === 'busy'}
+      onClick={() => void call('unloadPlugin', { pluginId: plugin.id })}
+    >
       Unload
     </button>
   ) : (
@@ -25,7 +35,12 @@ function PluginItem({ plugin, selected }: { plugin: PluginInfo; selected: boolea
   const st = plugin.state;
   return (
     <li className={`plugin-item${selected ? ' selected' : ''}`} data-plugin-id={plugin.id}>
-      <button type="button" className="plugin-select" aria-current={selected} onClick={() => appStore.setState({ selectedPluginId: plugin.id })}>
+      <button
+        type="button"
+        className="plugin-select"
+        aria-current={selected}
+        onClick={() => appStore.setState({ selectedPluginId: plugin.id })}
+      >
         <span className="plugin-name">{plugin.name}</span>
         <PluginStateBadge status={st.status} />
         <span className="plugin-accepts muted small">{plugin.accepts.map((a) => `.${a}`).join(' ')}</span>

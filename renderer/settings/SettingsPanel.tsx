@@ -20,14 +20,26 @@ function draftOf(fields: Field[], config: Record<string, unknown>): Draft {
   return d;
 }
 
-function FieldInput({ field, value, error, onChange }: { field: Field; value: string | boolean; error?: string; onChange: (v: string | boolean) => void }) {
+function FieldInput({
+  field,
+  value,
+  error,
+  onChange,
+}: {
+  field: Field;
+  value: string | boolean;
+  error?: string;
+  onChange: (v: string | boolean) => void;
+}) {
   const id = `setting-${field.key}`;
   const describedBy = [field.description ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy };
   let control;
   switch (field.kind) {
     case 'boolean':
-      control = <input type="checkbox" {...common} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />;
+      control = (
+        <input type="checkbox" {...common} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />
+      );
       break;
     case 'enum':
       control = (
@@ -60,7 +72,13 @@ function FieldInput({ field, value, error, onChange }: { field: Field; value: st
     case 'path':
       control = (
         <div className="path-input">
-          <input type="text" {...common} value={String(value)} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} />
+          <input
+            type="text"
+            {...common}
+            value={String(value)}
+            spellCheck={false}
+            onChange={(e) => onChange(e.currentTarget.value)}
+          />
           {api().kind === 'electron' && (
             <button
               type="button"
@@ -78,14 +96,25 @@ function FieldInput({ field, value, error, onChange }: { field: Field; value: st
       );
       break;
     default:
-      control = <input type="text" {...common} value={String(value)} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} />;
+      control = (
+        <input
+          type="text"
+          {...common}
+          value={String(value)}
+          spellCheck={false}
+          onChange={(e) => onChange(e.currentTarget.value)}
+        />
+      );
   }
   return (
     <div className={`field field-${field.kind}`}>
       <label htmlFor={id}>
         {field.label}
         {field.min !== undefined || field.max !== undefined ? (
-          <span className="muted small"> ({field.min ?? '…'}–{field.max ?? '…'})</span>
+          <span className="muted small">
+            {' '}
+            ({field.min ?? '…'}–{field.max ?? '…'})
+          </span>
         ) : null}
       </label>
       {control}
@@ -180,7 +209,16 @@ export function SettingsPanel({ plugin }: { plugin: PluginInfo }) {
         </div>
       )}
       <div className="form-actions">
-        <button type="button" className="btn" disabled={!touched || saving} onClick={() => { setDraft(draftOf(fields, saved)); setTouched(false); setRefusal(null); }}>
+        <button
+          type="button"
+          className="btn"
+          disabled={!touched || saving}
+          onClick={() => {
+            setDraft(draftOf(fields, saved));
+            setTouched(false);
+            setRefusal(null);
+          }}
+        >
           Revert
         </button>
         <button type="submit" className="btn btn-primary" disabled={!touched || !valid || saving}>

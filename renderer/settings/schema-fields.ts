@@ -78,7 +78,9 @@ function fieldOf(key: string, s: Schema, required: boolean): Field {
 
 export function fieldsOf(schema: unknown): Field[] {
   if (!isObj(schema) || !isObj(schema.properties)) return [];
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
+  const required = new Set(
+    Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [],
+  );
   return Object.entries(schema.properties)
     .filter((entry): entry is [string, Schema] => isObj(entry[1]))
     .map(([key, s]) => fieldOf(key, s, required.has(key)));
@@ -121,7 +123,9 @@ export function parseField(field: Field, raw: string | boolean): Parsed {
     }
     case 'enum': {
       const match = field.options?.find((o) => String(o) === text);
-      return match === undefined ? refuse(`${field.label} must be one of: ${field.options?.join(', ')}.`) : { ok: true, value: match };
+      return match === undefined
+        ? refuse(`${field.label} must be one of: ${field.options?.join(', ')}.`)
+        : { ok: true, value: match };
     }
     case 'const':
       return { ok: true, value: field.default };

@@ -41,10 +41,12 @@ function FilePicker() {
 
 function QueueControls() {
   const paused = useApp((s) => s.paused);
-  const finished = useApp((s) => s.jobIds.some((id) => {
-    const job = s.jobs[id];
-    return job !== undefined && isFinished(job.state);
-  }));
+  const finished = useApp((s) =>
+    s.jobIds.some((id) => {
+      const job = s.jobs[id];
+      return job !== undefined && isFinished(job.state);
+    }),
+  );
   return (
     <div className="toolbar-group" role="group" aria-label="Queue">
       <button type="button" className="btn" aria-pressed={paused} onClick={() => void setPaused(!paused)}>

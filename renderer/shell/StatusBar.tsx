@@ -15,7 +15,12 @@ export function StatusBar() {
       <span>
         Worker: <span className={`phase-text phase-${phase}`}>{phase}</span>
         {pid !== null && <span className="muted"> · pid {pid}</span>}
-        {restarts > 0 && <span className="muted"> · {restarts} restart{restarts === 1 ? '' : 's'}</span>}
+        {restarts > 0 && (
+          <span className="muted">
+            {' '}
+            · {restarts} restart{restarts === 1 ? '' : 's'}
+          </span>
+        )}
       </span>
       {paused && <span className="paused-flag">Queue paused</span>}
       {uploading && (

@@ -5,7 +5,18 @@ import { applyEvents } from './apply-events.js';
 import { initialState } from './store.js';
 
 function job(id: string, over: Partial<Job> = {}): Job {
-  return { id, pluginId: 'ocr', source: { kind: 'path', path: `/${id}` }, label: id, params: {}, state: 'queued', createdAt: 1, chunkCount: 0, attempt: 1, ...over };
+  return {
+    id,
+    pluginId: 'ocr',
+    source: { kind: 'path', path: `/${id}` },
+    label: id,
+    params: {},
+    state: 'queued',
+    createdAt: 1,
+    chunkCount: 0,
+    attempt: 1,
+    ...over,
+  };
 }
 
 describe('applyEvents', () => {
@@ -23,7 +34,11 @@ describe('applyEvents', () => {
   });
 
   it('coalesces the selected job’s chunks into its text, ignoring duplicates and other jobs', () => {
-    const s = { ...initialState(), selectedJobId: 'a', output: { jobId: 'a', text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null } };
+    const s = {
+      ...initialState(),
+      selectedJobId: 'a',
+      output: { jobId: 'a', text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null },
+    };
     const patch = applyEvents(s, [
       { type: 'chunk', chunk: { jobId: 'a', seq: 0, data: { text: 'line one\n' }, final: false } },
       { type: 'chunk', chunk: { jobId: 'b', seq: 0, data: 'other', final: false } },
@@ -35,7 +50,10 @@ describe('applyEvents', () => {
   });
 
   it('keeps the log bounded and takes the latest worker status and queue state', () => {
-    const logs: ApiEvent[] = Array.from({ length: 2100 }, (_, i) => ({ type: 'log', entry: { at: i, level: 'info', source: 's', message: `m${i}` } }));
+    const logs: ApiEvent[] = Array.from({ length: 2100 }, (_, i) => ({
+      type: 'log',
+      entry: { at: i, level: 'info', source: 's', message: `m${i}` },
+    }));
     const patch = applyEvents(initialState(), [...logs, { type: 'queue', queue: { paused: true } }]);
     expect(patch.logs).toHaveLength(2000);
     expect(patch.logs?.[0]?.message).toBe('m100');
@@ -66,7 +84,11 @@ describe('batch counters', () => {
 
 describe('the stream’s end', () => {
   it('adds nothing for the empty final chunk the worker closes every stream with', () => {
-    const s = { ...initialState(), selectedJobId: 'a', output: { jobId: 'a', text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null } };
+    const s = {
+      ...initialState(),
+      selectedJobId: 'a',
+      output: { jobId: 'a', text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null },
+    };
     const patch = applyEvents(s, [
       { type: 'chunk', chunk: { jobId: 'a', seq: 0, data: { delta: 'done' }, final: false } },
       { type: 'chunk', chunk: { jobId: 'a', seq: 1, data: null, final: true } },

@@ -52,12 +52,18 @@ function LogView() {
     const el = box.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [logs]);
-  const text = () => logs.map((l) => `${new Date(l.at).toISOString()} ${l.level.toUpperCase()} [${l.source}] ${l.message}`).join('\n');
+  const text = () =>
+    logs.map((l) => `${new Date(l.at).toISOString()} ${l.level.toUpperCase()} [${l.source}] ${l.message}`).join('\n');
   return (
     <section className="pane log-pane" aria-labelledby="log-title">
       <header className="pane-head">
         <h2 id="log-title">Log</h2>
-        <button type="button" className="btn btn-small" disabled={logs.length === 0} onClick={() => void copyText(text(), 'the log')}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={logs.length === 0}
+          onClick={() => void copyText(text(), 'the log')}
+        >
           <Icon name="copy" /> Copy log
         </button>
       </header>

@@ -47,7 +47,8 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
     async stop() {},
     listPlugins: () => plugins,
     getSettings(pluginId) {
-      if (!plugins.some((p) => p.id === pluginId)) return { ok: false, error: { code: 'PLUGIN_NOT_FOUND', message: `No plugin ${pluginId}` } };
+      if (!plugins.some((p) => p.id === pluginId))
+        return { ok: false, error: { code: 'PLUGIN_NOT_FOUND', message: `No plugin ${pluginId}` } };
       return { ok: true, value: settings.get(pluginId) ?? {} };
     },
     async saveSettings(pluginId, config) {

@@ -8,7 +8,17 @@ export const DEJAVU_SANS = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 export function renderText(dir: string, name: string, lines: string[], pointsize = 40): string {
   const out = join(dir, name);
   const height = 60 + lines.length * pointsize * 1.8;
-  const args = ['-size', `1000x${Math.round(height)}`, 'xc:white', '-font', DEJAVU_SANS, '-pointsize', String(pointsize), '-fill', 'black'];
+  const args = [
+    '-size',
+    `1000x${Math.round(height)}`,
+    'xc:white',
+    '-font',
+    DEJAVU_SANS,
+    '-pointsize',
+    String(pointsize),
+    '-fill',
+    'black',
+  ];
   lines.forEach((line, i) => args.push('-annotate', `+30+${Math.round(30 + pointsize * 1.2 + i * pointsize * 1.8)}`, line));
   execFileSync('/usr/bin/convert', [...args, out]);
   return out;

@@ -5,7 +5,15 @@
  * synthesised speech) live beside it in test/support/ (ocr-images.ts, wav-audio.ts).
  */
 import { expect } from 'vitest';
-import { PluginError, type LoadContext, type PluginDefinition, type PluginInput, type PluginInstance, type PluginLogger, type RunContext } from '../../worker/sdk/index.js';
+import {
+  PluginError,
+  type LoadContext,
+  type PluginDefinition,
+  type PluginInput,
+  type PluginInstance,
+  type PluginLogger,
+  type RunContext,
+} from '../../worker/sdk/index.js';
 
 export interface Recorded {
   progress: Array<[number | null, string | undefined]>;
@@ -73,7 +81,8 @@ export function streamOf<Result, Chunk>(
   ctx: RunContext = fakeRunContext(),
 ): AsyncGenerator<Chunk, Result | undefined, void> {
   const output = instance.run(input, ctx);
-  if (!isAsyncGenerator<Chunk, Result>(output)) throw new Error('the plugin must stream: run() did not return an async generator');
+  if (!isAsyncGenerator<Chunk, Result>(output))
+    throw new Error('the plugin must stream: run() did not return an async generator');
   return output;
 }
 

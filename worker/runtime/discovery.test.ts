@@ -54,7 +54,9 @@ describe('discoverPlugins', () => {
       error: { code: 'LOAD_FAILED', message: expect.stringContaining('fails on import, on purpose') },
     });
     expect(byId.get('broken-import')?.definition).toBeUndefined();
-    expect(byId.get('broken-manifest')).toMatchObject({ error: { code: 'LOAD_FAILED', message: expect.stringContaining('"hearth" field') } });
+    expect(byId.get('broken-manifest')).toMatchObject({
+      error: { code: 'LOAD_FAILED', message: expect.stringContaining('"hearth" field') },
+    });
     expect(byId.get('broken-manifest')?.fallback.name).toBe('hearth-plugin-broken-manifest');
   });
 
@@ -69,9 +71,12 @@ describe('discoverPlugins', () => {
       },
       'no-package': { files: { 'index.mjs': validEntry('no-package') } },
       'bad-json': { pkg: '{ nope', files: { 'index.mjs': validEntry('bad-json') } },
-      'escapes': { pkg: { hearth: { entry: '../good/index.mjs' } } },
+      escapes: { pkg: { hearth: { entry: '../good/index.mjs' } } },
       'missing-entry': { pkg: { hearth: { entry: 'gone.mjs' } } },
-      'invalid-def': { pkg: { hearth: { entry: 'index.mjs' } }, files: { 'index.mjs': `export default ({ definePlugin }) => definePlugin({ id: 'Bad Id!' });` } },
+      'invalid-def': {
+        pkg: { hearth: { entry: 'index.mjs' } },
+        files: { 'index.mjs': `export default ({ definePlugin }) => definePlugin({ id: 'Bad Id!' });` },
+      },
       'no-default': { pkg: { hearth: { entry: 'index.mjs' } }, files: { 'index.mjs': `export const x = 1;` } },
       'zz-copy-of-good': { pkg: { hearth: { entry: 'index.mjs' } }, files: { 'index.mjs': validEntry('good') } },
       'dup-of-builtin': { pkg: { hearth: { entry: 'index.mjs' } }, files: { 'index.mjs': validEntry('alpha') } },
@@ -81,7 +86,19 @@ describe('discoverPlugins', () => {
     const found = await discoverPlugins({ builtins: [builtin('alpha')], userPluginDir: dir });
     const status = Object.fromEntries(found.map((p) => [p.id, p.definition ? 'ok' : p.error?.message]));
     expect(Object.keys(status).sort()).toEqual(
-      ['alpha', 'bad-json', 'dup-of-builtin', 'zz-copy-of-good', 'escapes', 'good', 'invalid-def', 'missing-entry', 'no-default', 'no-package', 'object-export'].sort(),
+      [
+        'alpha',
+        'bad-json',
+        'dup-of-builtin',
+        'zz-copy-of-good',
+        'escapes',
+        'good',
+        'invalid-def',
+        'missing-entry',
+        'no-default',
+        'no-package',
+        'object-export',
+      ].sort(),
     );
     expect(status).toMatchObject({
       alpha: 'ok',

@@ -73,7 +73,10 @@ function assignIds(candidates: Array<DiscoveredPlugin & { preferredId: string }>
     const owner = owners.get(c.definition.id);
     if (owner) {
       const where = owner.source === 'builtin' ? 'a built-in plugin' : `the plugin in ${owner.path ?? '?'}`;
-      c.error = hearthError('LOAD_FAILED', `Plugin id "${c.definition.id}" is already used by ${where}; give this plugin another id.`);
+      c.error = hearthError(
+        'LOAD_FAILED',
+        `Plugin id "${c.definition.id}" is already used by ${where}; give this plugin another id.`,
+      );
       c.fallback = fallbackOf(c.definition);
       // Listed under its folder's name, which is unique, rather than the id it cannot have.
       if (c.path) c.preferredId = basename(c.path);
@@ -106,7 +109,11 @@ async function pluginFolders(dir: string): Promise<string[]> {
   return folders;
 }
 
-async function readUserPlugin(folder: string, pluginSdk: Sdk, loadCapMs: number): Promise<DiscoveredPlugin & { preferredId: string }> {
+async function readUserPlugin(
+  folder: string,
+  pluginSdk: Sdk,
+  loadCapMs: number,
+): Promise<DiscoveredPlugin & { preferredId: string }> {
   const folderName = basename(folder);
   const base = { source: 'user' as const, path: folder, preferredId: folderName };
   const failed = (error: HearthError, fallback: Partial<DiscoveredPlugin['fallback']> = {}) => ({
@@ -153,7 +160,10 @@ async function readUserPlugin(folder: string, pluginSdk: Sdk, loadCapMs: number)
   };
   const entry = entryPath(folder, manifest.data.entry);
   if (!entry) {
-    return failed(hearthError('LOAD_FAILED', `The plugin entry "${manifest.data.entry}" must be a file inside ${folder}`), fromManifest);
+    return failed(
+      hearthError('LOAD_FAILED', `The plugin entry "${manifest.data.entry}" must be a file inside ${folder}`),
+      fromManifest,
+    );
   }
   try {
     const load = async (): Promise<unknown> => {

@@ -4,12 +4,43 @@ import { MainToWorker } from '../../common/protocol.js';
 import { isPlainExecute } from './fast-execute.js';
 
 const bases: Record<string, unknown>[] = [
-  { type: 'EXECUTE', jobId: 'j1', pluginId: 'testkit', input: { kind: 'text', text: 'hi' }, params: { mode: 'echo' }, stream: true },
+  {
+    type: 'EXECUTE',
+    jobId: 'j1',
+    pluginId: 'testkit',
+    input: { kind: 'text', text: 'hi' },
+    params: { mode: 'echo' },
+    stream: true,
+  },
   { type: 'EXECUTE', jobId: 'j1', pluginId: 'testkit', input: { kind: 'path', path: '/a.txt' }, params: {}, stream: false },
-  { type: 'EXECUTE', jobId: 'j1', pluginId: 'testkit', input: { kind: 'bytes', bytes: new Uint8Array([1]), name: 'a.bin' }, params: {}, stream: true },
+  {
+    type: 'EXECUTE',
+    jobId: 'j1',
+    pluginId: 'testkit',
+    input: { kind: 'bytes', bytes: new Uint8Array([1]), name: 'a.bin' },
+    params: {},
+    stream: true,
+  },
 ];
 
-const odd: unknown[] = [undefined, null, '', 'x', 0, 1.5, true, [], {}, ['a'], new Uint8Array(1), new Date(0), Object.create(null), { [Symbol('s')]: 1 }, 'text', 'path'];
+const odd: unknown[] = [
+  undefined,
+  null,
+  '',
+  'x',
+  0,
+  1.5,
+  true,
+  [],
+  {},
+  ['a'],
+  new Uint8Array(1),
+  new Date(0),
+  Object.create(null),
+  { [Symbol('s')]: 1 },
+  'text',
+  'path',
+];
 
 const variants = () => messageVariants(bases, odd, 'input');
 

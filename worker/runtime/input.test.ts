@@ -37,7 +37,11 @@ describe('resolveInput', () => {
     ['a folder', (): JobInput => ({ kind: 'path', path: join(dir, 'folder.txt') }), 'INVALID_INPUT'],
     ['wrong extension', (): JobInput => ({ kind: 'path', path: join(dir, 'photo.png') }), 'UNSUPPORTED_INPUT'],
     ['no extension', (): JobInput => ({ kind: 'path', path: join(dir, 'noext') }), 'UNSUPPORTED_INPUT'],
-    ['bytes with a wrong extension', (): JobInput => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'a.png' }), 'UNSUPPORTED_INPUT'],
+    [
+      'bytes with a wrong extension',
+      (): JobInput => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'a.png' }),
+      'UNSUPPORTED_INPUT',
+    ],
     ['bytes with an accepted extension', (): JobInput => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'dir/a.json' }), 'ok'],
     ['text for a plugin that reads txt', (): JobInput => ({ kind: 'text', text: 'hi' }), 'ok'],
   ])('%s → %s', async (_name, make, expected) => {
@@ -58,10 +62,25 @@ describe('resolveInput', () => {
   it.each<[string, () => JobInput, string[], string]>([
     ['"*" reads a file without an extension', () => ({ kind: 'path', path: join(dir, 'noext') }), ['*'], 'ok'],
     ['"*" reads text', () => ({ kind: 'text', text: 'hi' }), ['*'], 'ok'],
-    ['a Windows name whose folder has a dot has no extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'C:\\v1.2\\README' }), ['txt'], 'UNSUPPORTED_INPUT'],
+    [
+      'a Windows name whose folder has a dot has no extension',
+      () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'C:\\v1.2\\README' }),
+      ['txt'],
+      'UNSUPPORTED_INPUT',
+    ],
     ['…and "*" reads it', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'C:\\v1.2\\README' }), ['*'], 'ok'],
-    ['a dotfile has no extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: '.txt' }), ['txt'], 'UNSUPPORTED_INPUT'],
-    ['a trailing dot is no extension', () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'a.txt.' }), ['txt'], 'UNSUPPORTED_INPUT'],
+    [
+      'a dotfile has no extension',
+      () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: '.txt' }),
+      ['txt'],
+      'UNSUPPORTED_INPUT',
+    ],
+    [
+      'a trailing dot is no extension',
+      () => ({ kind: 'bytes', bytes: new Uint8Array(1), name: 'a.txt.' }),
+      ['txt'],
+      'UNSUPPORTED_INPUT',
+    ],
     ['an accept list written with a dot and capitals', () => ({ kind: 'path', path: join(dir, 'Note.TXT') }), ['.TXT'], 'ok'],
     ['an empty accept list reads nothing', () => ({ kind: 'path', path: join(dir, 'Note.TXT') }), [], 'UNSUPPORTED_INPUT'],
   ])('%s', async (_why, make, accepts, expected) => {
@@ -75,6 +94,8 @@ describe('resolveInput', () => {
 
   it('says what it refused, as main does', async () => {
     const err = await resolveInput({ kind: 'path', path: join(dir, 'photo.png') }, target).catch((e: unknown) => e);
-    expect((err as HearthFailure).error.message).toBe('Test kit cannot read .png files (photo.png) — it reads .txt, .json files.');
+    expect((err as HearthFailure).error.message).toBe(
+      'Test kit cannot read .png files (photo.png) — it reads .txt, .json files.',
+    );
   });
 });

@@ -21,7 +21,10 @@ export async function resolveInput(input: JobInput, target: InputTarget): Promis
     case 'text':
       if (!acceptsExtension(target.accepts, 'txt')) {
         throw new HearthFailure(
-          hearthError('UNSUPPORTED_INPUT', `${target.name} does not take text input — it reads ${describeAccepts(target.accepts)}.`),
+          hearthError(
+            'UNSUPPORTED_INPUT',
+            `${target.name} does not take text input — it reads ${describeAccepts(target.accepts)}.`,
+          ),
         );
       }
       return { kind: 'text', text: input.text };

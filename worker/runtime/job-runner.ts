@@ -17,7 +17,12 @@ export interface JobOptions {
 /** Every this many chunks the runner yields a macrotask, so CANCEL can arrive and the batch can go. */
 const CHUNKS_PER_TURN = 1024;
 
-export async function runJob(instance: PluginInstance, input: PluginInput, ctx: RunContext, options: JobOptions): Promise<unknown> {
+export async function runJob(
+  instance: PluginInstance,
+  input: PluginInput,
+  ctx: RunContext,
+  options: JobOptions,
+): Promise<unknown> {
   // Awaiting a generator object gives it back unchanged (it has no then()).
   const output: unknown = await instance.run(input, ctx);
   const result = isAsyncGenerator(output) ? await drainGenerator(output, ctx.signal, options) : output;

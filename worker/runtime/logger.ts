@@ -8,7 +8,9 @@ export interface LogScope {
 }
 
 export function createLogger(toMain: (message: WorkerToMainSingle) => void, scope: LogScope = {}): PluginLogger {
-  const write = (level: LogLevel) => (message: string): void =>
-    toMain({ type: 'LOG', level, message: String(message), ...scope });
+  const write =
+    (level: LogLevel) =>
+    (message: string): void =>
+      toMain({ type: 'LOG', level, message: String(message), ...scope });
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

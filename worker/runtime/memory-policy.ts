@@ -30,4 +30,3 @@ export function pluginsToUnload(policy: MemoryPolicy, target: PluginToLoad, load
     .slice(0, excess)
     .map((p) => p.id);
 }
-

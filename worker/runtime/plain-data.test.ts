@@ -16,7 +16,10 @@ function instance(run: PluginInstance['run']): PluginInstance {
 }
 
 async function failure(p: Promise<unknown>): Promise<HearthFailure> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(HearthFailure);
   return err as HearthFailure;
 }
@@ -27,7 +30,14 @@ describe('plain data only', () => {
     ['a BigInt inside the result', { bytes: 123n }, /BigInt/],
     ['a cyclic result', cyclic, /circular/],
   ])('refuses %s', async (_why, value, message) => {
-    const err = await failure(runJob(instance(() => value), input, ctx, { jobId: 'j', stream: true, toMain: () => undefined }));
+    const err = await failure(
+      runJob(
+        instance(() => value),
+        input,
+        ctx,
+        { jobId: 'j', stream: true, toMain: () => undefined },
+      ),
+    );
     expect(err.error.code).toBe('EXECUTION_FAILED');
     expect(err.error.message).toMatch(message);
   });
@@ -50,6 +60,13 @@ describe('plain data only', () => {
     ['null', null],
     ['nested plain objects', { segments: [{ start: 0, end: 1.5 }], text: 'hi' }],
   ])('passes %s through', async (_why, value) => {
-    await expect(runJob(instance(() => value), input, ctx, { jobId: 'j', stream: true, toMain: () => undefined })).resolves.toEqual(value);
+    await expect(
+      runJob(
+        instance(() => value),
+        input,
+        ctx,
+        { jobId: 'j', stream: true, toMain: () => undefined },
+      ),
+    ).resolves.toEqual(value);
   });
 });

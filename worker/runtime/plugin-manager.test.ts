@@ -20,7 +20,8 @@ function recorder() {
   };
   const next = (match: (m: WorkerToMainSingle) => boolean): Promise<WorkerToMainSingle> =>
     new Promise((resolve) => waiters.push({ match, resolve }));
-  const result = (jobId: string) => sent.find((m) => m.type === 'RESULT' && m.jobId === jobId) as Extract<WorkerToMainSingle, { type: 'RESULT' }> | undefined;
+  const result = (jobId: string) =>
+    sent.find((m) => m.type === 'RESULT' && m.jobId === jobId) as Extract<WorkerToMainSingle, { type: 'RESULT' }> | undefined;
   return { sent, toMain, next, result };
 }
 
@@ -57,7 +58,10 @@ function plugin(id: string, options: FakeOptions = {}): AnyDefinition {
   });
 }
 
-async function started(builtins: AnyDefinition[], options: { policy?: MemoryPolicy; configs?: Record<string, Record<string, unknown>> } = {}) {
+async function started(
+  builtins: AnyDefinition[],
+  options: { policy?: MemoryPolicy; configs?: Record<string, Record<string, unknown>> } = {},
+) {
   const rec = recorder();
   const manager = createPluginManager({ toMain: rec.toMain, builtins });
   const plugins = await manager.init({
@@ -120,7 +124,13 @@ describe('plugin manager: jobs', () => {
     await run('2', 'a');
     const states = sent.flatMap((m) => (m.type === 'PLUGIN_STATE' ? [m.state.status] : []));
     expect(states).toEqual(['loading', 'ready', 'busy', 'ready', 'busy', 'ready']);
-    expect(manager.states()[0]).toEqual({ pluginId: 'a', status: 'ready', loadCount: 1, device: 'cpu', deviceNote: 'no GPU here' });
+    expect(manager.states()[0]).toEqual({
+      pluginId: 'a',
+      status: 'ready',
+      loadCount: 1,
+      device: 'cpu',
+      deviceNote: 'no GPU here',
+    });
   });
 
   it('streams generator chunks with seq and a final chunk; stream:false sends none but the same result', async () => {
@@ -152,7 +162,11 @@ describe('plugin manager: jobs', () => {
       }),
     ]);
     expect((await run('1', 'p')).error).toEqual({ code: 'INVALID_INPUT', message: 'Not a WAV file' });
-    expect((await run('2', 't')).error).toMatchObject({ code: 'EXECUTION_FAILED', message: 'kaboom', detail: expect.stringContaining('Error: kaboom') });
+    expect((await run('2', 't')).error).toMatchObject({
+      code: 'EXECUTION_FAILED',
+      message: 'kaboom',
+      detail: expect.stringContaining('Error: kaboom'),
+    });
   });
 
   it('refuses a second job while one runs (BUSY), and cancels the first through its signal', async () => {
@@ -167,9 +181,23 @@ describe('plugin manager: jobs', () => {
           }),
       }),
     ]);
-    const first = manager.execute({ type: 'EXECUTE', jobId: '1', pluginId: 's', input: { kind: 'text', text: '' }, params: {}, stream: true });
+    const first = manager.execute({
+      type: 'EXECUTE',
+      jobId: '1',
+      pluginId: 's',
+      input: { kind: 'text', text: '' },
+      params: {},
+      stream: true,
+    });
     await running;
-    await manager.execute({ type: 'EXECUTE', jobId: '2', pluginId: 's', input: { kind: 'text', text: '' }, params: {}, stream: true });
+    await manager.execute({
+      type: 'EXECUTE',
+      jobId: '2',
+      pluginId: 's',
+      input: { kind: 'text', text: '' },
+      params: {},
+      stream: true,
+    });
     expect(result('2')?.error?.code).toBe('BUSY');
     expect(manager.currentJob()).toMatchObject({ jobId: '1', pluginId: 's' });
     expect(manager.cancel('1')).toBe(true);
@@ -192,7 +220,14 @@ describe('plugin manager: jobs', () => {
           })(),
       }),
     ]);
-    const job = manager.execute({ type: 'EXECUTE', jobId: '1', pluginId: 'g', input: { kind: 'text', text: '' }, params: {}, stream: true });
+    const job = manager.execute({
+      type: 'EXECUTE',
+      jobId: '1',
+      pluginId: 'g',
+      input: { kind: 'text', text: '' },
+      params: {},
+      stream: true,
+    });
     await next((m) => m.type === 'STREAM_CHUNK' && m.seq === 3);
     manager.cancel('1');
     await job;
@@ -213,7 +248,10 @@ describe('plugin manager: configs and loads', () => {
     const { plugins, run } = await started([plugin('a'), plugin('b')], { configs: { a: { level: 99 } } });
     expect(plugins.find((p) => p.id === 'a')?.state).toMatchObject({ status: 'failed', error: { code: 'INVALID_CONFIG' } });
     expect(plugins.find((p) => p.id === 'b')?.state.status).toBe('discovered');
-    expect(plugins.find((p) => p.id === 'b')?.configSchema).toMatchObject({ type: 'object', properties: { level: { default: 1 } } });
+    expect(plugins.find((p) => p.id === 'b')?.configSchema).toMatchObject({
+      type: 'object',
+      properties: { level: { default: 1 } },
+    });
     expect((await run('1', 'a')).error?.code).toBe('INVALID_CONFIG');
     expect((await run('2', 'b')).ok).toBe(true);
   });
@@ -256,7 +294,10 @@ describe('plugin manager: configs and loads', () => {
     ]);
     expect((await run('1', 'm')).error).toEqual({ code: 'NEEDS_MODEL', message: "Choose a model file in the plugin's settings" });
     const failed = await manager.reload({ type: 'RELOAD', requestId: 'r', pluginId: 'f', load: true });
-    expect(failed).toMatchObject({ ok: false, error: { code: 'LOAD_FAILED', message: 'Plugin f failed to load: no such device' } });
+    expect(failed).toMatchObject({
+      ok: false,
+      error: { code: 'LOAD_FAILED', message: 'Plugin f failed to load: no such device' },
+    });
     expect(manager.states()).toMatchObject([
       { pluginId: 'm', status: 'needs-model', loadCount: 1 },
       { pluginId: 'f', status: 'failed', loadCount: 1 },
@@ -276,10 +317,19 @@ describe('plugin manager: configs and loads', () => {
           }),
       }),
     ]);
-    const job = manager.execute({ type: 'EXECUTE', jobId: '1', pluginId: 'a', input: { kind: 'text', text: '' }, params: {}, stream: true });
+    const job = manager.execute({
+      type: 'EXECUTE',
+      jobId: '1',
+      pluginId: 'a',
+      input: { kind: 'text', text: '' },
+      params: {},
+      stream: true,
+    });
     await running;
     expect(await manager.unload('a')).toMatchObject({ ok: false, error: { code: 'BUSY' } });
-    expect(await manager.reload({ type: 'RELOAD', requestId: 'r', pluginId: 'a', config: { level: 2 }, load: false })).toMatchObject({
+    expect(
+      await manager.reload({ type: 'RELOAD', requestId: 'r', pluginId: 'a', config: { level: 2 }, load: false }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'BUSY' },
     });
@@ -304,7 +354,14 @@ describe('plugin manager: configs and loads', () => {
     const { run, manager } = await started([slow, plugin('b', { wantsGpu: true })]);
     await run('1', 'slow');
     // b's job makes room by unloading slow, whose unload waits until released.
-    const second = manager.execute({ type: 'EXECUTE', jobId: '2', pluginId: 'b', input: { kind: 'text', text: 'hi' }, params: {}, stream: false });
+    const second = manager.execute({
+      type: 'EXECUTE',
+      jobId: '2',
+      pluginId: 'b',
+      input: { kind: 'text', text: 'hi' },
+      params: {},
+      stream: false,
+    });
     await vi.waitFor(() => expect(unloads).toBe(1));
     const stopped = manager.shutdown(1_000);
     release();

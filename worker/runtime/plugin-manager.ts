@@ -83,9 +83,11 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
   function serial<T>(fn: () => Promise<T>): Promise<T> {
     inChain++;
     const next = chain.then(fn, fn);
-    chain = next.catch(() => undefined).then(() => {
-      inChain--;
-    });
+    chain = next
+      .catch(() => undefined)
+      .then(() => {
+        inChain--;
+      });
     return next;
   }
 
@@ -138,7 +140,11 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     if (!instance) return;
     clearIdle(slot);
     try {
-      await withCap(Promise.resolve().then(() => instance.unload()), capMs, `${slot.info.name}: unload() did not finish within ${capMs} ms`);
+      await withCap(
+        Promise.resolve().then(() => instance.unload()),
+        capMs,
+        `${slot.info.name}: unload() did not finish within ${capMs} ms`,
+      );
     } catch (err) {
       log.warn(`${slot.info.name} did not unload cleanly: ${toHearthError(err, 'INTERNAL').message}`);
     }
@@ -152,9 +158,13 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
   async function ensureLoaded(slot: Slot, jobId?: string): Promise<PluginInstance> {
     if (slot.instance) return slot.instance;
     const definition = slot.definition;
-    if (!definition) throw new HearthFailure(slot.brokenError ?? hearthError('LOAD_FAILED', `${slot.info.name} cannot be loaded`));
+    if (!definition)
+      throw new HearthFailure(slot.brokenError ?? hearthError('LOAD_FAILED', `${slot.info.name} cannot be loaded`));
     const config = slot.config;
-    if (!config) throw new HearthFailure(slot.configError ?? hearthError('INVALID_CONFIG', `The settings for ${slot.info.name} are not valid`));
+    if (!config)
+      throw new HearthFailure(
+        slot.configError ?? hearthError('INVALID_CONFIG', `The settings for ${slot.info.name} are not valid`),
+      );
     if (stopping) throw new HearthFailure(hearthError('WORKER_UNAVAILABLE', 'The worker is shutting down'));
 
     await makeRoomFor(slot);
@@ -174,7 +184,10 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
       log: pluginLog,
       progress(fraction, message) {
         if (jobId) toMain({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(message ? { message } : {}) });
-        else pluginLog.debug(`Loading ${slot.info.name}${fraction === null ? '' : ` ${Math.round(fraction * 100)}%`}${message ? `: ${message}` : ''}`);
+        else
+          pluginLog.debug(
+            `Loading ${slot.info.name}${fraction === null ? '' : ` ${Math.round(fraction * 100)}%`}${message ? `: ${message}` : ''}`,
+          );
       },
       reportDevice(device, note) {
         slot.device = String(device);
@@ -221,7 +234,11 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
         );
       }
       // Under LRU the busy plugin stays; the budget is exceeded by one until the next load.
-      victims = pluginsToUnload(policy, target, loaded.filter((p) => p.id !== busyId));
+      victims = pluginsToUnload(
+        policy,
+        target,
+        loaded.filter((p) => p.id !== busyId),
+      );
     }
     for (const id of victims) {
       const victim = slots.get(id);
@@ -236,7 +253,10 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
   }
 
   function notFound(pluginId: string): HearthError {
-    return hearthError('PLUGIN_NOT_FOUND', `No plugin with id "${pluginId}" (installed: ${[...slots.keys()].join(', ') || 'none'})`);
+    return hearthError(
+      'PLUGIN_NOT_FOUND',
+      `No plugin with id "${pluginId}" (installed: ${[...slots.keys()].join(', ') || 'none'})`,
+    );
   }
 
   function busyError(slot: Slot): HearthError {
@@ -297,7 +317,8 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
       const ctx: RunContext = {
         signal: abort.signal,
         log: createLogger(toMain, { pluginId, jobId }),
-        progress: (fraction, text) => toMain({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(text ? { message: text } : {}) }),
+        progress: (fraction, text) =>
+          toMain({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(text ? { message: text } : {}) }),
         params: message.params,
         jobId,
       };
@@ -317,7 +338,11 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     }
     // Cleared before RESULT goes out, so the next EXECUTE main sends on seeing it is never BUSY.
     if (current === job) current = null;
-    toMain(result.ok ? { type: 'RESULT', jobId, ok: true, data: result.data } : { type: 'RESULT', jobId, ok: false, error: result.error });
+    toMain(
+      result.ok
+        ? { type: 'RESULT', jobId, ok: true, data: result.data }
+        : { type: 'RESULT', jobId, ok: false, error: result.error },
+    );
   }
 
   function cancel(jobId: string): boolean {

@@ -30,16 +30,16 @@ export interface Slot {
   unloading: Promise<void> | undefined;
 }
 
-export function parseConfig(slot: Pick<Slot, 'definition' | 'info'>, raw: Config | undefined): { config?: Config; error?: HearthError } {
+export function parseConfig(
+  slot: Pick<Slot, 'definition' | 'info'>,
+  raw: Config | undefined,
+): { config?: Config; error?: HearthError } {
   const schema = slot.definition?.configSchema;
   if (!schema) return {};
   const parsed = schema.safeParse(raw ?? {});
   if (parsed.success) return { config: parsed.data };
   return {
-    error: hearthError(
-      'INVALID_CONFIG',
-      `The settings for ${slot.info.name} are not valid: ${describeIssues(parsed.error)}`,
-    ),
+    error: hearthError('INVALID_CONFIG', `The settings for ${slot.info.name} are not valid: ${describeIssues(parsed.error)}`),
   };
 }
 

@@ -37,7 +37,15 @@ describe('transport: outgoing', () => {
     expect(posted).toEqual([]);
     await tick();
     expect(posted).toEqual([
-      { type: 'BATCH', messages: [chunk(0), { type: 'PROGRESS', jobId: 'j', fraction: 0.5 }, chunk(1), { type: 'LOG', level: 'info', message: 'hi' }] },
+      {
+        type: 'BATCH',
+        messages: [
+          chunk(0),
+          { type: 'PROGRESS', jobId: 'j', fraction: 0.5 },
+          chunk(1),
+          { type: 'LOG', level: 'info', message: 'hi' },
+        ],
+      },
     ]);
   });
 
@@ -54,7 +62,9 @@ describe('transport: outgoing', () => {
     t.toMain(chunk(0));
     t.toMain(chunk(1));
     t.toMain({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
-    expect(posted).toEqual([{ type: 'BATCH', messages: [chunk(0), chunk(1), { type: 'RESULT', jobId: 'j', ok: true, data: 1 }] }]);
+    expect(posted).toEqual([
+      { type: 'BATCH', messages: [chunk(0), chunk(1), { type: 'RESULT', jobId: 'j', ok: true, data: 1 }] },
+    ]);
   });
 
   it('sends a lone RESULT on its own, not wrapped', () => {
@@ -75,7 +85,9 @@ describe('transport: outgoing', () => {
   it('turns a RESULT that cannot be cloned into a RESULT error instead of losing it', () => {
     const { port, posted } = memoryPort({ refuse: (m) => (m as { ok?: boolean }).ok === true });
     createTransport(port).toMain({ type: 'RESULT', jobId: 'j', ok: true, data: () => 1 });
-    expect(posted).toEqual([{ type: 'RESULT', jobId: 'j', ok: false, error: expect.objectContaining({ code: 'EXECUTION_FAILED' }) }]);
+    expect(posted).toEqual([
+      { type: 'RESULT', jobId: 'j', ok: false, error: expect.objectContaining({ code: 'EXECUTION_FAILED' }) },
+    ]);
   });
 
   it('keeps the good chunks of a batch when one chunk cannot be cloned', async () => {
@@ -101,12 +113,20 @@ describe('transport: incoming', () => {
   });
 
   it.each([
-    ['a RESPONSE when it has a requestId', { type: 'RELOAD', requestId: 'r1', pluginId: 7 }, { type: 'RESPONSE', requestId: 'r1', ok: false }],
+    [
+      'a RESPONSE when it has a requestId',
+      { type: 'RELOAD', requestId: 'r1', pluginId: 7 },
+      { type: 'RESPONSE', requestId: 'r1', ok: false },
+    ],
     ['a RESULT when it has a jobId', { type: 'EXECUTE', jobId: 'j1' }, { type: 'RESULT', jobId: 'j1', ok: false }],
     ['only a LOG when it has neither', { type: 'NOPE' }, undefined],
     ['only a LOG for a non-object', 'hello', undefined],
     ['only a LOG for null', null, undefined],
-    ['a RESPONSE for unknown extra keys', { type: 'GET_STATE', requestId: 'r2', extra: 1 }, { type: 'RESPONSE', requestId: 'r2', ok: false }],
+    [
+      'a RESPONSE for unknown extra keys',
+      { type: 'GET_STATE', requestId: 'r2', extra: 1 },
+      { type: 'RESPONSE', requestId: 'r2', ok: false },
+    ],
   ])('answers an invalid message with %s', (_name, raw, answer) => {
     const { port, posted, deliver } = memoryPort();
     const seen: unknown[] = [];

@@ -28,10 +28,7 @@ const MAX_BATCH = 2048;
 // ride along with its RESULT, so a no-op job costs one IPC write instead of three.
 function isBatchable(message: WorkerToMainSingle): boolean {
   return (
-    message.type === 'STREAM_CHUNK' ||
-    message.type === 'PROGRESS' ||
-    message.type === 'LOG' ||
-    message.type === 'PLUGIN_STATE'
+    message.type === 'STREAM_CHUNK' || message.type === 'PROGRESS' || message.type === 'LOG' || message.type === 'PLUGIN_STATE'
   );
 }
 
@@ -101,8 +98,10 @@ export function createTransport(port: WorkerPort): Transport {
       message: `The plugin produced data Hearth cannot pass on (${reason}). Plugins must return plain data.`,
     };
     try {
-      if (message.type === 'RESULT') port.post({ type: 'RESULT', jobId: message.jobId, ok: false, error } satisfies WorkerToMainSingle);
-      else if (message.type === 'RESPONSE') port.post({ type: 'RESPONSE', requestId: message.requestId, ok: false, error } satisfies WorkerToMainSingle);
+      if (message.type === 'RESULT')
+        port.post({ type: 'RESULT', jobId: message.jobId, ok: false, error } satisfies WorkerToMainSingle);
+      else if (message.type === 'RESPONSE')
+        port.post({ type: 'RESPONSE', requestId: message.requestId, ok: false, error } satisfies WorkerToMainSingle);
       else
         port.post({
           type: 'LOG',

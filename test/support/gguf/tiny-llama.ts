@@ -106,11 +106,7 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): Buffer {
   // Control and byte tokens get all-zero logits: never the greedy pick (see the file comment).
   output.data.fill(0, 0, vocab.firstWordToken * nEmbd);
 
-  const tensors: GgufTensor[] = [
-    random('token_embd.weight', [nEmbd, nVocab], 1),
-    ones('output_norm.weight', nEmbd),
-    output,
-  ];
+  const tensors: GgufTensor[] = [random('token_embd.weight', [nEmbd, nVocab], 1), ones('output_norm.weight', nEmbd), output];
   for (let i = 0; i < nLayer; i++) {
     // Strong enough attention that the prompt changes the output (weaker weights echo the chat template).
     const std = 2 / Math.sqrt(nEmbd);

@@ -48,7 +48,8 @@ export async function openLlama(gpu: GpuChoice, threads: number, log: PluginLogg
       note = `${LABEL[gpu]} not available, running on CPU`;
     }
   }
-  if (llama.gpu === false) return { llama, device: 'cpu', note: note ?? (gpu === 'auto' ? 'No GPU found, running on CPU' : undefined) };
+  if (llama.gpu === false)
+    return { llama, device: 'cpu', note: note ?? (gpu === 'auto' ? 'No GPU found, running on CPU' : undefined) };
   const names = await llama.getGpuDeviceNames();
   if (names.length === 0) {
     // A GPU build loaded but found no device (e.g. Mesa's software Vulkan device is hidden

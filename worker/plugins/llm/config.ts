@@ -10,7 +10,11 @@ export type GpuChoice = z.infer<typeof GpuChoice>;
 
 const MaxTokens = z.number().int().min(1).max(32_768);
 const Temperature = z.number().min(0).max(2);
-const Seed = z.number().int().min(0).max(2 ** 31 - 1);
+const Seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 
 export const LlmConfig = z.object({
   modelPath: modelPathSetting('A .gguf model file'),

@@ -55,7 +55,11 @@ async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInsta
       .catch(async (e: unknown) => {
         await model.dispose();
         const why = messageOf(e);
-        throw new PluginError('LOAD_FAILED', `Not enough memory for a ${config.contextSize}-token context: ${why} — lower contextSize or gpuLayers`, why);
+        throw new PluginError(
+          'LOAD_FAILED',
+          `Not enough memory for a ${config.contextSize}-token context: ${why} — lower contextSize or gpuLayers`,
+          why,
+        );
       });
     const sequence = context.getSequence();
 

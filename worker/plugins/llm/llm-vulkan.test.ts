@@ -25,7 +25,13 @@ afterAll(async () => {
 
 describe('llm plugin on Vulkan', () => {
   it('offloads to the Vulkan device and names it', async () => {
-    const { instance, ctx } = await loadPlugin(llm, { gpu: 'vulkan', gpuLayers: 'auto', threads: 2, contextSize: 512, modelPath: model });
+    const { instance, ctx } = await loadPlugin(llm, {
+      gpu: 'vulkan',
+      gpuLayers: 'auto',
+      threads: 2,
+      contextSize: 512,
+      modelPath: model,
+    });
     try {
       const [report] = ctx.recorded.devices;
       console.log(`llm on Vulkan: device=${report?.device} note=${report?.note ?? '-'}`);
@@ -48,7 +54,10 @@ describe('llm plugin on Vulkan', () => {
       const [report] = ctx.recorded.devices;
       console.log(`llm asked for CUDA: device=${report?.device} note=${report?.note ?? '-'}`);
       if (report?.device.startsWith('cuda:')) return; // a real CUDA machine: nothing to fall back from
-      expect(report).toEqual({ device: 'cpu', note: expect.stringMatching(/^CUDA (not available|found no usable device), running on CPU$/) });
+      expect(report).toEqual({
+        device: 'cpu',
+        note: expect.stringMatching(/^CUDA (not available|found no usable device), running on CPU$/),
+      });
       expect((await runJob(instance, textInput('Hi'), { params: { maxTokens: 3 } })).result.tokens).toBeGreaterThan(0);
     } finally {
       await instance.unload();

@@ -57,7 +57,9 @@ export function jobConfig(config: OcrConfig, params: Record<string, unknown>): O
   for (const key of RELOAD_KEYS) {
     const wanted = parsed.data[key];
     if (wanted !== undefined && wanted !== config[key]) {
-      return { error: `The OCR ${key} cannot change for a single job (the engine must reload): change it in the plugin's settings` };
+      return {
+        error: `The OCR ${key} cannot change for a single job (the engine must reload): change it in the plugin's settings`,
+      };
     }
   }
   return { ...config, ...parsed.data };

@@ -99,10 +99,7 @@ export async function createOcrEngine(
       const tessJobId = `${jobId}#${++jobCounter}`;
       listeners.set(tessJobId, onProgress);
       try {
-        const out = await Promise.race([
-          worker.recognize(Buffer.from(image), {}, { text: true, blocks: true }, tessJobId),
-          dead,
-        ]);
+        const out = await Promise.race([worker.recognize(Buffer.from(image), {}, { text: true, blocks: true }, tessJobId), dead]);
         return out.data;
       } finally {
         listeners.delete(tessJobId);

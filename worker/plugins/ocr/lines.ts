@@ -18,5 +18,8 @@ export function pageLines(page: Pick<Tesseract.Page, 'blocks' | 'text'>): string
     return lines;
   }
   // Without layout (should not happen: we ask for blocks) the plain text still splits by line.
-  return page.text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return page.text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }

@@ -83,7 +83,11 @@ describe('ocr run', () => {
   it.each(['webp', 'bmp', 'tif'])('reads %s images', async (ext) => {
     const out = join(dir, `format.${ext}`);
     // LZW: the TIFF compression both ImageMagick writes and the WASM engine reads.
-    execFileSync('/usr/bin/convert', [renderText(dir, `format-${ext}.png`, ['Format check']), ...(ext === 'tif' ? ['-compress', 'LZW'] : []), out]);
+    execFileSync('/usr/bin/convert', [
+      renderText(dir, `format-${ext}.png`, ['Format check']),
+      ...(ext === 'tif' ? ['-compress', 'LZW'] : []),
+      out,
+    ]);
     const { result } = await drain(generatorOf(pathInput(out)));
     expect(normalise(result?.text ?? '')).toBe('format check');
   });
@@ -103,11 +107,14 @@ describe('ocr run', () => {
     ['text named .png', () => new TextEncoder().encode('definitely not an image')],
     ['empty file', () => new Uint8Array(0)],
     ['truncated PNG', () => readFileSync(renderText(dir, 'whole.png', ['cut short'])).subarray(0, 120)],
-    ['ZIP-compressed TIFF', () => {
-      const tif = join(dir, 'zip.tif');
-      execFileSync('/usr/bin/convert', [renderText(dir, 'zip.png', ['zip']), '-compress', 'Zip', tif]);
-      return readFileSync(tif);
-    }],
+    [
+      'ZIP-compressed TIFF',
+      () => {
+        const tif = join(dir, 'zip.tif');
+        execFileSync('/usr/bin/convert', [renderText(dir, 'zip.png', ['zip']), '-compress', 'Zip', tif]);
+        return readFileSync(tif);
+      },
+    ],
   ];
   it.each(corrupt)('rejects a %s as INVALID_INPUT with a clear message', async (label, make) => {
     const path = join(dir, `corrupt-${label.replace(/\W+/g, '-')}.png`);
@@ -119,7 +126,7 @@ describe('ocr run', () => {
 
   it('says so when the file is missing, or the input is text', async () => {
     expect((await failureOf(drain(generatorOf(pathInput(join(dir, 'nope.png')))))).code).toBe('INVALID_INPUT');
-    expect((await failureOf(drain(generatorOf({ kind: 'text', text: 'hi' }))))).toMatchObject({ code: 'UNSUPPORTED_INPUT' });
+    expect(await failureOf(drain(generatorOf({ kind: 'text', text: 'hi' })))).toMatchObject({ code: 'UNSUPPORTED_INPUT' });
   });
 
   it('stops while recognising when the job is cancelled, and the engine still works after', async () => {

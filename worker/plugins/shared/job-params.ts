@@ -9,7 +9,10 @@ export function parseJobParams<T>(schema: z.ZodType<T>, params: Record<string, u
   const parsed = schema.safeParse(params);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PluginError('INVALID_CONFIG', `Invalid job parameter ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not accepted'}`);
+    throw new PluginError(
+      'INVALID_CONFIG',
+      `Invalid job parameter ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not accepted'}`,
+    );
   }
   return parsed.data;
 }

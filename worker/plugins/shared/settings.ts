@@ -12,11 +12,5 @@ export function modelPathSetting(what: string) {
 
 /** CPU threads, defaulting to every core: library defaults are often far below that. `what` says what they do. */
 export function threadsSetting(what: string) {
-  return z
-    .number()
-    .int()
-    .min(1)
-    .max(1024)
-    .default(availableParallelism())
-    .describe(`${what} (defaults to the number of cores).`);
+  return z.number().int().min(1).max(1024).default(availableParallelism()).describe(`${what} (defaults to the number of cores).`);
 }

@@ -6,9 +6,7 @@ export const WhisperDevice = z.enum(['auto', 'cpu', 'vulkan', 'cuda']);
 export type WhisperDevice = z.infer<typeof WhisperDevice>;
 
 /** "auto", or a whisper language code such as "en", "de", "pt". */
-export const Language = z
-  .string()
-  .regex(/^(auto|[a-z]{2,3})$/, 'use "auto" or a language code such as "en"');
+export const Language = z.string().regex(/^(auto|[a-z]{2,3})$/, 'use "auto" or a language code such as "en"');
 
 export const TranscribeConfig = z.object({
   modelPath: modelPathSetting('A whisper.cpp ggml model (ggml-base.en.bin, …)'),

@@ -79,7 +79,10 @@ export async function openWhisper(modelPath: string, device: WhisperDevice, log:
   Ctx.toggleNativeLog(false);
   if (!context) {
     const why = messageOf(failure);
-    const errors = lines.filter((l) => /error|failed|invalid|bad_alloc/i.test(l)).join('').trim();
+    const errors = lines
+      .filter((l) => /error|failed|invalid|bad_alloc/i.test(l))
+      .join('')
+      .trim();
     throw new PluginError(
       'LOAD_FAILED',
       `Could not load ${modelPath}: ${why} — the file may be damaged or not a whisper model`,

@@ -97,13 +97,19 @@ function transcribe(whisper: WhisperContext, config: TranscribeConfig, ctx: RunC
     const all = result.segments.length >= segments.length ? result.segments.map(segmentOf) : segments;
     return {
       segments: all,
-      text: all.map((s) => s.text).join(' ').trim(),
+      text: all
+        .map((s) => s.text)
+        .join(' ')
+        .trim(),
       ...(result.language ? { language: result.language } : {}),
     };
   });
 }
 
-async function loadTranscribe(config: TranscribeConfig, ctx: LoadContext): Promise<PluginInstance<TranscriptResult, TranscriptSegment>> {
+async function loadTranscribe(
+  config: TranscribeConfig,
+  ctx: LoadContext,
+): Promise<PluginInstance<TranscriptResult, TranscriptSegment>> {
   const modelPath = await checkModelFile(config.modelPath, ctx.dataDir, WHISPER_MODEL);
   await refuseF32Model(modelPath);
   ctx.progress(null, 'loading whisper model');
@@ -134,7 +140,8 @@ export default definePlugin<TranscribeConfig, TranscriptResult, TranscriptSegmen
   id: 'transcribe',
   name: 'Transcription',
   version: '1.0.0',
-  description: 'Turns speech into text with whisper.cpp, streaming each segment as it is decoded. Reads WAV; other formats need ffmpeg.',
+  description:
+    'Turns speech into text with whisper.cpp, streaming each segment as it is decoded. Reads WAV; other formats need ffmpeg.',
   accepts: ['wav', 'mp3', 'ogg', 'flac', 'm4a', 'opus', 'webm', 'aac'],
   wantsGpu: true,
   configSchema: TranscribeConfig,

@@ -55,7 +55,10 @@ describe('transcribe plugin: model errors', () => {
   });
 
   it('refuses an f32 model (ftype 0) before whisper.cpp, whose CPU backend would abort the process on it', async () => {
-    for (const [name, ftype] of [['ggml-f32.bin', 0], ['ggml-f32-qv2.bin', 2000]] as const) {
+    for (const [name, ftype] of [
+      ['ggml-f32.bin', 0],
+      ['ggml-f32-qv2.bin', 2000],
+    ] as const) {
       const f32 = join(dir, name);
       // The header, then the start of an f32 model's body: enough for the check, and nothing whisper.cpp could run.
       await writeFile(f32, Buffer.concat([whisperGgmlHeader(ftype), Buffer.alloc(64)]));
@@ -82,8 +85,20 @@ describe('transcribe plugin: real transcription', () => {
     const modelPath = realModel ?? (await writeTinyWhisper(join(dir, 'ggml-tiny-test.bin')));
     const wav = join(dir, 'speech.wav');
     // 22.05 kHz from espeak-ng: the plugin has to resample to whisper's 16 kHz itself.
-    execFileSync('espeak-ng', ['-v', 'en-us', '-s', '140', '-w', wav, 'Hello world. The quick brown fox jumps over the lazy dog.']);
-    const { instance, ctx } = await loadPlugin(transcribe, { modelPath, device: 'cpu', language: 'en', threads: 2 }, fakeLoadContext(dir));
+    execFileSync('espeak-ng', [
+      '-v',
+      'en-us',
+      '-s',
+      '140',
+      '-w',
+      wav,
+      'Hello world. The quick brown fox jumps over the lazy dog.',
+    ]);
+    const { instance, ctx } = await loadPlugin(
+      transcribe,
+      { modelPath, device: 'cpu', language: 'en', threads: 2 },
+      fakeLoadContext(dir),
+    );
     try {
       const first = await runJob(instance, pathInput(wav));
       expect(first.chunksBeforeResult).toBeGreaterThan(0);

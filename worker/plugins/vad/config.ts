@@ -36,7 +36,10 @@ export function jobConfig(config: VadConfig, params: Record<string, unknown>): V
     return { error: `Invalid speech detection setting — ${where}${issue?.message ?? 'rejected'}` };
   }
   if (parsed.data.device !== undefined && parsed.data.device !== config.device) {
-    return { error: "The speech detection device cannot change for a single job (the model must reload): change it in the plugin's settings" };
+    return {
+      error:
+        "The speech detection device cannot change for a single job (the model must reload): change it in the plugin's settings",
+    };
   }
   return { ...config, ...parsed.data };
 }

@@ -56,7 +56,11 @@ async function viaFfmpeg(
   } catch (e) {
     if (e instanceof FfmpegAborted) throw cancelled();
     if (e instanceof FfmpegError) {
-      throw new PluginError('INVALID_INPUT', `${input.name} is not audio that ffmpeg can read — ${e.message}`, e.stderr || undefined);
+      throw new PluginError(
+        'INVALID_INPUT',
+        `${input.name} is not audio that ffmpeg can read — ${e.message}`,
+        e.stderr || undefined,
+      );
     }
     throw e;
   }
@@ -76,7 +80,8 @@ export async function decodeAudio(input: PluginInput, options: DecodeOptions): P
   if (options.signal.aborted) throw cancelled();
   if (!looksLikeWav(bytes)) {
     if (options.ffmpeg) return viaFfmpeg(options.ffmpeg, input, options.signal);
-    if (wavByName) throw new PluginError('INVALID_INPUT', `${input.name} is not a WAV file: it does not start with a RIFF/WAVE header`);
+    if (wavByName)
+      throw new PluginError('INVALID_INPUT', `${input.name} is not a WAV file: it does not start with a RIFF/WAVE header`);
     throw noFfmpeg(input.name, `.${input.ext} needs ffmpeg`);
   }
   try {

@@ -23,31 +23,85 @@ function run(probs: number[], options: Partial<SegmenterOptions> = {}) {
 
 describe('segmenter', () => {
   it('closes a segment once the silence lasts minSilence, not at the end of the stream', () => {
-    const out = run(windows([[0.1, 10], [0.9, 20], [0.1, 20]]));
+    const out = run(
+      windows([
+        [0.1, 10],
+        [0.9, 20],
+        [0.1, 20],
+      ]),
+    );
     expect(out).toEqual([{ start: 10 * W - 480, end: 30 * W + 480, atWindow: 34 }]);
   });
 
   it('drops speech shorter than minSpeech', () => {
-    expect(run(windows([[0.1, 5], [0.9, 3], [0.1, 20]]))).toEqual([]);
+    expect(
+      run(
+        windows([
+          [0.1, 5],
+          [0.9, 3],
+          [0.1, 20],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('keeps one segment across a pause shorter than minSilence', () => {
-    const out = run(windows([[0.9, 10], [0.1, 3], [0.9, 10], [0.1, 10]]));
+    const out = run(
+      windows([
+        [0.9, 10],
+        [0.1, 3],
+        [0.9, 10],
+        [0.1, 10],
+      ]),
+    );
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ start: 0, end: 23 * W + 480 });
   });
 
   it('does not end speech on a dip that stays above the lower threshold', () => {
-    expect(run(windows([[0.9, 10], [0.4, 10], [0.9, 10], [0.1, 10]]))).toHaveLength(1);
-    expect(run(windows([[0.9, 10], [0.3, 10], [0.9, 10], [0.1, 10]]))).toHaveLength(2);
+    expect(
+      run(
+        windows([
+          [0.9, 10],
+          [0.4, 10],
+          [0.9, 10],
+          [0.1, 10],
+        ]),
+      ),
+    ).toHaveLength(1);
+    expect(
+      run(
+        windows([
+          [0.9, 10],
+          [0.3, 10],
+          [0.9, 10],
+          [0.1, 10],
+        ]),
+      ),
+    ).toHaveLength(2);
   });
 
   it('closes speech still going at the end of the audio at the last sample', () => {
-    expect(run(windows([[0.1, 10], [0.9, 20]]))).toEqual([{ start: 10 * W - 480, end: 30 * W, atWindow: 30 }]);
+    expect(
+      run(
+        windows([
+          [0.1, 10],
+          [0.9, 20],
+        ]),
+      ),
+    ).toEqual([{ start: 10 * W - 480, end: 30 * W, atWindow: 30 }]);
   });
 
   it('never pads over the previous segment, nor past the window that closed a segment', () => {
-    const out = run(windows([[0.9, 10], [0.1, 5], [0.9, 10], [0.1, 10]]), { padSamples: 3000 });
+    const out = run(
+      windows([
+        [0.9, 10],
+        [0.1, 5],
+        [0.9, 10],
+        [0.1, 10],
+      ]),
+      { padSamples: 3000 },
+    );
     expect(out).toHaveLength(2);
     const [first, second] = out;
     // Closed at window 14, whose start bounds the padded end; the next start stops at the previous end.
@@ -56,7 +110,11 @@ describe('segmenter', () => {
   });
 
   it('follows the threshold it is given', () => {
-    const probs = windows([[0.1, 5], [0.7, 20], [0.1, 10]]);
+    const probs = windows([
+      [0.1, 5],
+      [0.7, 20],
+      [0.1, 10],
+    ]);
     expect(run(probs, { threshold: 0.8 })).toEqual([]);
     expect(run(probs, { threshold: 0.6 })).toHaveLength(1);
   });

@@ -36,10 +36,14 @@ export interface SessionLog {
  * Opens the model. 'auto' and 'cuda' try CUDA first; onnxruntime throws (rather than falling
  * back) when CUDA is missing, so that is caught and the session is made again on the CPU.
  */
-export async function openSileroSession(device: DeviceChoice, log: SessionLog, modelPath = sileroModelPath()): Promise<SileroSession> {
+export async function openSileroSession(
+  device: DeviceChoice,
+  log: SessionLog,
+  modelPath = sileroModelPath(),
+): Promise<SileroSession> {
   const imported = await import('onnxruntime-node');
   // The CommonJS addon arrives as a default export under some loaders and as named exports under others.
-  const ort = ((imported as { default?: typeof Ort }).default ?? imported);
+  const ort = (imported as { default?: typeof Ort }).default ?? imported;
   const options = (executionProviders: string[]): Ort.InferenceSession.SessionOptions => ({
     executionProviders,
     // A model this small spends more time handing work between threads than computing.

@@ -35,7 +35,9 @@ async function detect(what: PluginInput, ctx = fakeRunContext()) {
 
 function expectStartsNearTruth(segments: SpeechSegment[]) {
   expect(segments.map((s) => s.start)).toHaveLength(truth.length);
-  segments.forEach((s, i) => expect(Math.abs(s.start - (truth[i] ?? NaN)), `segment ${i} starts at ${s.start}`).toBeLessThanOrEqual(TOLERANCE_S));
+  segments.forEach((s, i) =>
+    expect(Math.abs(s.start - (truth[i] ?? NaN)), `segment ${i} starts at ${s.start}`).toBeLessThanOrEqual(TOLERANCE_S),
+  );
 }
 
 beforeAll(async () => {
@@ -80,7 +82,13 @@ afterAll(async () => {
 
 describe('vad settings', () => {
   it('gives every field a default', () => {
-    expect(vad.configSchema.parse({})).toEqual({ threshold: 0.5, minSpeechMs: 250, minSilenceMs: 100, padMs: 30, device: 'auto' });
+    expect(vad.configSchema.parse({})).toEqual({
+      threshold: 0.5,
+      minSpeechMs: 250,
+      minSilenceMs: 100,
+      padMs: 30,
+      device: 'auto',
+    });
   });
   it.each([{ threshold: 1.5 }, { threshold: -0.1 }, { minSpeechMs: -1 }, { device: 'tpu' }, { padMs: 'wide' }, { extra: 1 }])(
     'rejects %j',
@@ -90,7 +98,14 @@ describe('vad settings', () => {
 
 describe('vad device', () => {
   // onnxruntime-node ships CUDA support only when its installer fetched the CUDA libraries.
-  const ortBin = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  const ortBin = join(
+    dirname(createRequire(import.meta.url).resolve('onnxruntime-node')),
+    '..',
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  );
   const hasCudaProvider = existsSync(join(ortBin, 'libonnxruntime_providers_cuda.so'));
 
   it.each(['auto', 'cuda'] as const)('%s: reports the fallback to CPU when CUDA is absent', async (device) => {
@@ -168,7 +183,9 @@ describe('vad run', () => {
       const mp3 = join(dir, 'phrases.mp3');
       const e = await failureOf(detect(pathInput(mp3)));
       expect(e.code).toBe('UNSUPPORTED_INPUT');
-      expect(e.message).toBe('Only WAV files can be read without ffmpeg. Install ffmpeg (e.g. apt install ffmpeg) to analyse phrases.mp3.');
+      expect(e.message).toBe(
+        'Only WAV files can be read without ffmpeg. Install ffmpeg (e.g. apt install ffmpeg) to analyse phrases.mp3.',
+      );
     });
 
     it('still reads WAV', async () => {
@@ -189,7 +206,11 @@ describe('vad run', () => {
 
   it.each([
     ['garbage named .wav', Buffer.from('not audio'), 'INVALID_INPUT'],
-    ['a WAV with zero channels', Buffer.from(encodeWav({ encoding: 's16', sampleRate: 16000, channels: [new Float32Array(10)] })).fill(0, 22, 24), 'INVALID_INPUT'],
+    [
+      'a WAV with zero channels',
+      Buffer.from(encodeWav({ encoding: 's16', sampleRate: 16000, channels: [new Float32Array(10)] })).fill(0, 22, 24),
+      'INVALID_INPUT',
+    ],
   ] as const)('rejects %s', async (_label, bytes, code) => {
     const path = join(dir, `${_label.replace(/\W+/g, '-')}.wav`);
     writeFileSync(path, bytes);

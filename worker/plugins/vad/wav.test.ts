@@ -25,7 +25,9 @@ describe('parseWav reads every common encoding to the same samples', () => {
   ];
   it.each(variants)('$label', ({ encoding, stereo, extensible }) => {
     // Stereo: two different channels whose average is the source, so a wrong mix shows.
-    const channels = stereo ? [source.map((v, i) => v + 0.1 * Math.sin(i)), source.map((v, i) => v - 0.1 * Math.sin(i))] : [source];
+    const channels = stereo
+      ? [source.map((v, i) => v + 0.1 * Math.sin(i)), source.map((v, i) => v - 0.1 * Math.sin(i))]
+      : [source];
     const wav = parseWav(encodeWav({ encoding, sampleRate: 16000, channels, extensible }));
     expect(wav.sampleRate).toBe(16000);
     expect(wav.channels).toBe(stereo ? 2 : 1);
@@ -73,7 +75,18 @@ describe('parseWav matches ffmpeg on files ffmpeg wrote', () => {
   it('WAVE_FORMAT_EXTENSIBLE with six channels, mixed to mono', () => {
     const out = join(dir, 'voice-6ch.wav');
     // Same voice in every channel: the mono mix must give it back unchanged.
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', join(dir, 'voice-src.wav'), '-af', 'pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0', '-c:a', 'pcm_s16le', out]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      join(dir, 'voice-src.wav'),
+      '-af',
+      'pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0',
+      '-c:a',
+      'pcm_s16le',
+      out,
+    ]);
     const bytes = readFileSync(out);
     expect(bytes.readUInt16LE(20)).toBe(0xfffe);
     const wav = parseWav(bytes);

@@ -83,7 +83,7 @@ function sampleReader(format: Format): { read: SampleReader; bytes: number; enco
         return { read: (v, at) => v.getInt16(at, true) / 32768, bytes: 2, encoding: 'pcm' };
       case 24:
         return {
-          read: (v, at) => ((v.getUint8(at) | (v.getUint8(at + 1) << 8) | (v.getInt8(at + 2) << 16)) / 8388608),
+          read: (v, at) => (v.getUint8(at) | (v.getUint8(at + 1) << 8) | (v.getInt8(at + 2) << 16)) / 8388608,
           bytes: 3,
           encoding: 'pcm',
         };
@@ -94,7 +94,10 @@ function sampleReader(format: Format): { read: SampleReader; bytes: number; enco
     if (bits === 32) return { read: (v, at) => v.getFloat32(at, true), bytes: 4, encoding: 'float' };
     if (bits === 64) return { read: (v, at) => v.getFloat64(at, true), bytes: 8, encoding: 'float' };
   }
-  const what = tag === FORMAT_PCM || tag === FORMAT_FLOAT ? `${bits}-bit ${tag === FORMAT_PCM ? 'PCM' : 'float'}` : `format 0x${tag.toString(16).padStart(4, '0')}`;
+  const what =
+    tag === FORMAT_PCM || tag === FORMAT_FLOAT
+      ? `${bits}-bit ${tag === FORMAT_PCM ? 'PCM' : 'float'}`
+      : `format 0x${tag.toString(16).padStart(4, '0')}`;
   throw new WavError('unsupported-encoding', `This WAV file uses ${what}, which Hearth reads only through ffmpeg`);
 }
 
@@ -108,7 +111,7 @@ export function parseWav(bytes: Uint8Array): WavAudio {
 
   let format: Format | null = null;
   let data: { at: number; size: number } | null = null;
-  for (let at = 12; at + 8 <= bytes.length; ) {
+  for (let at = 12; at + 8 <= bytes.length;) {
     const id = fourcc(view, at);
     const declared = view.getUint32(at + 4, true);
     const body = at + 8;
