@@ -1,8 +1,9 @@
 /**
  * The worker protocol: every message between main and the worker, as zod schemas.
  * This file is a contract shared by two processes, so it imports nothing but zod.
- * Names follow the seed (INIT, EXECUTE, … READY, RESULT, …) plus CANCEL, PLUGIN_STATE,
- * PROGRESS and LOG, which Hearth adds so that nothing has to be polled.
+ * Names follow the seed (docs/architecture.md § Where the design comes from): INIT, EXECUTE,
+ * … READY, RESULT, …, plus CANCEL, PLUGIN_STATE, PROGRESS and LOG, which Hearth adds so that
+ * nothing has to be polled.
  */
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 /**
- * A tiny typed event emitter whose `on` returns a disposer (house style rule 6).
+ * A tiny typed event emitter whose `on` returns a disposer (docs/architecture.md, house rule 6).
  * A listener that throws is reported, never allowed to break the emitter's other listeners.
  */
 export type Disposer = () => void;

@@ -14,7 +14,7 @@ import { Emitter } from './emitter.js';
 import { readLines } from './line-splitter.js';
 import type { WorkerExitInfo, WorkerProcess } from './worker-host.js';
 
-/** The subscriptions of a WorkerProcess; each returns a disposer (house style rule 6). */
+/** The subscriptions of a WorkerProcess; each returns a disposer (docs/architecture.md, house rule 6). */
 export type WorkerProcessEvents = Pick<WorkerProcess, 'onMessage' | 'onExit' | 'onStdout' | 'onStderr' | 'onError'>;
 
 /** How long after the exit to wait at most for the pipes to end, when the host names none. */

@@ -1,5 +1,5 @@
 /**
- * The one module that wraps the worker process (house style rule 5): it spawns through a
+ * The one module that wraps the worker process (docs/architecture.md, house rule 5): it spawns through a
  * WorkerHost, validates every message, awaits READY under a start timeout, gathers the
  * evidence of why the process ended and reports `exit` (always) and `crash` (an exit nobody
  * asked for) with a literal-union reason. postMessage and kill are safe to call twice, and
