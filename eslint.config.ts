@@ -10,39 +10,33 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const TS = ['**/*.ts', '**/*.tsx', '**/*.mts'];
-
-/** Every process folder; `from` lists for the zones below are built from it. */
-const FOLDERS = ['./common', './main', './preload', './renderer', './worker', './test', './e2e', './bench', './scripts'];
+const PROJECTS = ['tsconfig.json', 'renderer/tsconfig.json', 'renderer/tsconfig.test.json', 'e2e/tsconfig.json'];
 
 /**
- * Who may import whom, as zones: files under `target` may import from no folder in `from`.
- * Tests beside a module follow its folder's rule, but may also use the fakes in test/support/.
+ * Who may import whom, as allow-lists: a file under `target` may import only from the folders
+ * named (and packages); anything else in the repository — another process's folder, a root
+ * file, a folder added later — is refused. Tests beside a module follow its folder's rule, but
+ * may also use the fakes in test/support/.
  */
 function boundaryZones(forTests: boolean) {
-  const others = (...allowed: string[]) => FOLDERS.filter((f) => !allowed.includes(f) && !(forTests && f === './test'));
-  const zone = (target: string, from: string[], why: string) => ({
+  const zone = (target: string, allowed: string[], why: string) => ({
     target,
-    from,
+    from: '.',
+    except: [...allowed, './node_modules', ...(forTests ? ['./test'] : [])],
     message: `${target.slice(2)} may not import this: ${why}`,
   });
   return [
-    zone('./common', others('./common'), 'common/ holds the contracts and imports only zod and itself.'),
-    zone(
-      './renderer',
-      others('./renderer', './common'),
-      'the renderer is a sandboxed page; it may use only renderer/ and common/.',
-    ),
-    zone('./preload', others('./preload', './common'), 'the preload binds the HearthApi; it may use only common/ and electron.'),
-    zone('./worker', others('./worker', './common'), 'a worker process may use only worker/ and common/.'),
+    zone('./common', ['./common'], 'common/ holds the contracts and imports only zod and itself.'),
+    zone('./renderer', ['./renderer', './common'], 'the renderer is a sandboxed page; it may use only renderer/ and common/.'),
+    zone('./preload', ['./preload', './common'], 'the preload binds the HearthApi; it may use only common/ and electron.'),
+    zone('./worker', ['./worker', './common'], 'a worker process may use only worker/ and common/.'),
     // main/core runs in every face (Electron, serve, CLI): nothing of those faces may leak into it.
-    {
-      target: './main/core',
-      from: './main',
-      except: ['./core'],
-      message: 'main/core is the Electron-free core; it may use only main/core/ and common/.',
-    },
-    zone('./main/core', others('./main', './common'), 'main/core may use only main/core/ and common/.'),
-    zone('./main', others('./main', './common'), 'main may use only main/ and common/.'),
+    zone(
+      './main/core',
+      ['./main/core', './common'],
+      'main/core is the Electron-free core; it may use only main/core/ and common/.',
+    ),
+    zone('./main', ['./main', './common'], 'main may use only main/ and common/.'),
   ];
 }
 const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
@@ -50,6 +44,19 @@ const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
 /** Browser-only globals: Node code (main, worker, preload, common) must not lean on them. */
 const DOM_ONLY = Object.keys(globals.browser).filter((name) => !(name in globals.node) && !(name in globals.es2025));
 const noDomGlobals = DOM_ONLY.map((name) => ({ name, message: 'A browser global: this code runs in Node, not in a page.' }));
+
+/** import('electron') and require('electron') are the same import by other means. */
+const ELECTRON_SOURCE = '/^electron(\\u002F|$)/';
+const dynamicElectron = [
+  {
+    selector: `ImportExpression[source.value=${ELECTRON_SOURCE}]`,
+    message: 'Only main/electron/ and preload/ may import electron.',
+  },
+  {
+    selector: `CallExpression[callee.name='require'][arguments.0.value=${ELECTRON_SOURCE}]`,
+    message: 'Only main/electron/ and preload/ may import electron.',
+  },
+];
 
 const noElectron = {
   paths: [
@@ -74,7 +81,9 @@ export default tseslint.config(
   {
     files: TS,
     extends: [tseslint.configs.recommendedTypeChecked],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // Each environment's own tsconfig (docs/architecture.md § Folders), so a rule sees the
+    // types that code really has: no Node in renderer/, no DOM in Node code.
+    languageOptions: { parserOptions: { project: PROJECTS, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -97,12 +106,7 @@ export default tseslint.config(
     files: [...TS, '**/*.mjs'],
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [
-        createTypeScriptImportResolver({
-          project: ['tsconfig.json', 'renderer/tsconfig.json', 'e2e/tsconfig.json'],
-          noWarnOnMultipleProjects: true,
-        }),
-      ],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: PROJECTS, noWarnOnMultipleProjects: true })],
     },
     rules: { 'import-x/no-restricted-paths': ['error', { zones: boundaryZones(false), basePath: import.meta.dirname }] },
   },
@@ -120,7 +124,10 @@ export default tseslint.config(
   {
     files: ['**/*.{ts,tsx,mts,mjs}'],
     ignores: ['main/electron/**', 'preload/**', 'e2e/**'],
-    rules: { 'no-restricted-imports': ['error', noElectron] },
+    rules: {
+      'no-restricted-imports': ['error', noElectron],
+      'no-restricted-syntax': ['error', ...dynamicElectron],
+    },
   },
   {
     files: ['common/**'],
@@ -130,11 +137,25 @@ export default tseslint.config(
         'error',
         { patterns: [{ regex: '^(?!zod$|\\./[\\w.-]+$)', message: 'common/ imports only zod and other common/ files.' }] },
       ],
+      // A contract loads nothing at run time: no import(), no require().
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression', message: 'common/ imports only zod and other common/ files, and never at run time.' },
+        { selector: "CallExpression[callee.name='require']", message: 'common/ imports only zod and other common/ files.' },
+        { selector: "CallExpression[callee.name='createRequire']", message: 'common/ imports only zod and other common/ files.' },
+      ],
     },
   },
   {
     files: ['main/**', 'worker/**', 'preload/**', 'common/**'],
     rules: { 'no-restricted-globals': ['error', ...noDomGlobals] },
+  },
+  {
+    // A sandboxed preload can require only electron and a few of Node's modules; ours needs none.
+    files: ['preload/**'],
+    ignores: TESTS,
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-nodejs-modules': 'error' },
   },
   {
     files: ['renderer/**'],

@@ -1,6 +1,7 @@
 // The process boundaries are enforced by lint (eslint.config.ts), not by promise. Each
 // forbidden import below was once added by a probe and passed every check; here each is
 // planted in a scratch copy of the tree and `eslint` must fail on it, naming the rule.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const COPIED = ['common', 'main', 'preload', 'renderer', 'worker', 'test', 'e2e', 'bench', 'scripts'];
-const CONFIGS = ['eslint.config.ts', 'tsconfig.json', 'tsconfig.base.json', 'package.json'];
+const CONFIGS = ['eslint.config.ts', 'tsconfig.json', 'tsconfig.base.json', 'package.json', 'vitest.config.ts'];
 
 interface Plant {
   file: string;
@@ -69,6 +70,36 @@ const PLANTS: Plant[] = [
     says: /Electron-free core/,
   },
   {
+    file: 'main/core/planted-dynamic-electron.ts',
+    code: "export const load = (): Promise<unknown> => import('electron');\n",
+    rule: 'no-restricted-syntax',
+    says: /main\/electron\/ and preload\//,
+  },
+  {
+    file: 'worker/planted-require-electron.ts',
+    code: "declare const require: (id: string) => unknown;\nexport const e = require('electron/main');\n",
+    rule: 'no-restricted-syntax',
+    says: /main\/electron\/ and preload\//,
+  },
+  {
+    file: 'common/planted-dynamic.ts',
+    code: "export const load = (): Promise<unknown> => import('ws');\n",
+    rule: 'no-restricted-syntax',
+    says: /never at run time/,
+  },
+  {
+    file: 'preload/planted-fs.ts',
+    code: "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
+    rule: 'import-x/no-nodejs-modules',
+    says: /node:fs/,
+  },
+  {
+    file: 'renderer/planted-root.ts',
+    code: "import config from '../vitest.config.js';\nexport const c = config;\n",
+    rule: 'import-x/no-restricted-paths',
+    says: /renderer\/ and common\//,
+  },
+  {
     file: 'common/planted-fs.ts',
     code: "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
     rule: 'no-restricted-imports',
@@ -101,7 +132,20 @@ describe('lint enforces the process boundaries', () => {
     expect(hits.every((m) => m.severity === 2)).toBe(true);
   });
 
+  it("type-checks page code without Node's types: `process` in the renderer is an error", () => {
+    // The other plants import Node code, which would bring Node's types in with it.
+    for (const plant of PLANTS) rmSync(join(scratch, plant.file), { force: true });
+    writeFileSync(join(scratch, 'renderer/planted-process.ts'), 'export const home = process.env.HOME;\n');
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'renderer/tsconfig.json'], {
+      cwd: scratch,
+      encoding: 'utf8',
+    });
+    expect(tsc.status).not.toBe(0);
+    expect(tsc.stdout).toMatch(/planted-process\.ts\(1,\d+\): error TS\d+: Cannot find name 'process'/);
+  });
+
   it('passes the same folders without the planted files', async () => {
+    rmSync(join(scratch, 'renderer/planted-process.ts'), { force: true });
     const results = await eslint.lintFiles(
       [
         'renderer/store/store.ts',
