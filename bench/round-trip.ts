@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { HearthCore } from '../main/core/hearth-core.js';
 import { forkRaw, nextMessage } from './raw-child.js';
 import { percentile } from './stats.js';
+import { isFinished } from '../common/model.js';
 
 const PAYLOAD = 'x'.repeat(64);
 const WARMUP = 3000;
@@ -22,7 +23,7 @@ async function coreOnce(core: HearthCore): Promise<number> {
   const t0 = performance.now();
   const done = new Promise<void>((resolve) => {
     const off = core.on('job', (job) => {
-      if (job.state === 'succeeded' || job.state === 'failed') {
+      if (isFinished(job.state)) {
         off();
         resolve();
       }

@@ -17,6 +17,7 @@ import { p50, roundTrips } from './round-trip.js';
 import { median, type Figure } from './stats.js';
 import { coreStream, rawStream } from './stream.js';
 import { rawSpawn, workerSpawn } from './spawn.js';
+import { messageOf } from '../common/errors.js';
 
 const json = process.argv.includes('--json');
 const say = (line: string) => {
@@ -112,7 +113,7 @@ function fmt(n: number): string {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`bench failed: ${error instanceof Error && error.stack ? error.stack : messageOf(error)}\n`);
     process.exit(1);
   },
 );

@@ -3,7 +3,7 @@
  * Zod only, so the preload contract may share it.
  */
 import { z } from 'zod';
-import { HearthError, PluginInfo } from './protocol.js';
+import { HearthError, LogLevel, PluginInfo } from './protocol.js';
 
 export const JobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;
@@ -85,7 +85,7 @@ export type WorkerStatus = z.infer<typeof WorkerStatus>;
 export const LogEntry = z
   .object({
     at: z.number(),
-    level: z.enum(['debug', 'info', 'warn', 'error']),
+    level: LogLevel,
     source: z.string(),
     message: z.string(),
   })

@@ -227,10 +227,14 @@ export const StateMessage = z
 
 export const PluginStateMessage = z.object({ type: z.literal('PLUGIN_STATE'), state: PluginState }).strict();
 
+/** How loud a log line is, from the worker, the core and a plugin alike. */
+export const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
+export type LogLevel = z.infer<typeof LogLevel>;
+
 export const LogMessage = z
   .object({
     type: z.literal('LOG'),
-    level: z.enum(['debug', 'info', 'warn', 'error']),
+    level: LogLevel,
     message: z.string(),
     pluginId: z.string().optional(),
     jobId: z.string().optional(),

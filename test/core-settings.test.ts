@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SETTINGS_FILE } from '../main/core/settings.js';
 import { makeDataDir, removeDir, submit, testCore, text, whenFinished, type TestCore } from './core-harness.js';
+import { pluginsForFile } from '../common/file-types.js';
 
 let c: TestCore | undefined;
 afterEach(async () => {
@@ -73,13 +74,13 @@ describe('settings through the core', () => {
     expect(c.core.workerStatus().loaded).toContain('testkit');
     const unloaded = await c.core.unloadPlugin('testkit');
     expect(unloaded.ok && unloaded.value.state.status).toBe('unloaded');
-    expect(c.core.pluginsFor('notes.TXT')).toEqual(expect.arrayContaining(['testkit', 'gpu-a']));
-    expect(c.core.pluginsFor('a.bin')).toEqual(['testkit']);
-    expect(c.core.pluginsFor('noext')).toEqual([]);
-    expect(c.core.pluginsFor('C:\\v1.2\\README')).toEqual([]);
+    expect(pluginsForFile(c.core.listPlugins(), 'notes.TXT')).toEqual(expect.arrayContaining(['testkit', 'gpu-a']));
+    expect(pluginsForFile(c.core.listPlugins(), 'a.bin')).toEqual(['testkit']);
+    expect(pluginsForFile(c.core.listPlugins(), 'noext')).toEqual([]);
+    expect(pluginsForFile(c.core.listPlugins(), 'C:\\v1.2\\README')).toEqual([]);
     // A submit remembers nothing: the one remembered choice is prefs.json's, set by the user
     // (main/api/prefs.ts), so the order stays the worker's and settings.json is not written.
-    const order = c.core.pluginsFor('x.txt');
+    const order = pluginsForFile(c.core.listPlugins(), 'x.txt');
     const r = await c.core.submit([
       {
         pluginId: order[1] ?? '',
@@ -88,7 +89,7 @@ describe('settings through the core', () => {
       },
     ]);
     expect(r.ok).toBe(true);
-    expect(c.core.pluginsFor('x.txt')).toEqual(order);
+    expect(pluginsForFile(c.core.listPlugins(), 'x.txt')).toEqual(order);
     expect(existsSync(join(dataDir, SETTINGS_FILE))).toBe(false);
     const bad = await c.core.submit([{ pluginId: 'testkit', source: { kind: 'path', path: '/x/y.png' }, params: {} }]);
     expect(bad).toMatchObject({
@@ -106,7 +107,7 @@ describe('settings through the core', () => {
     await c.core.start();
     const files = ['README', 'x.zzz', 'weird name.'];
     for (const f of files) await writeFile(join(dataDir, f), 'x');
-    expect(c.core.pluginsFor('C:\\v1.2\\README')).toContain('any-file');
+    expect(pluginsForFile(c.core.listPlugins(), 'C:\\v1.2\\README')).toContain('any-file');
     const r = await c.core.submit(
       files.map((f) => ({ pluginId: 'any-file', source: { kind: 'path', path: join(dataDir, f) }, params: {} })),
     );

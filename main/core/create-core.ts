@@ -244,7 +244,6 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
 
     // The remembered plugin is the renderer's choice, kept in prefs.json (main/api/prefs.ts):
     // a submit never remembers anything, so `hearth run` cannot change what the app picks.
-    pluginsFor: (fileName) => catalog.pluginsFor(fileName),
 
     async submit(requests) {
       const invalid = validate(requests);

@@ -44,8 +44,6 @@ export interface HearthCore {
   saveSettings(pluginId: string, config: Record<string, unknown>): Promise<Outcome<Record<string, unknown>>>;
   loadPlugin(pluginId: string): Promise<Outcome<PluginInfo>>;
   unloadPlugin(pluginId: string): Promise<Outcome<PluginInfo>>;
-  /** Plugin ids that accept a file name, by extension. */
-  pluginsFor(fileName: string): string[];
 
   submit(requests: SubmitRequest[]): Promise<Outcome<Job[]>>;
   cancel(jobId: string): Promise<Outcome<Job>>;

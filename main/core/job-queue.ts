@@ -9,6 +9,9 @@
  * - the worker cannot be brought back → queued jobs fail with WORKER_UNAVAILABLE;
  * - Hearth quits (beginShutdown) → the running job goes back to 'queued' (attempt + 1) unless
  *   it succeeded or the user had cancelled it, whatever the worker answers or however it exits.
+ *   That includes a failure whose RESULT crossed the STOP on the way: after a STOP the worker's
+ *   error code tells how the stop reached the job, not whether the job is sound, so the job
+ *   runs once more on the next start rather than fail for a reason that may be the quit.
  * Jobs found 'running' in the journal at start-up fail ("Hearth was closed while this job
  * ran"): they are not re-queued because the job that was running when the app died may be
  * the reason it died, and re-running it on every start would make that a crash loop.
@@ -472,7 +475,7 @@ export class JobQueue {
   private persist(job: Job): Promise<void> {
     const record: JournalRecord = { t: 'job', job };
     return this.opts.journal.append(record).catch((error: unknown) => {
-      this.opts.log.error(`job ${job.id} could not be written to the journal: ${String(error)}`);
+      this.opts.log.error(`job ${job.id} could not be written to the journal: ${messageOf(error)}`);
     });
   }
 }

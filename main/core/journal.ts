@@ -135,7 +135,7 @@ export class FileJournal implements JobJournal {
         this.linesSinceCompact += lines.length;
         for (const w of waiters) w.resolve();
       } catch (error) {
-        this.log.error(`could not write the job journal ${this.path}: ${String(error)}`);
+        this.log.error(`could not write the job journal ${this.path}: ${messageOf(error)}`);
         for (const w of waiters) w.reject(error);
       } finally {
         this.writing = undefined;
@@ -158,7 +158,7 @@ export class FileJournal implements JobJournal {
         await handle.close();
         await this.compact();
       } catch (error) {
-        this.log.warn(`could not compact the job journal: ${String(error)}`);
+        this.log.warn(`could not compact the job journal: ${messageOf(error)}`);
       }
       try {
         this.handle = await this.openFile(this.path, 'a');

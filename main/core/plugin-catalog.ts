@@ -3,7 +3,6 @@
  * The catalog never guesses a state; when the worker dies, loaded plugins show 'unloaded'
  * until the new worker's READY says otherwise.
  */
-import { pluginsForFile } from '../../common/file-types.js';
 import type { PluginInfo, PluginState } from '../../common/protocol.js';
 import { Emitter, type Disposer } from './emitter.js';
 
@@ -57,14 +56,6 @@ export class PluginCatalog {
 
   get(pluginId: string): PluginInfo | undefined {
     return this.plugins.get(pluginId);
-  }
-
-  /**
-   * Plugins reading the file (common/file-types.ts), in the worker's order. The choice a user
-   * remembered lives in prefs.json and is put first by the API (main/api/router.ts), not here.
-   */
-  pluginsFor(fileName: string): string[] {
-    return pluginsForFile(this.list(), fileName);
   }
 }
 

@@ -17,7 +17,7 @@ import type { Logger } from './logger.js';
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy.js';
 import { writeFileAtomic } from './atomic-write.js';
 
-export const AppPrefs = z
+export const AppSettings = z
   .object({
     memoryPolicy: MemoryPolicy.default({ kind: 'exclusive' }),
     restart: RestartPolicy.default(DEFAULT_RESTART_POLICY),
@@ -29,13 +29,13 @@ export const AppPrefs = z
     preferredPlugin: z.record(z.string(), z.string()).optional(),
   })
   .strict();
-export type AppPrefs = z.infer<typeof AppPrefs>;
+export type AppSettings = z.infer<typeof AppSettings>;
 
 export const SettingsFile = z
   .object({
     version: z.literal(1).default(1),
     plugins: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-    app: AppPrefs.default(AppPrefs.parse({})),
+    app: AppSettings.default(AppSettings.parse({})),
   })
   .strict();
 export type SettingsFile = z.infer<typeof SettingsFile>;
@@ -105,7 +105,7 @@ export class Settings {
     return this.data.plugins[pluginId];
   }
 
-  app(): AppPrefs {
+  app(): AppSettings {
     return this.data.app;
   }
 
@@ -114,8 +114,8 @@ export class Settings {
     await this.save();
   }
 
-  async setApp(patch: Partial<AppPrefs>): Promise<void> {
-    this.data = { ...this.data, app: AppPrefs.parse({ ...this.data.app, ...patch }) };
+  async setApp(patch: Partial<AppSettings>): Promise<void> {
+    this.data = { ...this.data, app: AppSettings.parse({ ...this.data.app, ...patch }) };
     await this.save();
   }
 

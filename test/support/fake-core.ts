@@ -3,7 +3,6 @@
  * worker process. It records calls and emits events like the real one.
  */
 import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../main/core/hearth-core.js';
-import { pluginsForFile } from '../../common/file-types.js';
 import { isFinished, type Chunk, type Job, type LogEntry, type PluginInfo, type WorkerStatus } from '../../common/model.js';
 
 export function fakePlugin(id: string, accepts: string[]): PluginInfo {
@@ -64,7 +63,6 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
     async unloadPlugin(pluginId) {
       return core.loadPlugin(pluginId);
     },
-    pluginsFor: (name) => pluginsForFile(plugins, name),
     async submit(requests: SubmitRequest[]): Promise<Outcome<Job[]>> {
       core.calls.push({ name: 'submit', args: [requests] });
       const batchId = requests.length > 1 ? `batch-${++n}` : undefined;

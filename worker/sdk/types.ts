@@ -2,9 +2,9 @@
  * The plugin SDK's types: what a plugin author implements and what Hearth hands it.
  */
 import type { z } from 'zod';
-import type { HearthError } from '../../common/protocol.js';
+import type { HearthError, LogLevel } from '../../common/protocol.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type { LogLevel };
 export interface PluginLogger {
   debug(message: string): void;
   info(message: string): void;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import type Tesseract from 'tesseract.js';
 import type { OcrModel } from './config.js';
+import { messageOf } from '../../../common/errors.js';
 
 /** Where each model lives inside @tesseract.js-data/eng; nothing is ever downloaded. */
 const MODEL_FOLDERS: Record<OcrModel, string> = { best: '4.0.0_best_int', standard: '4.0.0' };
@@ -25,12 +26,6 @@ export function languageDataPath(model: OcrModel): string {
   const require = createRequire(import.meta.url);
   const pkg = require.resolve('@tesseract.js-data/eng/package.json');
   return join(dirname(pkg), MODEL_FOLDERS[model]);
-}
-
-/** tesseract.js rejects with strings; keep what it said for the detail. */
-export function describeRejection(reason: unknown): string {
-  if (reason instanceof Error) return reason.message;
-  return String(reason);
 }
 
 export async function createOcrEngine(
@@ -53,7 +48,7 @@ export async function createOcrEngine(
     },
     // Without a handler tesseract.js re-throws rejections from its message listener, which
     // would take down the whole worker process for one unreadable image.
-    errorHandler: (e: unknown) => onWarning(`tesseract: ${describeRejection(e)}`),
+    errorHandler: (e: unknown) => onWarning(`tesseract: ${messageOf(e)}`),
   });
   // Tesseract's diagnostics ("Estimating resolution as …") would otherwise land on the
   // worker process's stdout for every page.

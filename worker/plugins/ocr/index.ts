@@ -5,9 +5,10 @@
  */
 import { definePlugin, PluginError, type LoadContext, type PluginInput, type RunContext } from '../../sdk/index.js';
 import { jobConfig, OcrConfig, PAGE_SEG_MODES } from './config.js';
-import { createOcrEngine, describeRejection, type OcrEngine } from './engine.js';
+import { createOcrEngine, type OcrEngine } from './engine.js';
 import { pageLines } from './lines.js';
 import { readImage } from './read-image.js';
+import { messageOf } from '../../../common/errors.js';
 
 /** One recognised line, newline included. */
 export interface OcrChunk {
@@ -56,7 +57,8 @@ async function recognise(live: () => Promise<OcrEngine>, config: OcrConfig, inpu
     );
   } catch (e) {
     if (e instanceof PluginError) throw e;
-    const why = describeRejection(e);
+    // tesseract.js rejects with strings: messageOf keeps what it said.
+    const why = messageOf(e);
     if (/read image/i.test(why)) {
       const hint =
         image.type === 'tiff'

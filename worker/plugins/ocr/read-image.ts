@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { PluginError, type PluginInput } from '../../sdk/index.js';
 import { sniffImageType, type ImageType } from './image-type.js';
+import { messageOf } from '../../../common/errors.js';
 
 export interface ImageBytes {
   bytes: Uint8Array;
@@ -22,7 +23,7 @@ export async function readImage(input: PluginInput): Promise<ImageBytes> {
       bytes = await readFile(input.path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+      const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : messageOf(e);
       throw new PluginError('INVALID_INPUT', `Cannot read ${input.path}: ${why}`);
     }
   }

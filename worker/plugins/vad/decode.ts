@@ -7,6 +7,7 @@ import { PluginError, type PluginInput } from '../../sdk/index.js';
 import { decodeWithFfmpeg, FfmpegAborted, FfmpegError } from './ffmpeg.js';
 import { resample } from './resample.js';
 import { looksLikeWav, parseWav, WavError } from './wav.js';
+import { messageOf } from '../../../common/errors.js';
 
 export const MODEL_RATE = 16000;
 
@@ -40,7 +41,7 @@ async function inputBytes(input: Extract<PluginInput, { kind: 'path' | 'bytes' }
     return await readFile(input.path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : messageOf(e);
     throw new PluginError('INVALID_INPUT', `Cannot read ${input.path}: ${why}`);
   }
 }

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import { messageOf } from '../../../common/errors.js';
 
 export const WINDOW = 512;
 /** The reference feeds each 512-sample window with the previous window's last 64 samples in front. */
@@ -60,7 +61,7 @@ export async function openSileroSession(
       const session = await ort.InferenceSession.create(modelPath, options(['cuda', 'cpu']));
       return { session, ort, device: 'cuda' };
     } catch (e) {
-      log.warn(`CUDA execution provider unavailable (${(e as Error).message}); using the CPU`);
+      log.warn(`CUDA execution provider unavailable (${messageOf(e)}); using the CPU`);
     }
     const session = await ort.InferenceSession.create(modelPath, options(['cpu']));
     return { session, ort, device: 'cpu', note: 'CUDA not available, fell back to CPU' };
