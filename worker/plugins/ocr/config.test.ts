@@ -5,9 +5,12 @@ const loaded = OcrConfig.parse({ model: 'standard' });
 
 describe('ocr per-job settings', () => {
   it('lays params over the loaded settings, keeping what they leave out', () => {
-    expect(jobConfig(loaded, {})).toEqual(loaded);
-    expect(jobConfig(loaded, { pageSegMode: 'single-line' })).toEqual({ ...loaded, pageSegMode: 'single-line' });
-    expect(jobConfig(loaded, { model: 'standard', language: 'eng' })).toEqual(loaded);
+    expect(jobConfig(loaded, {})).toEqual({ ok: true, value: loaded });
+    expect(jobConfig(loaded, { pageSegMode: 'single-line' })).toEqual({
+      ok: true,
+      value: { ...loaded, pageSegMode: 'single-line' },
+    });
+    expect(jobConfig(loaded, { model: 'standard', language: 'eng' })).toEqual({ ok: true, value: loaded });
   });
 
   it.each([
@@ -19,6 +22,6 @@ describe('ocr per-job settings', () => {
     [{ lang: 'eng' }, /lang/],
   ])('rejects %j', (params, message) => {
     const out = jobConfig(loaded, params);
-    expect('error' in out && out.error).toMatch(message);
+    expect(!out.ok && out.error.message).toMatch(message);
   });
 });

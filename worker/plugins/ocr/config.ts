@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Outcome } from '../../../common/outcome.js';
+import { jobSettings } from '../shared/job-params.js';
 
 /**
  * The two English models that ship inside @tesseract.js-data/eng (no "fast" variant ships,
@@ -43,24 +45,7 @@ export const OcrParams = z.object(fields).partial().strict();
 /** Settings that need the engine reloaded; a job may repeat them but not change them. */
 const RELOAD_KEYS = ['model', 'language'] as const;
 
-/**
- * The settings one job runs with: the loaded config with the job's params over it. Params are
- * checked like settings (a typo is an error, not silently ignored).
- */
-export function jobConfig(config: OcrConfig, params: Record<string, unknown>): OcrConfig | { error: string } {
-  const parsed = OcrParams.safeParse(params);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { error: `Invalid OCR setting — ${where}${issue?.message ?? 'rejected'}` };
-  }
-  for (const key of RELOAD_KEYS) {
-    const wanted = parsed.data[key];
-    if (wanted !== undefined && wanted !== config[key]) {
-      return {
-        error: `The OCR ${key} cannot change for a single job (the engine must reload): change it in the plugin's settings`,
-      };
-    }
-  }
-  return { ...config, ...parsed.data };
+/** The settings one job runs with: per-job params over the loaded config; model and language need a reload. */
+export function jobConfig(config: OcrConfig, params: Record<string, unknown>): Outcome<OcrConfig> {
+  return jobSettings({ label: 'OCR', reloads: 'engine', schema: OcrParams, reloadKeys: RELOAD_KEYS }, config, params);
 }

@@ -37,8 +37,8 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
 /** The job's settings: per-job params over the loaded config (only the page segmentation mode can differ). */
 function settingsFor(config: OcrConfig, params: Record<string, unknown>): OcrConfig {
   const settings = jobConfig(config, params);
-  if ('error' in settings) throw new PluginError('INVALID_CONFIG', settings.error);
-  return settings;
+  if (!settings.ok) throw new PluginError('INVALID_CONFIG', settings.error.message);
+  return settings.value;
 }
 
 async function recognise(live: () => Promise<OcrEngine>, config: OcrConfig, input: PluginInput, ctx: RunContext) {

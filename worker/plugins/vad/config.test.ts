@@ -5,9 +5,9 @@ const loaded = VadConfig.parse({ threshold: 0.7, device: 'cpu' });
 
 describe('vad per-job settings', () => {
   it('lays params over the loaded settings, keeping what they leave out', () => {
-    expect(jobConfig(loaded, {})).toEqual(loaded);
-    expect(jobConfig(loaded, { padMs: 5, threshold: 0.4 })).toEqual({ ...loaded, padMs: 5, threshold: 0.4 });
-    expect(jobConfig(loaded, { device: 'cpu' })).toEqual(loaded);
+    expect(jobConfig(loaded, {})).toEqual({ ok: true, value: loaded });
+    expect(jobConfig(loaded, { padMs: 5, threshold: 0.4 })).toEqual({ ok: true, value: { ...loaded, padMs: 5, threshold: 0.4 } });
+    expect(jobConfig(loaded, { device: 'cpu' })).toEqual({ ok: true, value: loaded });
   });
 
   it.each([
@@ -20,6 +20,6 @@ describe('vad per-job settings', () => {
     [{ device: 'tpu' }, /device/],
   ])('rejects %j', (params, message) => {
     const out = jobConfig(loaded, params);
-    expect('error' in out && out.error).toMatch(message);
+    expect(!out.ok && out.error.message).toMatch(message);
   });
 });

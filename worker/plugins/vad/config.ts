@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Outcome } from '../../../common/outcome.js';
+import { jobSettings } from '../shared/job-params.js';
 
 // Each field once, without its default, so per-job params can reuse it as optional.
 const fields = {
@@ -23,23 +25,7 @@ export type VadConfig = z.infer<typeof VadConfig>;
 /** Per-job overrides: any subset of the settings, no defaults (absent means "as loaded"). */
 export const VadParams = z.object(fields).partial().strict();
 
-/**
- * The settings one job runs with: the loaded config with the job's params over it. Params are
- * checked like settings (a typo is an error, not silently ignored); only the device needs a
- * reload, so a job may repeat it but not change it.
- */
-export function jobConfig(config: VadConfig, params: Record<string, unknown>): VadConfig | { error: string } {
-  const parsed = VadParams.safeParse(params);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { error: `Invalid speech detection setting — ${where}${issue?.message ?? 'rejected'}` };
-  }
-  if (parsed.data.device !== undefined && parsed.data.device !== config.device) {
-    return {
-      error:
-        "The speech detection device cannot change for a single job (the model must reload): change it in the plugin's settings",
-    };
-  }
-  return { ...config, ...parsed.data };
+/** The settings one job runs with: per-job params over the loaded config; only the device needs a reload. */
+export function jobConfig(config: VadConfig, params: Record<string, unknown>): Outcome<VadConfig> {
+  return jobSettings({ label: 'speech detection', reloads: 'model', schema: VadParams, reloadKeys: ['device'] }, config, params);
 }

@@ -13,8 +13,8 @@ export type { SpeechSegment, VadResult } from './detect.js';
 
 function settingsFor(config: VadConfig, params: Record<string, unknown>): DetectSettings {
   const settings = jobConfig(config, params);
-  if ('error' in settings) throw new PluginError('INVALID_CONFIG', settings.error);
-  return settings;
+  if (!settings.ok) throw new PluginError('INVALID_CONFIG', settings.error.message);
+  return settings.value;
 }
 
 async function* analyse(model: SileroSession, config: VadConfig, input: PluginInput, ctx: RunContext) {
