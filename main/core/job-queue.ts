@@ -303,9 +303,10 @@ export class JobQueue {
     // EXECUTE goes first: the worker starts while main does the bookkeeping below, which
     // would otherwise sit on every job's round trip. Nothing here can see the answer early
     // (it is read on a later turn of the event loop), and a listener of the 'running' event
-    // that cancels now sends its CANCEL after the EXECUTE it refers to. If the worker is
-    // gone the send fails and its exit ends the job, as before.
-    this.opts.worker.postToWorker({
+    // that cancels now sends its CANCEL after the EXECUTE it refers to. A worker whose exit
+    // is not reported yet (the host drains its output first) refuses the send: the job was
+    // never handed over, so it stays queued for the restarted worker ('ready' pumps again).
+    const sent = this.opts.worker.postToWorker({
       type: 'EXECUTE',
       jobId: queued.id,
       pluginId: queued.pluginId,
@@ -313,6 +314,10 @@ export class JobQueue {
       params: queued.params,
       stream: true,
     });
+    if (!sent) {
+      this.opts.log.warn(`job ${queued.id} stays queued: the worker could not take it`);
+      return;
+    }
     const job: Job = { ...queued, state: 'running', startedAt: this.opts.clock.now() };
     this.jobs.set(job.id, job);
     const limitMs = job.timeoutMs ?? this.opts.jobTimeoutMs;

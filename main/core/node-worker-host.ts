@@ -38,6 +38,9 @@ function spawnNodeWorker(options: SpawnOptions, hostOptions: NodeWorkerHostOptio
       return child.pid;
     },
     postMessage(message: MainToWorker) {
+      // As the utilityProcess host does: once the OS says the process is gone, a send is refused
+      // here rather than lost in a closed channel while the exit waits for the output to drain.
+      if (plumbing.gone || !child.connected) throw new Error('the worker process has exited');
       child.send(message);
     },
     kill(signal: NodeJS.Signals = 'SIGKILL') {

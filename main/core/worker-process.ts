@@ -5,8 +5,7 @@
  * asked for) with a literal-union reason. postMessage and kill are safe to call twice, and
  * after the process is gone.
  */
-import type { MainToWorker, WorkerToMainSingle } from '../../common/protocol.js';
-import type { MessageOf } from '../../common/protocol.js';
+import type { MainToWorker, MessageOf, WorkerToMainSingle } from '../../common/protocol.js';
 import type { Clock } from './clock.js';
 import { DisposerBag, Emitter, type Disposer } from './emitter.js';
 import { classifyExit, describeExit, stderrSaysOutOfMemory, type ExitEvidence } from './exit-reason.js';
