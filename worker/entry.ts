@@ -5,13 +5,20 @@
 import { builtinPlugins } from './plugins/builtin.js';
 import { createDispatcher } from './runtime/dispatcher.js';
 import { createFatal, installFatalHandlers, watchParent } from './runtime/lifecycle.js';
+import { startParentWatchdog } from './runtime/parent-watchdog.js';
 import { createPluginManager } from './runtime/plugin-manager.js';
 import { detectPort } from './runtime/port.js';
 import { createTransport } from './runtime/transport.js';
 
 /** Per plugin, at shutdown: a stuck unload() must not keep the worker from exiting. */
 const STOP_UNLOAD_CAP_MS = 5_000;
-const PARENT_GONE_UNLOAD_CAP_MS = 2_000;
+/**
+ * When the parent dies the worker must be gone within a second, busy or not: the main thread
+ * gets this long to unload, and the watchdog thread kills the process shortly after.
+ */
+const PARENT_GONE_UNLOAD_CAP_MS = 500;
+const PARENT_POLL_MS = 200;
+const PARENT_GONE_KILL_AFTER_MS = 600;
 
 const port = detectPort();
 if (!port) {
@@ -47,4 +54,5 @@ const dispatch = createDispatcher({
   uptimeMs: () => performance.now() - startedAt,
 });
 transport.onMessage(dispatch);
-watchParent(port, () => void stop(PARENT_GONE_UNLOAD_CAP_MS, 0));
+watchParent(port, () => void stop(PARENT_GONE_UNLOAD_CAP_MS, 0), { intervalMs: PARENT_POLL_MS });
+startParentWatchdog({ parentPid: process.ppid, pollMs: PARENT_POLL_MS, graceMs: PARENT_GONE_KILL_AFTER_MS });
