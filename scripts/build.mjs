@@ -32,6 +32,7 @@ const node = {
 const jobs = [
   build({ ...node, entryPoints: { 'main/cli': at('main/cli/hearth.ts') }, outdir: out, outExtension: { '.js': '.js' } }),
   build({ ...node, entryPoints: { 'worker/entry': at('worker/entry.ts') }, outdir: out }),
+  build({ ...node, entryPoints: { 'worker/gpu-probe': at('worker/probe/gpu-probe.ts') }, outdir: out }),
 ];
 if (existsSync(at('main/electron/main.ts'))) {
   jobs.push(

@@ -5,6 +5,7 @@
 import { messageOf } from '../../common/errors.js';
 import { splitArgs } from './global-args.js';
 import { processIo, type CliIo } from './io.js';
+import { devicesCommand } from './devices-command.js';
 import { pluginsCommand } from './plugins-command.js';
 import { runCommand } from './run-command.js';
 import { USAGE } from './usage.js';
@@ -23,6 +24,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     switch (command) {
       case 'plugins':
         return await pluginsCommand(rest, io);
+      case 'devices':
+        return await devicesCommand(rest, io);
       case 'run':
         return await runCommand(rest, io);
       case undefined:

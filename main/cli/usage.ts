@@ -3,6 +3,7 @@ export const USAGE = `Usage: hearth <command> [options]
 
 Commands:
   plugins [--json]                       List plugins: id, name, version, file types, state, settings schema.
+  devices [--json]                       List the CPU and the GPUs Hearth can use, with their memory.
   run --plugin ID [options] FILE…        Run one job per file and print the output as it streams.
       --set key=value                    Override a setting for this run only (repeatable; JSON values
                                          such as 3 or true are parsed, anything else is a string).

@@ -1,0 +1,45 @@
+/** `hearth devices [--json]`: the CPU and every GPU Hearth can see, with memory in bytes. */
+import { parseArgs } from 'node:util';
+import type { Device, DevicesReport } from '../../common/devices.js';
+import { messageOf } from '../../common/errors.js';
+import { nodeProbeSources } from '../core/devices/node-sources.js';
+import { probeDevices, type ProbeSources } from '../core/devices/probe-devices.js';
+import type { CliIo } from './io.js';
+
+const GIB = 1024 ** 3;
+
+function gib(bytes: number): string {
+  return `${(bytes / GIB).toFixed(1)} GiB`;
+}
+
+function describe(device: Device): string {
+  const memory = device.memory
+    ? `${gib(device.memory.free)} free of ${gib(device.memory.total)}`
+    : 'memory not reported by the driver';
+  const use = device.utilization === undefined ? '' : `, ${device.utilization}% busy`;
+  return `${device.id.padEnd(10)} ${device.name} (${device.backend}) — ${memory}${use}`;
+}
+
+export async function devicesCommand(argv: string[], io: CliIo, sources: ProbeSources = nodeProbeSources()): Promise<number> {
+  let json: boolean;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: false,
+    });
+    json = values.json === true;
+  } catch (error) {
+    io.err(`hearth devices: ${messageOf(error)}\n`);
+    return 2;
+  }
+  const report: DevicesReport = await probeDevices(sources);
+  if (json) {
+    io.out(`${JSON.stringify(report)}\n`);
+  } else {
+    for (const device of report.devices) io.out(`${describe(device)}\n`);
+    if (!report.devices.some((d) => d.backend !== 'cpu')) io.out('No GPU found: GPU plugins run on the CPU.\n');
+  }
+  for (const note of report.notes) io.err(`hearth devices: ${note}\n`);
+  return 0;
+}
