@@ -22,7 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cpu = { gpu: 'cpu', threads: 2, contextSize: 512 } as const;
+const cpu = { gpu: 'cpu', threads: 1, contextSize: 512 } as const;
 
 function loadError(config: Record<string, unknown>, dataDir?: string) {
   return failureOf(loadPlugin(llm, config, fakeLoadContext(dataDir)));
@@ -174,7 +174,7 @@ describe('llm plugin: generation on a tiny model', () => {
 
 describe('llm plugin: devices', () => {
   it('says where gpu "auto" really runs', async () => {
-    const { instance, ctx } = await loadPlugin(llm, { gpu: 'auto', threads: 2, contextSize: 512, modelPath: model });
+    const { instance, ctx } = await loadPlugin(llm, { gpu: 'auto', threads: 1, contextSize: 512, modelPath: model });
     try {
       const [report] = ctx.recorded.devices;
       expect(report).toBeDefined();
