@@ -4,6 +4,7 @@
  *   (b) stream throughput worker → main (target ≥ 100 000 chunks/s) vs raw fork messages/s
  *   (c) enqueueing 10 000 jobs with the journal on (target < 1 s) vs one appendFile of the same bytes
  *   (d) spawn → READY vs a bare Node fork → first message
+ *   (e) llm tokens/s through Hearth vs node-llama-cpp called directly (target ≥ 0.95×)
  * `--json` prints the figures as JSON. Speed is measured here only, never asserted in tests.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { p50, roundTrips } from './round-trip.js';
 import { median, type Figure } from './stats.js';
 import { coreStream, rawStream } from './stream.js';
 import { rawSpawn, workerSpawn } from './spawn.js';
+import { directTokensPerSecond, hearthTokensPerSecond, tinyModel } from './llm-tokens.js';
 import { messageOf } from '../common/errors.js';
 
 const json = process.argv.includes('--json');
@@ -79,6 +81,25 @@ async function main(): Promise<void> {
   const spawnMs = median(await workerSpawn(entry, dataDir, 5));
   const rawSpawnMs = median(await rawSpawn(raw, 5));
   figures.push(fig('spawn → READY (median of 5)', 'ms', spawnMs, rawSpawnMs, 'bare fork → first message', 'reported', true));
+
+  say('(e) llm tokens/s…');
+  const model = await tinyModel(dataDir);
+  const llmCore = createHearthCore({ dataDir, workerEntry: entry, journal: 'memory', pingIntervalMs: 0, log: () => undefined });
+  await llmCore.start();
+  const viaHearth = await hearthTokensPerSecond(llmCore, model, root, 5);
+  await llmCore.stop();
+  const direct = await directTokensPerSecond(model, root, 5);
+  figures.push(
+    fig(
+      'llm tokens/s (tiny GGUF, 1 thread)',
+      'tokens/s',
+      viaHearth,
+      direct,
+      'node-llama-cpp directly',
+      '≥ 0.95× baseline',
+      viaHearth / direct >= 0.95,
+    ),
+  );
 
   await rm(dataDir, { recursive: true, force: true });
   if (json) {

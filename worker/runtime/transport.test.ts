@@ -49,6 +49,35 @@ describe('transport: outgoing', () => {
     ]);
   });
 
+  it('gathers chunks that come one per tick into one write per window, and flushes a RESULT at once', async () => {
+    const { port, posted } = memoryPort();
+    const t = createTransport(port);
+    // A token stream: each chunk in its own macrotask, as a model's callbacks deliver them.
+    t.toMain(chunk(0));
+    await tick();
+    expect(posted).toEqual([chunk(0)]); // the first after a quiet spell waits for nothing
+    for (let seq = 1; seq <= 5; seq++) {
+      t.toMain(chunk(seq));
+      await tick();
+    }
+    expect(posted).toHaveLength(1); // within the window: held
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(posted).toEqual([chunk(0), { type: 'BATCH', messages: [chunk(1), chunk(2), chunk(3), chunk(4), chunk(5)] }]);
+    t.toMain(chunk(6));
+    t.toMain({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
+    expect(posted.at(-1)).toEqual({ type: 'BATCH', messages: [chunk(6), { type: 'RESULT', jobId: 'j', ok: true, data: 1 }] });
+  });
+
+  it('never holds progress for the window', async () => {
+    const { port, posted } = memoryPort();
+    const t = createTransport(port);
+    t.toMain(chunk(0));
+    await tick();
+    t.toMain({ type: 'PROGRESS', jobId: 'j', fraction: 0.5 });
+    await tick();
+    expect(posted).toEqual([chunk(0), { type: 'PROGRESS', jobId: 'j', fraction: 0.5 }]);
+  });
+
   it('sends a lone batchable message unwrapped', async () => {
     const { port, posted } = memoryPort();
     createTransport(port).toMain(chunk(0));

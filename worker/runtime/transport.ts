@@ -23,6 +23,13 @@ export interface Transport {
 
 /** Past this many messages a batch goes out at once rather than waiting for the tick to end. */
 const MAX_BATCH = 2048;
+/**
+ * Chunks and logs that follow a write within this long wait for the rest of the window (about
+ * a frame): a model that yields one token per callback would otherwise cost one IPC write per
+ * token. The first after a quiet spell still goes at the end of its tick, so nothing waits
+ * when output is sparse. Progress and plugin states never wait for the window.
+ */
+const WINDOW_MS = 16;
 
 // Small, frequent messages wait for the end of the tick. A job's busy → ready plugin states
 // ride along with its RESULT, so a no-op job costs one IPC write instead of three.
@@ -80,6 +87,8 @@ function sameState(a: PluginState, b: PluginState): boolean {
 export function createTransport(port: WorkerPort): Transport {
   let pending: WorkerToMainSingle[] = [];
   let scheduled = false;
+  let windowTimer: NodeJS.Timeout | undefined;
+  let lastFlushAt = Number.NEGATIVE_INFINITY;
 
   const postOne = (message: WorkerToMainSingle): void => {
     try {
@@ -118,7 +127,12 @@ export function createTransport(port: WorkerPort): Transport {
 
   const flush = (): void => {
     scheduled = false;
+    if (windowTimer !== undefined) {
+      clearTimeout(windowTimer);
+      windowTimer = undefined;
+    }
     if (pending.length === 0) return;
+    lastFlushAt = performance.now();
     const batch = elideInstantBusy(pending, states);
     pending = [];
     if (batch.length === 0) return;
@@ -137,16 +151,25 @@ export function createTransport(port: WorkerPort): Transport {
   const onTick = (): void => {
     if (scheduled) flush();
   };
+  const flushAtEndOfTick = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(onTick);
+  };
+  const flushAtEndOfWindow = (): void => {
+    if (scheduled || windowTimer !== undefined) return;
+    const wait = lastFlushAt + WINDOW_MS - performance.now();
+    if (wait <= 0) flushAtEndOfTick();
+    else windowTimer = setTimeout(flush, wait);
+  };
 
   return {
     toMain(message) {
       if (isBatchable(message)) {
         pending.push(message);
         if (pending.length >= MAX_BATCH) flush();
-        else if (!scheduled) {
-          scheduled = true;
-          setImmediate(onTick);
-        }
+        else if (message.type === 'STREAM_CHUNK' || message.type === 'LOG') flushAtEndOfWindow();
+        else flushAtEndOfTick();
         return;
       }
       // Anything else goes out now, after what is pending and in the same write, so a
