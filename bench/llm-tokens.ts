@@ -10,7 +10,9 @@ import type { HearthCore } from '../main/core/hearth-core.js';
 import { writeTinyLlama } from '../test/support/gguf/tiny-llama.js';
 import { median } from './stats.js';
 
-const SETTINGS = { gpu: 'cpu', threads: 1, contextSize: 512, maxTokens: 200, temperature: 0 } as const;
+/** BENCH_LLM_THREADS=2 runs it as the old default did on this machine (every core). */
+export const LLM_THREADS = Number(process.env.BENCH_LLM_THREADS ?? 1);
+const SETTINGS = { gpu: 'cpu', threads: LLM_THREADS, contextSize: 512, maxTokens: 200, temperature: 0 } as const;
 
 export async function tinyModel(dir: string): Promise<string> {
   return writeTinyLlama(join(dir, 'bench-tiny.gguf'), { seed: 7 });
@@ -20,58 +22,77 @@ async function prompt(root: string): Promise<string> {
   return readFile(join(root, 'assets', 'prompt.txt'), 'utf8');
 }
 
-export async function directTokensPerSecond(model: string, root: string, runs: number): Promise<number> {
+/** node-llama-cpp in this process, loaded once; each call generates once and gives tokens/s. */
+async function directGenerator(model: string, root: string): Promise<{ once(): Promise<number>; close(): Promise<void> }> {
   const { getLlama, LlamaChatSession, LlamaLogLevel } = await import('node-llama-cpp');
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: SETTINGS.threads, logLevel: LlamaLogLevel.error });
   const loaded = await llama.loadModel({ modelPath: model });
   const context = await loaded.createContext({ contextSize: SETTINGS.contextSize, threads: SETTINGS.threads });
   const sequence = context.getSequence();
   const text = await prompt(root);
-  const rates: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    await sequence.clearHistory();
-    const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
-    let tokens = 0;
-    const t0 = performance.now();
-    await session.prompt(text, {
-      maxTokens: SETTINGS.maxTokens,
-      temperature: SETTINGS.temperature,
-      onToken: (generated) => void (tokens += generated.length),
-      onTextChunk: () => undefined,
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    session.dispose({ disposeSequence: false });
-    if (i > 0) rates.push(tokens / seconds); // the first run warms up
-  }
-  await context.dispose();
-  await loaded.dispose();
-  await llama.dispose();
-  return median(rates);
+  return {
+    async once() {
+      await sequence.clearHistory();
+      const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
+      let tokens = 0;
+      const t0 = performance.now();
+      await session.prompt(text, {
+        maxTokens: SETTINGS.maxTokens,
+        temperature: SETTINGS.temperature,
+        onToken: (generated) => void (tokens += generated.length),
+        onTextChunk: () => undefined,
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      session.dispose({ disposeSequence: false });
+      return tokens / seconds;
+    },
+    async close() {
+      await context.dispose();
+      await loaded.dispose();
+      await llama.dispose();
+    },
+  };
 }
 
-export async function hearthTokensPerSecond(core: HearthCore, model: string, root: string, runs: number): Promise<number> {
+/** One llm job through the core; tokens/s from the job starting to its result in main. */
+async function hearthOnce(core: HearthCore, path: string): Promise<number> {
+  let started = 0;
+  const done = new Promise<{ tokens: number; end: number }>((resolve, reject) => {
+    const off = core.on('job', (job) => {
+      if (job.state === 'running') started = performance.now();
+      if (job.state === 'succeeded') {
+        off();
+        resolve({ tokens: (job.result as { tokens: number }).tokens, end: performance.now() });
+      } else if (job.state === 'failed' || job.state === 'cancelled') {
+        off();
+        reject(new Error(job.error?.message ?? job.state));
+      }
+    });
+  });
+  const r = await core.submit([{ pluginId: 'llm', source: { kind: 'path', path }, params: {} }]);
+  if (!r.ok) throw new Error(r.error.message);
+  const { tokens, end } = await done;
+  return tokens / ((end - started) / 1000);
+}
+
+/**
+ * Both loaded, then runs alternate (Hearth, direct, Hearth, …) so both see the same noise on a
+ * shared machine; the figures are the medians, the first round of each left out as warm-up.
+ */
+export async function llmTokens(core: HearthCore, model: string, root: string, rounds: number) {
   const saved = await core.saveSettings('llm', { ...SETTINGS, modelPath: model });
   if (!saved.ok) throw new Error(saved.error.message);
+  const direct = await directGenerator(model, root);
   const path = join(root, 'assets', 'prompt.txt');
-  const rates: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    let started = 0;
-    const done = new Promise<{ tokens: number; end: number }>((resolve, reject) => {
-      const off = core.on('job', (job) => {
-        if (job.state === 'running') started = performance.now();
-        if (job.state === 'succeeded') {
-          off();
-          resolve({ tokens: (job.result as { tokens: number }).tokens, end: performance.now() });
-        } else if (job.state === 'failed' || job.state === 'cancelled') {
-          off();
-          reject(new Error(job.error?.message ?? job.state));
-        }
-      });
-    });
-    const r = await core.submit([{ pluginId: 'llm', source: { kind: 'path', path }, params: {} }]);
-    if (!r.ok) throw new Error(r.error.message);
-    const { tokens, end } = await done;
-    if (i > 0) rates.push(tokens / ((end - started) / 1000)); // the first run loads the model
+  const viaHearth: number[] = [];
+  const viaDirect: number[] = [];
+  for (let i = 0; i <= rounds; i++) {
+    const h = await hearthOnce(core, path);
+    const d = await direct.once();
+    if (i === 0) continue;
+    viaHearth.push(h);
+    viaDirect.push(d);
   }
-  return median(rates);
+  await direct.close();
+  return { hearth: median(viaHearth), direct: median(viaDirect) };
 }

@@ -18,7 +18,7 @@ import { p50, roundTrips } from './round-trip.js';
 import { median, type Figure } from './stats.js';
 import { coreStream, rawStream } from './stream.js';
 import { rawSpawn, workerSpawn } from './spawn.js';
-import { directTokensPerSecond, hearthTokensPerSecond, tinyModel } from './llm-tokens.js';
+import { LLM_THREADS, llmTokens, tinyModel } from './llm-tokens.js';
 import { messageOf } from '../common/errors.js';
 
 const json = process.argv.includes('--json');
@@ -86,12 +86,11 @@ async function main(): Promise<void> {
   const model = await tinyModel(dataDir);
   const llmCore = createHearthCore({ dataDir, workerEntry: entry, journal: 'memory', pingIntervalMs: 0, log: () => undefined });
   await llmCore.start();
-  const viaHearth = await hearthTokensPerSecond(llmCore, model, root, 5);
+  const { hearth: viaHearth, direct } = await llmTokens(llmCore, model, root, 9);
   await llmCore.stop();
-  const direct = await directTokensPerSecond(model, root, 5);
   figures.push(
     fig(
-      'llm tokens/s (tiny GGUF, 1 thread)',
+      `llm tokens/s (tiny GGUF, ${LLM_THREADS} thread${LLM_THREADS === 1 ? '' : 's'})`,
       'tokens/s',
       viaHearth,
       direct,
