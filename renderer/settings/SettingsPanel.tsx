@@ -34,6 +34,9 @@ function FieldInput({
   const id = `setting-${field.key}`;
   const describedBy = [field.description ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy };
+  const textInput = (
+    <input type="text" {...common} value={String(value)} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} />
+  );
   let control;
   switch (field.kind) {
     case 'boolean':
@@ -72,13 +75,7 @@ function FieldInput({
     case 'path':
       control = (
         <div className="path-input">
-          <input
-            type="text"
-            {...common}
-            value={String(value)}
-            spellCheck={false}
-            onChange={(e) => onChange(e.currentTarget.value)}
-          />
+          {textInput}
           {api().kind === 'electron' && (
             <button
               type="button"
@@ -96,15 +93,7 @@ function FieldInput({
       );
       break;
     default:
-      control = (
-        <input
-          type="text"
-          {...common}
-          value={String(value)}
-          spellCheck={false}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
-      );
+      control = textInput;
   }
   return (
     <div className={`field field-${field.kind}`}>
