@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { HearthError, PluginInfo } from './protocol.js';
+import { DevicesReport } from './devices.js';
 import { Chunk, Job, LogEntry, WorkerStatus } from './model.js';
 import { MAX_EXTENSION_LENGTH } from './file-types.js';
 import type { Outcome } from './outcome.js';
@@ -108,6 +109,8 @@ export const Commands = {
       })
       .strict(),
   ),
+  /** The CPU and the GPUs Hearth can see, with their memory (probed at most every few seconds). */
+  devices: command(Empty, DevicesReport),
   /** A native "choose a file" dialog (Electron); null when the user cancelled. */
   pickPath: command(z.object({ title: z.string().max(200).optional() }).strict(), z.string().nullable()),
 } as const;

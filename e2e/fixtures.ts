@@ -7,10 +7,11 @@ import { startServe, type Served } from './server.js';
 export const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
-export const test = base.extend<{ served: Served; plugins: string[] }>({
+export const test = base.extend<{ served: Served; plugins: string[]; serveEnv: Record<string, string> }>({
   plugins: [[], { option: true }],
-  served: async ({ plugins }, use) => {
-    const served = await startServe({ plugins });
+  serveEnv: [{}, { option: true }],
+  served: async ({ plugins, serveEnv }, use) => {
+    const served = await startServe({ plugins, env: serveEnv });
     await use(served);
     const code = await served.stop();
     expect(code, `hearth serve should exit cleanly; stderr:\n${served.stderr()}`).toBe(0);

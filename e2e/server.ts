@@ -17,7 +17,10 @@ export interface Served {
 }
 
 /** `journal`: lines to pre-write to jobs.jsonl, as a previous session of Hearth would have left them. */
-export async function startServe(opts: { plugins?: string[]; journal?: string } = {}): Promise<Served> {
+/** `env`: variables to set for the server (a fake nvidia-smi's folder first on PATH, say). */
+export async function startServe(
+  opts: { plugins?: string[]; journal?: string; env?: Record<string, string> } = {},
+): Promise<Served> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
   if (opts.journal !== undefined) await writeFile(join(dataDir, 'jobs.jsonl'), opts.journal);
   for (const name of opts.plugins ?? []) {
@@ -29,6 +32,7 @@ export async function startServe(opts: { plugins?: string[]; journal?: string } 
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...opts.env },
     },
   );
   let out = '';

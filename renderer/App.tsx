@@ -1,4 +1,5 @@
 import { ChoiceDialog } from './drop/ChoiceDialog.js';
+import { DevicesView } from './devices/DevicesView.js';
 import { DropOverlay, useWindowDrop } from './drop/DropZone.js';
 import { RejectedList } from './drop/RejectedList.js';
 import { JobList } from './jobs/JobList.js';
@@ -37,6 +38,7 @@ function Body() {
   if (!loaded) return <div className="loading muted">Starting Hearth…</div>;
   if (view === 'plugins') return <PluginsView />;
   if (view === 'worker') return <WorkerView />;
+  if (view === 'devices') return <DevicesView />;
   return <JobsView />;
 }
 

@@ -115,4 +115,14 @@ describe('handleApiCall', () => {
     const out = await handleApiCall(ctx, 'snapshot', {});
     expect(out).toMatchObject({ ok: true, value: { plugins: [{ id: 'ocr' }, { id: 'vad' }], queue: { paused: false } } });
   });
+
+  it('answers devices from the probe it is given, and says so where there is none', async () => {
+    expect(await handleApiCall(ctx, 'devices', {})).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    const report = {
+      devices: [{ id: 'cpu', name: 'CPU', backend: 'cpu' as const, memory: { total: 8, used: 3, free: 5 } }],
+      notes: [],
+    };
+    const withProbe: ApiContext = { ...ctx, devices: () => Promise.resolve(report) };
+    expect(await handleApiCall(withProbe, 'devices', {})).toEqual({ ok: true, value: report });
+  });
 });

@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { messageOf } from '../../common/errors.js';
 import { normalizeExtension } from '../../common/file-types.js';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
+import type { DevicesReport } from '../../common/devices.js';
 import type { HearthCore } from '../core/hearth-core.js';
 import { Commands, isCommandName, type CommandName, type CommandRequest, type CommandResponse } from '../../common/api.js';
 import type { PrefsStore } from './prefs.js';
@@ -24,6 +25,8 @@ export interface ApiContext {
   allowPath(path: string): boolean;
   /** Opens a file with the system's default app (Electron); absent elsewhere. Resolves to an error text or ''. */
   openPath?(path: string): Promise<string>;
+  /** The device list (main/core/devices/monitor.ts); absent where nothing probes. */
+  devices?(): Promise<DevicesReport>;
   /** A native file dialog (Electron); absent elsewhere. */
   pickPath?(title: string | undefined): Promise<string | null>;
 }
@@ -107,6 +110,10 @@ const handlers: Handlers = {
     if (!ctx.pickPath)
       return fail('INVALID_INPUT', 'Choosing a file from a dialog works only in the desktop app — type the path instead.');
     return succeed(await ctx.pickPath(req.title));
+  },
+  async devices(ctx) {
+    if (!ctx.devices) return fail('INTERNAL', 'This Hearth does not list devices.');
+    return succeed(await ctx.devices());
   },
 };
 

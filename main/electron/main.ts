@@ -18,6 +18,9 @@ import { isTrustedSender } from './sender.js';
 import { createUtilityWorkerHost } from './utility-worker-host.js';
 import { windowOptions } from './window-options.js';
 import { messageOf } from '../../common/errors.js';
+import { systemClock } from '../core/clock.js';
+import { createDeviceMonitor } from '../core/devices/monitor.js';
+import { runCommand } from '../core/devices/node-sources.js';
 
 // dist/main/electron/main.js → dist/
 const dist = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -51,6 +54,10 @@ async function main(): Promise<void> {
     dataDir,
     // Every path comes from the user's own drop or file dialog on this machine.
     allowPath: () => true,
+    // nvidia-smi and the CPU only: the GPU probe is a forked Node process, and the desktop app's
+    // binary is not a Node to fork (runAsNode is off); Vulkan devices show once it runs in a
+    // utility process.
+    devices: createDeviceMonitor({ run: runCommand }, systemClock()),
     openPath: (p) => shell.openPath(p),
     async pickPath(title) {
       const options = { title: title ?? 'Choose a file', properties: ['openFile' as const] };

@@ -18,6 +18,9 @@ import { newToken } from './auth.js';
 import { isLoopbackHost } from './loopback.js';
 import { startServer } from './server.js';
 import { isInsideUploads } from './upload.js';
+import { systemClock } from '../core/clock.js';
+import { createDeviceMonitor } from '../core/devices/monitor.js';
+import { nodeProbeSources } from '../core/devices/node-sources.js';
 
 export interface ServeIo {
   out: (line: string) => void;
@@ -90,7 +93,13 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
   let server;
   try {
     server = await startServer({
-      ctx: { core, prefs, dataDir, allowPath: (p) => isInsideUploads(dataDir, p) },
+      ctx: {
+        core,
+        prefs,
+        dataDir,
+        allowPath: (p) => isInsideUploads(dataDir, p),
+        devices: createDeviceMonitor(nodeProbeSources(), systemClock()),
+      },
       host: options.host,
       port: options.port,
       token: newToken(),

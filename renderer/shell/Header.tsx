@@ -12,6 +12,7 @@ const TABS: { view: View; label: string; icon: IconName }[] = [
   { view: 'jobs', label: 'Jobs', icon: 'jobs' },
   { view: 'plugins', label: 'Plugins', icon: 'plugins' },
   { view: 'worker', label: 'Worker', icon: 'worker' },
+  { view: 'devices', label: 'Devices', icon: 'devices' },
 ];
 
 function FilePicker() {

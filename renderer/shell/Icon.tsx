@@ -11,6 +11,7 @@ const PATHS = {
   jobs: 'M4 6h16M4 12h16M4 18h10',
   plugins: 'M9 3v4M15 3v4M6 7h12v5a6 6 0 0 1-12 0zM12 18v3',
   worker: 'M4 5h16v10H4zM8 19h8M12 15v4',
+  devices: 'M7 7h10v10H7zM10 3v4M14 3v4M10 17v4M14 17v4M3 10h4M3 14h4M17 10h4M17 14h4',
   folder: 'M3 6h6l2 2h10v11H3z',
   upload: 'M12 16V4M7 9l5-5 5 5M4 20h16',
 } as const;

@@ -95,3 +95,9 @@ export async function openOutput(jobId: string): Promise<void> {
   const r = await call('openOutput', { jobId });
   if (r && !r.opened) notify('info', `Output saved to ${r.path}`);
 }
+
+/** Asks main for the device list (it probes at most every few seconds) and stores it. */
+export async function refreshDevices(): Promise<void> {
+  const report = await call('devices', {});
+  if (report) appStore.setState({ devices: report });
+}

@@ -18,6 +18,7 @@ export function initialState(): AppState {
     logs: [],
     paused: false,
     prefs: { pluginByExtension: {} },
+    devices: null,
     view: 'jobs',
     selectedPluginId: null,
     connection: 'connecting',

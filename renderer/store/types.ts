@@ -1,6 +1,7 @@
 /** The renderer's one store, in typed slices. */
 import type { AppPrefs } from '../../common/api.js';
 import type { HearthError, Job, LogEntry, PluginInfo, WorkerStatus } from '../../common/model.js';
+import type { DevicesReport } from '../../common/devices.js';
 
 export interface PluginSlice {
   plugins: PluginInfo[];
@@ -70,7 +71,12 @@ export interface Notice {
   message: string;
 }
 
-export type View = 'jobs' | 'plugins' | 'worker';
+export type View = 'jobs' | 'plugins' | 'worker' | 'devices';
+
+export interface DeviceSlice {
+  /** The last device list main answered; null until the Devices view first asks. */
+  devices: DevicesReport | null;
+}
 
 export interface UiSlice {
   view: View;
@@ -86,5 +92,5 @@ export interface UiSlice {
   dragging: boolean;
 }
 
-export type AppState = PluginSlice & JobSlice & OutputSlice & WorkerSlice & PrefsSlice & UiSlice;
+export type AppState = PluginSlice & JobSlice & OutputSlice & WorkerSlice & PrefsSlice & DeviceSlice & UiSlice;
 export type { HearthError };
