@@ -59,7 +59,7 @@ async function hearthOnce(core: HearthCore, path: string): Promise<number> {
   let started = 0;
   const done = new Promise<{ tokens: number; end: number }>((resolve, reject) => {
     const off = core.on('job', (job) => {
-      if (job.state === 'running') started = performance.now();
+      if (job.state === 'running' && started === 0) started = performance.now(); // later 'running' events carry progress
       if (job.state === 'succeeded') {
         off();
         resolve({ tokens: (job.result as { tokens: number }).tokens, end: performance.now() });

@@ -5,6 +5,7 @@
  *   (c) enqueueing 10 000 jobs with the journal on (target < 1 s) vs one appendFile of the same bytes
  *   (d) spawn → READY vs a bare Node fork → first message
  *   (e) llm tokens/s through Hearth vs node-llama-cpp called directly (target ≥ 0.95×)
+ *   (f) speech detection of one file through Hearth vs onnxruntime driven directly (target ≤ 1.05×)
  * `--json` prints the figures as JSON. Speed is measured here only, never asserted in tests.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { median, type Figure } from './stats.js';
 import { coreStream, rawStream } from './stream.js';
 import { rawSpawn, workerSpawn } from './spawn.js';
 import { LLM_THREADS, llmTokens, tinyModel } from './llm-tokens.js';
+import { vadPerFile } from './vad-file.js';
 import { messageOf } from '../common/errors.js';
 
 const json = process.argv.includes('--json');
@@ -97,6 +99,23 @@ async function main(): Promise<void> {
       'node-llama-cpp directly',
       '≥ 0.95× baseline',
       viaHearth / direct >= 0.95,
+    ),
+  );
+
+  say('(f) speech detection per file…');
+  const vadCore = createHearthCore({ dataDir, workerEntry: entry, journal: 'memory', pingIntervalMs: 0, log: () => undefined });
+  await vadCore.start();
+  const vad = await vadPerFile(vadCore, root, 9);
+  await vadCore.stop();
+  figures.push(
+    fig(
+      'speech detection of assets/speech.wav',
+      'ms',
+      vad.hearth,
+      vad.direct,
+      'onnxruntime directly',
+      '≤ 1.05× baseline',
+      vad.hearth / vad.direct <= 1.05,
     ),
   );
 
