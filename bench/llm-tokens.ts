@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { HearthCore } from '../main/core/hearth-core.js';
 import { writeTinyLlama } from '../test/support/gguf/tiny-llama.js';
 import { median } from './stats.js';
+import { timeJob } from './time-job.js';
 
 /** BENCH_LLM_THREADS=2 runs it as the old default did on this machine (every core). */
 export const LLM_THREADS = Number(process.env.BENCH_LLM_THREADS ?? 1);
@@ -56,23 +57,8 @@ async function directGenerator(model: string, root: string): Promise<{ once(): P
 
 /** One llm job through the core; tokens/s from the job starting to its result in main. */
 async function hearthOnce(core: HearthCore, path: string): Promise<number> {
-  let started = 0;
-  const done = new Promise<{ tokens: number; end: number }>((resolve, reject) => {
-    const off = core.on('job', (job) => {
-      if (job.state === 'running' && started === 0) started = performance.now(); // later 'running' events carry progress
-      if (job.state === 'succeeded') {
-        off();
-        resolve({ tokens: (job.result as { tokens: number }).tokens, end: performance.now() });
-      } else if (job.state === 'failed' || job.state === 'cancelled') {
-        off();
-        reject(new Error(job.error?.message ?? job.state));
-      }
-    });
-  });
-  const r = await core.submit([{ pluginId: 'llm', source: { kind: 'path', path }, params: {} }]);
-  if (!r.ok) throw new Error(r.error.message);
-  const { tokens, end } = await done;
-  return tokens / ((end - started) / 1000);
+  const { ms, job } = await timeJob(core, { pluginId: 'llm', source: { kind: 'path', path }, params: {} });
+  return (job.result as { tokens: number }).tokens / (ms / 1000);
 }
 
 /**

@@ -8,24 +8,10 @@ import type { HearthCore } from '../main/core/hearth-core.js';
 import { decodeAudio, MODEL_RATE } from '../worker/plugins/vad/decode.js';
 import { openSileroSession, startSileroStream, WINDOW } from '../worker/plugins/vad/silero.js';
 import { median } from './stats.js';
+import { timeJob } from './time-job.js';
 
 async function hearthOnce(core: HearthCore, path: string): Promise<number> {
-  let started = 0;
-  const done = new Promise<number>((resolve, reject) => {
-    const off = core.on('job', (job) => {
-      if (job.state === 'running' && started === 0) started = performance.now(); // later 'running' events carry progress
-      if (job.state === 'succeeded') {
-        off();
-        resolve(performance.now() - started);
-      } else if (job.state === 'failed' || job.state === 'cancelled') {
-        off();
-        reject(new Error(job.error?.message ?? job.state));
-      }
-    });
-  });
-  const r = await core.submit([{ pluginId: 'vad', source: { kind: 'path', path }, params: {} }]);
-  if (!r.ok) throw new Error(r.error.message);
-  return done;
+  return (await timeJob(core, { pluginId: 'vad', source: { kind: 'path', path }, params: {} })).ms;
 }
 
 export async function vadPerFile(core: HearthCore, root: string, rounds: number): Promise<{ hearth: number; direct: number }> {
