@@ -23,7 +23,7 @@ import { runJob } from './job-runner.js';
 import { createLogger } from './logger.js';
 import { pluginsToUnload } from './memory-policy.js';
 import { makeSlot, parseConfig, type Slot } from './plugin-slot.js';
-import { createProgressThrottle, type ProgressThrottle } from './progress-throttle.js';
+import { createProgressThrottle } from './progress-throttle.js';
 
 /** A job's progress goes to main at most this often (a new stage at once). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -296,7 +296,12 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     const job = { jobId, pluginId, startedAt: Date.now(), abort };
     current = job;
     let result: { ok: true; data: unknown } | { ok: false; error: HearthError };
-    let progress: ProgressThrottle | undefined;
+    // The job's progress, rate-limited; created here so the job's end can always drop what it holds.
+    const progress = createProgressThrottle(
+      (fraction, text) =>
+        toMain({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(text ? { message: text } : {}) }),
+      PROGRESS_INTERVAL_MS,
+    );
     try {
       const input = await resolveInput(message.input, slot.info);
       throwIfCancelled(abort.signal);
@@ -319,16 +324,10 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
               serial(async () => markBusy(await ensureLoaded(slot, jobId))),
               abort.signal,
             );
-      progress = createProgressThrottle(
-        (fraction, text) =>
-          toMain({ type: 'PROGRESS', jobId, fraction: clampFraction(fraction), ...(text ? { message: text } : {}) }),
-        PROGRESS_INTERVAL_MS,
-      );
-      const throttle = progress;
       const ctx: RunContext = {
         signal: abort.signal,
         log: createLogger(toMain, { pluginId, jobId }),
-        progress: (fraction, text) => throttle.report(fraction, text),
+        progress: (fraction, text) => progress.report(fraction, text),
         params: message.params,
         jobId,
       };
@@ -346,7 +345,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     } catch (err) {
       result = { ok: false, error: abort.signal.aborted ? cancelled() : toHearthError(err, 'EXECUTION_FAILED') };
     }
-    progress?.dispose();
+    progress.dispose();
     // Cleared before RESULT goes out, so the next EXECUTE main sends on seeing it is never BUSY.
     if (current === job) current = null;
     toMain(
