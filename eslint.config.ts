@@ -45,7 +45,7 @@ const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
 const DOM_ONLY = Object.keys(globals.browser).filter((name) => !(name in globals.node) && !(name in globals.es2025));
 const noDomGlobals = DOM_ONLY.map((name) => ({ name, message: 'A browser global: this code runs in Node, not in a page.' }));
 
-/** import('electron') and require('electron') are the same import by other means. */
+/** A dynamic import or a require() of the Electron module is the same import by other means. */
 const ELECTRON_SOURCE = '/^electron(\\u002F|$)/';
 const dynamicElectron = [
   {
