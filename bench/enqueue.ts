@@ -14,6 +14,9 @@ function idleWorker(): QueueWorker {
   return {
     isReady: () => false,
     isComing: () => true,
+    isIdle: () => false,
+    wake: () => undefined,
+    hasLoaded: () => false,
     postToWorker: () => false,
     kill: () => undefined,
     setBusy: () => undefined,
@@ -27,7 +30,8 @@ export async function enqueueJournal(n: number): Promise<{ ms: number; bytes: st
   const log = createLogger('bench', () => undefined);
   const journal = FileJournal.inDataDir(dir, log);
   await journal.open();
-  const queue = new JobQueue({ worker: idleWorker(), journal, clock: systemClock(), log, cancelGraceMs: 3000 });
+  const lanes = [{ id: 'cpu-1', kind: 'cpu' as const, worker: idleWorker() }];
+  const queue = new JobQueue({ lanes, kindOf: () => 'cpu', journal, clock: systemClock(), log, cancelGraceMs: 3000 });
   queue.start();
   const requests = Array.from({ length: n }, (_, i) => ({
     pluginId: 'ocr',

@@ -47,7 +47,8 @@ export const Snapshot = z
   .object({
     plugins: z.array(PluginInfo),
     jobs: z.array(Job),
-    worker: WorkerStatus,
+    /** One per lane, in lane order (CPU lanes first). */
+    workers: z.array(WorkerStatus),
     logs: z.array(LogEntry),
     queue: QueueState,
     prefs: AppPrefs,
@@ -135,6 +136,7 @@ export const ApiEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job'), job: Job }).strict(),
   z.object({ type: z.literal('chunk'), chunk: Chunk }).strict(),
   z.object({ type: z.literal('plugin'), plugin: PluginInfo }).strict(),
+  /** One lane's worker changed; `status.lane` says which. */
   z.object({ type: z.literal('worker'), status: WorkerStatus }).strict(),
   z.object({ type: z.literal('log'), entry: LogEntry }).strict(),
   z.object({ type: z.literal('queue'), queue: QueueState }).strict(),

@@ -22,6 +22,8 @@ export const Device = z
     memory: DeviceMemory.nullable(),
     /** GPU use in percent, where the driver tells. */
     utilization: z.number().min(0).max(100).optional(),
+    /** The same GPU's index among node-llama-cpp's Vulkan devices, when the probe saw it there too (NVIDIA). */
+    vulkanIndex: z.number().int().nonnegative().optional(),
     /** Memory each process holds on this device, where the driver tells (NVIDIA). */
     processes: z.array(z.object({ pid: z.number().int().positive(), usedBytes: Bytes }).strict()).optional(),
   })

@@ -61,8 +61,25 @@ export type ExitReason = z.infer<typeof ExitReason>;
 export const WorkerPhase = z.enum(['idle', 'spawning', 'ready', 'busy', 'stopping', 'exited', 'restarting', 'gave-up']);
 export type WorkerPhase = z.infer<typeof WorkerPhase>;
 
+/**
+ * Which plugins a lane runs: 'cpu' lanes those that do not want a GPU, 'gpu' lanes those that
+ * do (on the lane's GPU, or on the CPU in the fallback lane when no GPU is usable).
+ */
+export const LaneKind = z.enum(['cpu', 'gpu']);
+export type LaneKind = z.infer<typeof LaneKind>;
+
+/** One lane's worker process as its supervisor sees it. */
 export const WorkerStatus = z
   .object({
+    /** "cpu-1", "cpu-2", … ; "gpu-<device id>" ("gpu-cuda:0"); "gpu-cpu" for the fallback lane. */
+    lane: z.string().min(1),
+    laneKind: LaneKind,
+    /** The device the lane's process sees: a Device id of common/devices.ts ("cuda:0", "vulkan:0") or "cpu". */
+    device: z.string().min(1),
+    /** What the device is called, for people ("NVIDIA RTX 4090", "CPU"). */
+    deviceName: z.string(),
+    /** The job the lane is running now. */
+    jobId: z.string().nullable(),
     phase: WorkerPhase,
     pid: z.number().int().nullable(),
     restarts: z.number().int().nonnegative(),
@@ -78,6 +95,8 @@ export const WorkerStatus = z
       .nullable(),
     memory: z.object({ rss: z.number(), heapUsed: z.number(), external: z.number() }).strict().nullable(),
     loaded: z.array(z.string()),
+    /** Memory each loaded plugin reported for its model, in bytes, where it told. */
+    pluginMemory: z.record(z.string(), z.number().nonnegative()),
   })
   .strict();
 export type WorkerStatus = z.infer<typeof WorkerStatus>;

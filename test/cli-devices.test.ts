@@ -4,39 +4,26 @@
  * which llama.cpp sees only with GGML_VK_VISIBLE_DEVICES set.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevicesReport } from '../common/devices.js';
 import { findPackageRoot } from '../main/core/worker-entry-path.js';
+import { FAKE_SMI, fakeNvidiaSmi } from './support/fake-nvidia-smi.js';
 
 const MIB = 1024 * 1024;
 const bin = join(findPackageRoot(), 'bin', 'hearth.mjs');
 let dir: string;
 
-/** A stand-in nvidia-smi: answers the three queries Hearth makes, as the real one formats them. */
-const FAKE_SMI = `#!/bin/sh
-case "$1" in
-  --query-gpu=index,name,*) printf '0, NVIDIA RTX A6000, 49140, 1200, 47940, 7\\n1, NVIDIA GeForce RTX 4090, 24564, 20, 24544, 0\\n' ;;
-  --query-gpu=index,pci.bus_id) printf '0, 00000000:01:00.0\\n1, 00000000:02:00.0\\n' ;;
-  --query-compute-apps=*) printf '00000000:01:00.0, 4242, 1100\\n' ;;
-  *) echo "unexpected query: $*" >&2; exit 4 ;;
-esac
-`;
 const BROKEN_SMI = `#!/bin/sh
 echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver." >&2
 exit 9
 `;
 
-async function fakeBin(name: string, script: string): Promise<string> {
-  const folder = join(dir, name);
-  await rm(folder, { recursive: true, force: true });
-  await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, 'nvidia-smi'), script);
-  await chmod(join(folder, 'nvidia-smi'), 0o755);
-  return folder;
+function fakeBin(name: string, script: string): Promise<string> {
+  return fakeNvidiaSmi(join(dir, name), script);
 }
 
 /** PATH without any folder that holds an nvidia-smi, so "no NVIDIA" is really tested. */

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHearthCore, type CreateCoreOptions } from '../main/core/create-core.js';
 import type { HearthCore, SubmitRequest } from '../main/core/hearth-core.js';
-import { isFinished, type Job, type LogEntry } from '../common/model.js';
+import { isFinished, type Job, type LogEntry, type WorkerStatus } from '../common/model.js';
+import type { DevicesReport } from '../common/devices.js';
+import { cpuDevice } from '../main/core/devices/probe-devices.js';
 import type { PluginInfo, PluginState } from '../common/protocol.js';
 import { findPackageRoot, resolveWorkerEntry } from '../main/core/worker-entry-path.js';
 
@@ -34,6 +36,22 @@ export interface TestCore {
   logs: LogEntry[];
 }
 
+/** A machine with no GPU: GPU plugins get the CPU fallback lane ('gpu-cpu'), and no probe runs. */
+export const NO_GPU = (): Promise<DevicesReport> => Promise.resolve({ devices: [cpuDevice()], notes: [] });
+
+/** One lane's status ('cpu-1' unless told; GPU fixtures run on 'gpu-cpu'). */
+export function lane(core: HearthCore, id = 'cpu-1'): WorkerStatus {
+  const status = core.workers().find((w) => w.lane === id);
+  if (!status)
+    throw new Error(
+      `no lane ${id}; lanes: ${core
+        .workers()
+        .map((w) => w.lane)
+        .join(', ')}`,
+    );
+  return status;
+}
+
 /** Short grace periods and a fast backoff: the suite must stay quick. */
 export function testCore(dataDir: string, opts: Partial<CreateCoreOptions> = {}): TestCore {
   const logs: LogEntry[] = [];
@@ -45,6 +63,8 @@ export function testCore(dataDir: string, opts: Partial<CreateCoreOptions> = {})
     pingIntervalMs: 0,
     stopGraceMs: 2000,
     restart: { kind: 'backoff', maxAttempts: 5, baseMs: 10, capMs: 100 },
+    devices: NO_GPU,
+    cpuWorkers: 1,
     log: (e) => logs.push(e),
     ...opts,
   });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createHearthCore } from '../main/core/create-core.js';
 import type { LogEntry } from '../common/model.js';
 import { FakeWorkerHost } from './support/fake-worker-host.js';
-import { submit, text, whenFinished, fakeTestkit } from './core-harness.js';
+import { lane, submit, text, whenFinished, fakeTestkit } from './core-harness.js';
 
 const testkit = fakeTestkit({ status: 'discovered', loadCount: 0 });
 
@@ -48,7 +48,7 @@ describe('malformed messages from the worker', () => {
       const rejected = logs.filter((e) => e.message.includes('rejected a malformed message'));
       expect(rejected).toHaveLength(5);
       expect(rejected.every((e) => e.message.startsWith(`[worker pid:${host.last.pid}]`))).toBe(true);
-      expect(core.workerStatus().phase).toBe('ready');
+      expect(lane(core).phase).toBe('ready');
       expect(host.spawned).toHaveLength(1);
 
       // A RESULT that cannot be read still ends its job, as a PROTOCOL failure.
@@ -78,7 +78,7 @@ describe('malformed messages from the worker', () => {
     });
     try {
       await core.start();
-      const status = core.workerStatus();
+      const status = lane(core);
       expect(status.phase).toBe('gave-up');
       expect(status.lastExit?.reason).toBe('launch-failed');
       expect(status.lastExit?.message).toMatch(/did not answer READY/);

@@ -8,7 +8,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SETTINGS_FILE } from '../main/core/settings.js';
-import { makeDataDir, removeDir, submit, testCore, text, whenFinished, type TestCore } from './core-harness.js';
+import { lane, makeDataDir, removeDir, submit, testCore, text, whenFinished, type TestCore } from './core-harness.js';
 import { pluginsForFile } from '../common/file-types.js';
 
 let c: TestCore | undefined;
@@ -71,7 +71,7 @@ describe('settings through the core', () => {
     await c.core.start();
     const loaded = await c.core.loadPlugin('testkit');
     expect(loaded.ok && loaded.value.state.status).toBe('ready');
-    expect(c.core.workerStatus().loaded).toContain('testkit');
+    expect(lane(c.core).loaded).toContain('testkit');
     const unloaded = await c.core.unloadPlugin('testkit');
     expect(unloaded.ok && unloaded.value.state.status).toBe('unloaded');
     expect(pluginsForFile(c.core.listPlugins(), 'notes.TXT')).toEqual(expect.arrayContaining(['testkit', 'gpu-a']));

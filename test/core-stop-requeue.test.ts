@@ -18,6 +18,7 @@ import type { HearthCore, SubmitRequest } from '../main/core/hearth-core.js';
 import { JOURNAL_FILE } from '../main/core/journal.js';
 import { FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
 import {
+  lane,
   fakeTestkit,
   makeDataDir,
   removeDir,
@@ -99,7 +100,7 @@ async function expectRunsOnReopen(id: string, pluginId: string): Promise<void> {
   const [done] = await whenFinished(second.core, [id]);
   expect(done?.state).toBe('succeeded');
   expect(done?.attempt).toBe(2);
-  expect(done?.result).toEqual({ plugin: pluginId, text: 'interrupted' });
+  expect(done?.result).toMatchObject({ plugin: pluginId, text: 'interrupted' });
 }
 
 interface Moment {
@@ -164,7 +165,7 @@ describe('a normal quit re-queues the job it interrupts, with the real worker', 
     await first.core.stop();
     await expectRequeued(first, id);
     // Only asserted where it is certain: a clean exit within the grace depends on the machine's load.
-    if (killed) expect(first.core.workerStatus().lastExit?.reason).toBe('killed');
+    if (killed) expect(lane(first.core, 'gpu-cpu').lastExit?.reason).toBe('killed');
     await expectRunsOnReopen(id, pluginId);
   });
 
@@ -175,7 +176,9 @@ describe('a normal quit re-queues the job it interrupts, with the real worker', 
     dataDir = await makeDataDir(['stall']);
     const first = open({ configOverrides: { stall: { hold: 'run' } } });
     await first.core.start();
-    const pid = first.core.workerStatus().pid;
+    // stall wants a GPU: its lane (the CPU fallback here) starts when asked to load it.
+    expect((await first.core.loadPlugin('stall')).ok).toBe(true);
+    const pid = lane(first.core, 'gpu-cpu').pid;
     if (pid === null) throw new Error('the worker has no pid');
     const thaw = await freeze(pid);
     const [job] = await submit(first.core, [on('stall', 'interrupted')]);

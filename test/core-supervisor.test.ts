@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '../common/model.js';
-import { makeDataDir, removeDir, submit, testCore, text, whenFinished, whenJob, type TestCore } from './core-harness.js';
+import { lane, makeDataDir, removeDir, submit, testCore, text, whenFinished, whenJob, type TestCore } from './core-harness.js';
 
 let current: TestCore | undefined;
 afterEach(async () => {
@@ -32,7 +32,7 @@ describe('worker supervision through the core', () => {
     const killed: number[] = [];
     const off = core.on('job', (job) => {
       if (job.state === 'running' && job.label.startsWith('victim')) {
-        const pid = core.workerStatus().pid;
+        const pid = lane(core).pid;
         if (pid !== null) {
           killed.push(pid);
           process.kill(pid, 'SIGKILL');
@@ -55,7 +55,7 @@ describe('worker supervision through the core', () => {
     expect(others.map((j) => j.state)).toEqual(Array(rounds).fill('succeeded'));
     expect(new Set(killed).size).toBe(rounds);
     expect(core.listJobs().filter((j) => j.state === 'queued' || j.state === 'running')).toEqual([]);
-    const status = core.workerStatus();
+    const status = lane(core);
     expect(status.restarts).toBe(rounds);
     expect(status.lastExit?.reason).toBe('killed');
     expect(['ready', 'busy', 'spawning']).toContain(status.phase);
@@ -71,7 +71,7 @@ describe('worker supervision through the core', () => {
       message: 'The worker process crashed (exit code 3) while running this job; it has been restarted.',
     });
     expect(a?.state).toBe('succeeded');
-    expect(core.workerStatus().lastExit?.reason).toBe('crashed');
+    expect(lane(core).lastExit?.reason).toBe('crashed');
   });
 
   it('cancels a queued job at once, and a running job that cannot honour CANCEL by killing the worker after the grace period', async () => {
@@ -91,8 +91,8 @@ describe('worker supervision through the core', () => {
     expect(qq?.state).toBe('cancelled');
     expect(qq?.startedAt).toBeUndefined();
     expect(l?.state).toBe('succeeded');
-    expect(core.workerStatus().restarts).toBe(1);
-    expect(core.workerStatus().lastExit?.reason).toBe('killed');
+    expect(lane(core).restarts).toBe(1);
+    expect(lane(core).lastExit?.reason).toBe('killed');
   });
 
   it('cancels a never-settling job (hang) and goes on', async () => {
@@ -113,7 +113,7 @@ describe('worker supervision through the core', () => {
     const [s, n] = await whenFinished(core, [sleep!.id, next!.id]);
     expect(s?.state).toBe('cancelled');
     expect(n?.state).toBe('succeeded');
-    expect(core.workerStatus().restarts).toBe(0);
+    expect(lane(core).restarts).toBe(0);
   });
 
   it.each(['hang', 'busy-hang'])('a %s job hits its time limit, the worker is killed and restarted', async (mode) => {
@@ -124,7 +124,7 @@ describe('worker supervision through the core', () => {
     expect(s?.error?.code).toBe('TIMEOUT');
     expect(s?.error?.message).toMatch(/longer than its limit of 0.3 s.*it has been restarted/);
     expect(n?.state).toBe('succeeded');
-    expect(core.workerStatus().restarts).toBe(1);
+    expect(lane(core).restarts).toBe(1);
   });
 
   it('applies the core-wide default time limit', async () => {
@@ -142,8 +142,8 @@ describe('worker supervision through the core', () => {
     expect(s?.error?.code).toBe('WORKER_CRASHED');
     expect(s?.error?.message).toMatch(/stopped answering/);
     expect(n?.state).toBe('succeeded');
-    expect(core.workerStatus().restarts).toBe(1);
-    expect(core.workerStatus().lastExit?.reason).toBe('hung');
+    expect(lane(core).restarts).toBe(1);
+    expect(lane(core).lastExit?.reason).toBe('hung');
   });
 
   it('classifies running out of memory', async () => {
@@ -154,7 +154,7 @@ describe('worker supervision through the core', () => {
     expect(o?.error?.code).toBe('OUT_OF_MEMORY');
     expect(o?.error?.message).toBe('The worker process ran out of memory while running this job; it has been restarted.');
     expect(n?.state).toBe('succeeded');
-    expect(core.workerStatus().lastExit?.reason).toBe('oom');
+    expect(lane(core).lastExit?.reason).toBe('oom');
   });
 
   it('under "never", queued jobs fail when the worker dies; a new submission starts it again', async () => {
@@ -164,7 +164,7 @@ describe('worker supervision through the core', () => {
     expect(c?.error?.message).toMatch(/it was not restarted/);
     expect(q?.state).toBe('failed');
     expect(q?.error?.code).toBe('WORKER_UNAVAILABLE');
-    expect(core.workerStatus().phase).toBe('exited');
+    expect(lane(core).phase).toBe('exited');
     const [again] = await submit(core, [text('again')]);
     const [a] = await whenFinished(core, [again!.id]);
     expect(a?.state).toBe('succeeded');
@@ -183,8 +183,8 @@ describe('worker supervision through the core', () => {
       jobs.map((j) => j.id),
     );
     expect(done.map((j) => j.error?.code)).toEqual(['WORKER_CRASHED', 'WORKER_CRASHED', 'WORKER_CRASHED', 'WORKER_UNAVAILABLE']);
-    expect(core.workerStatus().phase).toBe('gave-up');
-    expect(core.workerStatus().lastExit?.message).toMatch(/not restarted: it failed 2 times in a row/);
+    expect(lane(core).phase).toBe('gave-up');
+    expect(lane(core).lastExit?.message).toMatch(/not restarted: it failed 2 times in a row/);
   });
 
   it('streams chunks and progress, keeping chunks for a late viewer', async () => {
@@ -226,6 +226,6 @@ describe('worker supervision through the core', () => {
       'load gpu-a',
     ]);
     expect(seen.indexOf('gpu-a:unloaded')).toBeLessThan(seen.indexOf('gpu-b:loading'));
-    expect(core.workerStatus().loaded).toEqual(['gpu-a']);
+    expect(lane(core, 'gpu-cpu').loaded).toEqual(['gpu-a']);
   });
 });

@@ -11,7 +11,7 @@ import { createHearthCore, type CreateCoreOptions } from '../main/core/create-co
 import type { HearthCore } from '../main/core/hearth-core.js';
 import { FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
 import type { WorkerHost } from '../main/core/worker-host.js';
-import { submit, text, whenFinished, fakeTestkit } from './core-harness.js';
+import { lane, submit, text, whenFinished, fakeTestkit } from './core-harness.js';
 
 const testkit = fakeTestkit({ status: 'ready', loadCount: 1 });
 
@@ -49,7 +49,7 @@ describe('a spawn that throws', () => {
   it('is a launch failure: start() settles, the worker shows exited and the queued job fails', async () => {
     const core = makeCore(throwingHost, { restart: { kind: 'never' } });
     await core.start();
-    const status = core.workerStatus();
+    const status = lane(core);
     expect(status.phase).toBe('exited');
     expect(status.lastExit?.reason).toBe('launch-failed');
     expect(status.lastExit?.message).toMatch(/spawn E2BIG/);
@@ -67,8 +67,8 @@ describe('a spawn that throws', () => {
     await started;
     const [done] = await whenFinished(core, [job?.id ?? '']);
     expect(done?.state).toBe('failed');
-    expect(core.workerStatus().phase).toBe('gave-up');
-    expect(core.workerStatus().restarts).toBe(2);
+    expect(lane(core).phase).toBe('gave-up');
+    expect(lane(core).restarts).toBe(2);
   });
 });
 
@@ -90,7 +90,7 @@ describe('stop while the worker cannot start', () => {
     await core.stop();
     await started;
     expect(startSettled).toBe(true);
-    expect(core.workerStatus().phase).toBe('exited');
+    expect(lane(core).phase).toBe('exited');
     expect(host.spawned.every((p) => p.kills.length > 0 || p.sent.some((m) => m.type === 'STOP'))).toBe(true);
   });
 

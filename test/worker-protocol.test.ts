@@ -327,7 +327,7 @@ describe('worker protocol', () => {
     const w = startWorker();
     const logFile = join(dir, `gpu-${Date.now()}.log`);
     await w.init({ configs: { 'gpu-a': { logFile }, 'gpu-b': { logFile } }, memoryPolicy: { kind: 'exclusive' } });
-    expect((await w.execute('a', {}, { pluginId: 'gpu-a' })).data).toEqual({ plugin: 'gpu-a', text: 'hello worker' });
+    expect((await w.execute('a', {}, { pluginId: 'gpu-a' })).data).toMatchObject({ plugin: 'gpu-a', text: 'hello worker' });
     await w.execute('t'); // a CPU plugin in between changes nothing
     expect((await w.execute('b', {}, { pluginId: 'gpu-b' })).data).toEqual({ plugin: 'gpu-b', text: 'hello worker' });
     expect((await readFile(logFile, 'utf8')).trim().split('\n')).toEqual(['load gpu-a', 'unload gpu-a', 'load gpu-b']);

@@ -44,7 +44,7 @@ const handlers: Handlers = {
     return succeed({
       plugins: core.listPlugins(),
       jobs: core.listJobs(),
-      worker: core.workerStatus(),
+      workers: core.workers(),
       logs: core.logs(),
       queue: { paused: core.isPaused() },
       prefs: prefs.get(),

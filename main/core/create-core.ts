@@ -1,9 +1,10 @@
 /**
- * createHearthCore: wires Settings, Journal, WorkerSupervisor, JobQueue and PluginCatalog
- * into the HearthCore every face drives. Collaborators (the WorkerHost, the clock, the log
+ * createHearthCore: wires Settings, Journal, the WorkerPool of lane supervisors, JobQueue and
+ * PluginCatalog into the HearthCore every face drives. Collaborators (the WorkerHost, the clock, the log
  * sink, the journal) can be passed in; the defaults are the real ones.
  */
 import { join } from 'node:path';
+import type { DevicesReport } from '../../common/devices.js';
 import type { HearthError, MemoryPolicy, PluginInfo } from '../../common/protocol.js';
 import { systemClock, type Clock } from './clock.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
@@ -19,11 +20,19 @@ import { accepts, unsupportedFileMessage } from '../../common/file-types.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { Settings } from './settings.js';
 import { WorkerSupervisor, type RequestAnswer } from './supervisor.js';
+import { createDeviceMonitor } from './devices/monitor.js';
+import { nodeProbeSources } from './devices/node-sources.js';
+import { cpuLanes, defaultCpuLanes, type LaneSpec } from './lanes.js';
+import { WorkerPool, type Lane } from './worker-pool.js';
 import { resolveWorkerEntry } from './worker-entry-path.js';
 import type { WorkerHost } from './worker-host.js';
 
 export interface CreateCoreOptions {
   dataDir: string;
+  /** CPU lanes; overrides the saved app.workers.cpu, whose default is defaultCpuLanes(). */
+  cpuWorkers?: number;
+  /** The device report GPU lanes are planned from and the Devices view shows; default: the Node probe. */
+  devices?: () => Promise<DevicesReport>;
   host?: WorkerHost;
   workerEntry?: string;
   /** Overrides the saved preference. */
@@ -87,28 +96,45 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   const workerLog = log('worker');
   const execArgv = opts.maxOldSpaceMb ? [`--max-old-space-size=${opts.maxOldSpaceMb}`] : [];
 
-  const supervisor = new WorkerSupervisor({
-    host: opts.host ?? createNodeWorkerHost(),
-    entry: opts.workerEntry ?? resolveWorkerEntry(),
-    execArgv,
-    env: opts.env ?? { ...process.env },
-    init: () => ({
-      type: 'INIT',
-      configs: mergeConfigs(settings.pluginConfigs(), opts.configOverrides),
-      userPluginDir: join(opts.dataDir, 'plugins'),
-      dataDir: opts.dataDir,
-      memoryPolicy: opts.memoryPolicy ?? settings.app().memoryPolicy,
-    }),
-    restart: () => opts.restart ?? settings.app().restart,
-    startTimeoutMs: opts.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
-    pingIntervalMs: opts.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
-    pingTimeoutMs: opts.pingTimeoutMs ?? DEFAULTS.pingTimeoutMs,
-    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
-    clock,
-    log: workerLog,
-  });
+  const host = opts.host ?? createNodeWorkerHost();
+  const baseEnv = opts.env ?? { ...process.env };
+  const devices = opts.devices ?? createDeviceMonitor(nodeProbeSources(), clock);
+  const makeSupervisor = (spec: LaneSpec) =>
+    new WorkerSupervisor({
+      lane: { id: spec.id, kind: spec.kind, device: spec.device, deviceName: spec.deviceName },
+      host,
+      entry: opts.workerEntry ?? resolveWorkerEntry(),
+      execArgv,
+      env: { ...baseEnv, ...spec.env },
+      init: () => ({
+        type: 'INIT',
+        configs: mergeConfigs(settings.pluginConfigs(), opts.configOverrides),
+        userPluginDir: join(opts.dataDir, 'plugins'),
+        dataDir: opts.dataDir,
+        memoryPolicy: opts.memoryPolicy ?? settings.app().memoryPolicy,
+      }),
+      restart: () => opts.restart ?? settings.app().restart,
+      startTimeoutMs: opts.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
+      pingIntervalMs: opts.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
+      pingTimeoutMs: opts.pingTimeoutMs ?? DEFAULTS.pingTimeoutMs,
+      requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      clock,
+      log: workerLog,
+    });
+  // The lane count is read once the settings are: the pool is made in start().
+  let pool: WorkerPool | undefined;
+  const lanesNow = (): readonly Lane[] => pool?.lanes() ?? [];
+  const bag = new DisposerBag();
+
   const queue = new JobQueue({
-    worker: supervisor,
+    lanes: [],
+    kindOf: (pluginId) => {
+      if (catalog.size() === 0) return undefined;
+      return catalog.get(pluginId)?.wantsGpu ? 'gpu' : 'cpu';
+    },
+    needLanes: (kind) => {
+      if (kind === 'gpu') void pool?.planGpuLanes();
+    },
     journal,
     clock,
     log: log('queue'),
@@ -116,43 +142,76 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     cancelGraceMs: opts.cancelGraceMs ?? DEFAULTS.cancelGraceMs,
   });
 
-  const bag = new DisposerBag();
+  function attach(lane: Lane): void {
+    const { supervisor, spec } = lane;
+    bag.add(
+      supervisor.on('ready', (ready) => catalog.replace(spec.id, ready.plugins)),
+      supervisor.on('exit', () => catalog.workerGone(spec.id)),
+      supervisor.on('status', (status) => events.emit('worker', status)),
+      supervisor.on('message', (m) => {
+        if (m.type === 'PLUGIN_STATE') catalog.updateState(spec.id, m.state);
+        else if (m.type === 'LOG') {
+          const where = [m.pluginId && `plugin ${m.pluginId}`, m.jobId && `job ${m.jobId}`].filter(Boolean).join(', ');
+          sink({
+            at: clock.now(),
+            level: m.level,
+            source: m.pluginId ? `plugin:${m.pluginId}` : 'worker',
+            message: `[worker ${spec.id} pid:${supervisor.status().pid ?? '?'}]${where ? ` (${where})` : ''} ${m.message}`,
+          });
+        }
+      }),
+    );
+    queue.addLane({ id: spec.id, kind: spec.kind, worker: supervisor });
+    events.emit('worker', supervisor.status());
+  }
+
+  function makePool(): WorkerPool {
+    const made = new WorkerPool({
+      cpu: cpuLanes(opts.cpuWorkers ?? settings.app().workers.cpu ?? defaultCpuLanes()),
+      makeSupervisor,
+      probe: devices,
+      log: log('pool'),
+    });
+    for (const lane of made.lanes()) attach(lane);
+    bag.add(made.on('lane', attach));
+    return made;
+  }
+
   bag.add(
-    supervisor.on('ready', (ready) => catalog.replace(ready.plugins)),
-    supervisor.on('exit', () => catalog.workerGone()),
-    supervisor.on('status', (status) => events.emit('worker', status)),
-    supervisor.on('message', (m) => {
-      if (m.type === 'PLUGIN_STATE') catalog.updateState(m.state);
-      else if (m.type === 'LOG') {
-        const where = [m.pluginId && `plugin ${m.pluginId}`, m.jobId && `job ${m.jobId}`].filter(Boolean).join(', ');
-        sink({
-          at: clock.now(),
-          level: m.level,
-          source: m.pluginId ? `plugin:${m.pluginId}` : 'worker',
-          message: `[worker pid:${supervisor.status().pid ?? '?'}]${where ? ` (${where})` : ''} ${m.message}`,
-        });
-      }
-    }),
     catalog.on('plugin', (p) => events.emit('plugin', p)),
     queue.on('job', (job) => events.emit('job', job)),
     queue.on('chunk', (chunk) => events.emit('chunk', chunk)),
     queue.on('queue', (state) => events.emit('queue', state)),
   );
 
+  /** The lanes a plugin's jobs run on: those of its kind (the GPU lanes planned first when needed). */
+  async function lanesFor(pluginId: string): Promise<Lane[]> {
+    if (!pool) return [];
+    const kind = catalog.get(pluginId)?.wantsGpu ? 'gpu' : 'cpu';
+    if (kind === 'gpu') await pool.planGpuLanes();
+    return pool.lanesOf(kind);
+  }
+
+  /** A user action deserves a fresh try at lanes the supervisor gave up on. */
+  function reviveLanes(): void {
+    for (const { supervisor } of lanesNow()) if (!supervisor.isComing() && !supervisor.isIdle()) void supervisor.revive();
+  }
+
   let started: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
 
   async function request(
+    lane: Lane,
     message: Parameters<WorkerSupervisor['request']>[0],
   ): Promise<Outcome<RequestAnswer & { type: 'RESPONSE' }>> {
-    const answer = await supervisor.request(message);
+    const answer = await lane.supervisor.request(message);
     if (!answer.ok) return answer;
     if (answer.value.type !== 'RESPONSE')
       return {
         ok: false,
         error: { code: 'PROTOCOL', message: `The worker answered ${message.type} with ${answer.value.type}.` },
       };
-    if (answer.value.plugin) catalog.updateState(answer.value.plugin);
+    if (answer.value.plugin) catalog.updateState(lane.spec.id, answer.value.plugin);
     return { ok: true, value: answer.value };
   }
 
@@ -187,7 +246,9 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         await queue.restore(jobs);
         // Quitting already: do not bring a worker up only to stop it.
         if (stopped) return;
-        await supervisor.start();
+        pool = makePool();
+        // The first CPU lane tells what plugins there are; the other lanes start when jobs wait for them.
+        await pool.first().supervisor.start();
         if (stopped) return;
         queue.start();
       })();
@@ -199,9 +260,11 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         // Not behind start(): a worker that cannot start (restarting forever under "always")
         // would hold start() — and so the quit — for good. Stopping the supervisor settles it.
         queue.beginShutdown();
-        const supervisorStopped = supervisor.stop(opts.stopGraceMs ?? DEFAULTS.stopGraceMs);
+        const grace = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
+        const poolStopped = pool?.stop(grace);
         await started?.catch(() => undefined);
-        await supervisorStopped;
+        // start() may have made the pool after the first look.
+        await (poolStopped ?? pool?.stop(grace));
         queue.dispose();
         await journal.close();
         await lock?.release();
@@ -220,8 +283,10 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
 
     async saveSettings(pluginId, config) {
       if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
-      // The worker owns the plugin's zod schema: its RELOAD answer is the validation.
-      const answer = await request({ type: 'RELOAD', pluginId, config, load: false });
+      // The worker owns the plugin's zod schema: the first lane's RELOAD answer is the validation.
+      const [first, ...others] = await lanesFor(pluginId);
+      if (!first) return { ok: false, error: { code: 'WORKER_UNAVAILABLE', message: 'Hearth has not started yet.' } };
+      const answer = await request(first, { type: 'RELOAD', pluginId, config, load: false });
       if (!answer.ok) return answer;
       const refused = answer.value.error;
       // LOAD_FAILED / NEEDS_MODEL: the settings were accepted, the model did not load with them; the plugin state says why.
@@ -229,17 +294,32 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         return { ok: false, error: refused ?? { code: 'INVALID_CONFIG', message: 'The plugin refused these settings.' } };
       }
       await settings.setPluginConfig(pluginId, config);
+      // Lanes never started read the saved settings at INIT; the live ones take them now.
+      await Promise.all(
+        others.filter((l) => !l.supervisor.isIdle()).map((l) => request(l, { type: 'RELOAD', pluginId, config, load: false })),
+      );
       return { ok: true, value: config };
     },
 
     async loadPlugin(pluginId) {
       if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
-      return pluginOutcome(pluginId, await request({ type: 'RELOAD', pluginId, load: true }));
+      // One lane is enough to show the model loads: the one that has it, else a free one.
+      const lanes = await lanesFor(pluginId);
+      const lane =
+        lanes.find((l) => l.supervisor.hasLoaded(pluginId)) ??
+        lanes.find((l) => l.supervisor.isReady() && l.supervisor.status().jobId === null) ??
+        lanes[0];
+      if (!lane) return { ok: false, error: { code: 'WORKER_UNAVAILABLE', message: 'Hearth has not started yet.' } };
+      return pluginOutcome(pluginId, await request(lane, { type: 'RELOAD', pluginId, load: true }));
     },
 
     async unloadPlugin(pluginId) {
       if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
-      return pluginOutcome(pluginId, await request({ type: 'UNLOAD', pluginId }));
+      const holding = lanesNow().filter((l) => l.supervisor.hasLoaded(pluginId));
+      if (holding.length === 0) return pluginOutcome(pluginId, { ok: true, value: UNLOADED });
+      const answers = await Promise.all(holding.map((l) => request(l, { type: 'UNLOAD', pluginId })));
+      const refused = answers.find((a) => !a.ok || !a.value.ok);
+      return refused ? pluginOutcome(pluginId, refused) : pluginOutcome(pluginId, { ok: true, value: UNLOADED });
     },
 
     // The remembered plugin is the renderer's choice, kept in prefs.json (main/api/prefs.ts):
@@ -248,8 +328,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     async submit(requests) {
       const invalid = validate(requests);
       if (invalid) return { ok: false, error: invalid };
-      // A user action deserves a fresh try at a worker the supervisor gave up on.
-      if (!supervisor.isComing()) void supervisor.revive();
+      reviveLanes();
       const jobs = await queue.submit(requests);
       return { ok: true, value: jobs };
     },
@@ -259,7 +338,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     },
 
     async retry(jobId) {
-      if (!supervisor.isComing()) void supervisor.revive();
+      reviveLanes();
       return queue.retry(jobId);
     },
 
@@ -270,12 +349,17 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     listJobs: (): Job[] => queue.list(),
     getJob: (jobId) => queue.get(jobId),
     chunksOf: (jobId) => queue.chunksOf(jobId),
-    workerStatus: () => supervisor.status(),
+    workers: () => lanesNow().map((l) => l.supervisor.status()),
+    laneOf: (jobId) => queue.laneOf(jobId),
+    devices: () => devices(),
     logs: () => ring.list(),
     on: (event, listener) => events.on(event, listener),
   };
   return core;
 }
+
+/** What an unload answers when every lane that held the plugin let it go (or none held it). */
+const UNLOADED = { type: 'RESPONSE', requestId: 'unload', ok: true } as const;
 
 function mergeConfigs(
   saved: Record<string, Record<string, unknown>>,

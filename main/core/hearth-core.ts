@@ -3,6 +3,7 @@
  * It wires Settings, PluginCatalog, WorkerSupervisor, JobQueue and Journal together.
  */
 import type { JobInput, PluginInfo } from '../../common/protocol.js';
+import type { DevicesReport } from '../../common/devices.js';
 import type { Chunk, Job, LogEntry, WorkerStatus } from '../../common/model.js';
 
 export type Disposer = () => void;
@@ -23,6 +24,7 @@ export interface CoreEvents {
   job: (job: Job) => void;
   chunk: (chunk: Chunk) => void;
   plugin: (plugin: PluginInfo) => void;
+  /** One lane's worker changed (status.lane says which). */
   worker: (status: WorkerStatus) => void;
   log: (entry: LogEntry) => void;
   queue: (state: { paused: boolean }) => void;
@@ -57,7 +59,12 @@ export interface HearthCore {
   /** Chunks of a job kept in memory (bounded), for an output view opened late. */
   chunksOf(jobId: string): Chunk[];
 
-  workerStatus(): WorkerStatus;
+  /** One status per lane, CPU lanes first; empty before start(). */
+  workers(): WorkerStatus[];
+  /** The lane a running job runs on. */
+  laneOf(jobId: string): string | undefined;
+  /** The machine's devices (probed at most every few seconds). */
+  devices(): Promise<DevicesReport>;
   logs(): LogEntry[];
 
   on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): Disposer;

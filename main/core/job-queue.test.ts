@@ -1,56 +1,183 @@
 import { describe, expect, it } from 'vitest';
-import type { MainToWorker, MessageOf } from '../../common/protocol.js';
-import type { Job } from '../../common/model.js';
+import type { Job, LaneKind } from '../../common/model.js';
+import { fakeLane, type FakeLane } from '../../test/support/fake-lane.js';
 import { systemClock } from './clock.js';
-import { Emitter } from './emitter.js';
-import { JobQueue, type QueueWorker } from './job-queue.js';
+import { JobQueue } from './job-queue.js';
 import { MemoryJournal } from './journal.js';
 import { createLogger } from './logger.js';
 
-type Execute = MessageOf<MainToWorker, 'EXECUTE'>;
+const GPU_PLUGINS = new Set(['llm', 'gpu-a']);
 
-/** A worker whose process has died but whose exit is not reported yet: it refuses every send. */
-function dyingWorker() {
-  const events = new Emitter<Record<string, (...a: never[]) => void>>();
-  let accepting = false;
-  const sent: Execute[] = [];
-  const worker: QueueWorker = {
-    isReady: () => true,
-    isComing: () => true,
-    postToWorker: (message) => {
-      if (!accepting || message.type !== 'EXECUTE') return accepting;
-      sent.push(message);
-      return true;
-    },
-    kill: () => undefined,
-    setBusy: () => undefined,
-    jobSucceeded: () => undefined,
-    on: (event: string, l: (...a: never[]) => void) => events.on(event, l),
-  };
-  const restart = (): void => {
-    accepting = true;
-    events.emit('ready');
-  };
-  return { worker, sent, restart };
+function queueOver(lanes: FakeLane[], opts: { needLanes?: (kind: LaneKind) => void } = {}) {
+  const log = createLogger('test', () => undefined);
+  const queue = new JobQueue({
+    lanes,
+    kindOf: (pluginId) => (GPU_PLUGINS.has(pluginId) ? 'gpu' : 'cpu'),
+    ...opts,
+    journal: new MemoryJournal(),
+    clock: systemClock(),
+    log,
+    cancelGraceMs: 100,
+  });
+  queue.start();
+  return queue;
 }
+
+const job = (pluginId: string, text = pluginId) => ({ pluginId, source: { kind: 'text' as const, text }, params: {} });
+const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('JobQueue dispatch', () => {
   it('keeps a job queued when the worker cannot take it, and runs it once the worker is back', async () => {
-    const { worker, sent, restart } = dyingWorker();
-    const log = createLogger('test', () => undefined);
-    const queue = new JobQueue({ worker, journal: new MemoryJournal(), clock: systemClock(), log, cancelGraceMs: 100 });
+    const lane = fakeLane('cpu-1', 'cpu');
+    lane.refusing = true;
+    const queue = queueOver([lane]);
     const states: Job['state'][] = [];
-    queue.on('job', (job) => states.push(job.state));
-    queue.start();
-    const [job] = await queue.submit([{ pluginId: 'testkit', source: { kind: 'text', text: 'hi' }, params: {} }]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(queue.get(job!.id)?.state).toBe('queued');
+    queue.on('job', (j) => states.push(j.state));
+    const [queued] = await queue.submit([job('testkit', 'hi')]);
+    await tick();
+    expect(queue.get(queued!.id)?.state).toBe('queued');
     expect(states).not.toContain('running');
 
-    restart();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(sent.map((m) => m.jobId)).toEqual([job!.id]);
-    expect(queue.get(job!.id)?.state).toBe('running');
+    lane.refusing = false;
+    lane.ready();
+    await tick();
+    expect(lane.executed()).toEqual([queued!.id]);
+    expect(queue.get(queued!.id)?.state).toBe('running');
+    queue.dispose();
+  });
+});
+
+describe('JobQueue lanes', () => {
+  it('runs one job per free lane at once, each kind from its own queue in order', async () => {
+    const cpu1 = fakeLane('cpu-1', 'cpu');
+    const cpu2 = fakeLane('cpu-2', 'cpu');
+    const gpu = fakeLane('gpu-cuda:0', 'gpu');
+    const queue = queueOver([cpu1, cpu2, gpu]);
+    const [a, b, c, d] = await queue.submit([job('ocr', 'a'), job('llm', 'b'), job('ocr', 'c'), job('ocr', 'd')]);
+    await tick();
+    expect(cpu1.executed()).toEqual([a!.id]);
+    expect(cpu2.executed()).toEqual([c!.id]);
+    expect(gpu.executed()).toEqual([b!.id]);
+    expect(queue.get(d!.id)?.state).toBe('queued');
+    expect(queue.laneOf(c!.id)).toBe('cpu-2');
+
+    cpu2.succeed(c!.id);
+    await tick();
+    expect(queue.get(c!.id)).toMatchObject({ state: 'succeeded', result: { lane: 'cpu-2' } });
+    expect(cpu2.executed()).toEqual([c!.id, d!.id]);
+    queue.dispose();
+  });
+
+  it('sends a job to a free lane that has its plugin loaded before any other free lane', async () => {
+    const cpu1 = fakeLane('cpu-1', 'cpu');
+    const cpu2 = fakeLane('cpu-2', 'cpu');
+    cpu2.loaded.add('vad');
+    const queue = queueOver([cpu1, cpu2]);
+    const [v] = await queue.submit([job('vad')]);
+    await tick();
+    expect(cpu2.executed()).toEqual([v!.id]);
+    expect(cpu1.executed()).toEqual([]);
+    queue.dispose();
+  });
+
+  it('a crash on one lane fails only that lane’s job; the other lane’s job and the queue go on', async () => {
+    const cpu1 = fakeLane('cpu-1', 'cpu');
+    const cpu2 = fakeLane('cpu-2', 'cpu');
+    const queue = queueOver([cpu1, cpu2]);
+    const [a, b, c] = await queue.submit([job('ocr', 'a'), job('ocr', 'b'), job('ocr', 'c')]);
+    await tick();
+    cpu1.exit('crashed', true);
+    await tick();
+    expect(queue.get(a!.id)).toMatchObject({ state: 'failed', error: { code: 'WORKER_CRASHED' } });
+    expect(queue.get(b!.id)?.state).toBe('running');
+    // The crashed lane is not ready yet, so the next job waits for a lane rather than fail.
+    expect(queue.get(c!.id)?.state).toBe('queued');
+    cpu2.succeed(b!.id);
+    await tick();
+    expect(queue.get(b!.id)?.state).toBe('succeeded');
+    expect(cpu2.executed()).toEqual([b!.id, c!.id]);
+    queue.dispose();
+  });
+
+  it('cancel and timeout kill only the lane that runs the job', async () => {
+    const cpu1 = fakeLane('cpu-1', 'cpu');
+    const cpu2 = fakeLane('cpu-2', 'cpu');
+    const queue = queueOver([cpu1, cpu2]);
+    const [a, b] = await queue.submit([job('ocr', 'a'), { ...job('ocr', 'b'), timeoutMs: 20 }]);
+    await tick();
+    queue.cancel(a!.id);
+    expect(cpu1.sent.at(-1)).toEqual({ type: 'CANCEL', jobId: a!.id });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(cpu1.kills).toEqual(['cancel']);
+    expect(cpu2.kills).toEqual(['timeout']);
+    cpu1.exit('killed', true);
+    cpu2.exit('killed', true);
+    await tick();
+    expect(queue.get(a!.id)).toMatchObject({ state: 'cancelled' });
+    expect(queue.get(b!.id)).toMatchObject({ state: 'failed', error: { code: 'TIMEOUT' } });
+    queue.dispose();
+  });
+
+  it('starts lanes that were never started, as many as jobs wait, and asks for GPU lanes when there are none', async () => {
+    const cpu1 = fakeLane('cpu-1', 'cpu');
+    const cpu2 = fakeLane('cpu-2', 'cpu', 'idle');
+    const cpu3 = fakeLane('cpu-3', 'cpu', 'idle');
+    const asked: LaneKind[] = [];
+    const queue = queueOver([cpu1, cpu2, cpu3], { needLanes: (kind) => asked.push(kind) });
+    await queue.submit([job('ocr')]);
+    await tick();
+    expect([cpu2.wakes, cpu3.wakes]).toEqual([0, 0]);
+    const [head] = await queue.submit([job('ocr'), job('ocr'), job('llm')]);
+    await tick();
+    expect([cpu2.wakes, cpu3.wakes]).toEqual([1, 1]);
+    expect(asked).toContain('gpu');
+    cpu3.ready();
+    await tick();
+    expect(cpu3.executed()).toEqual([head!.id]);
+
+    const gpu = fakeLane('gpu-cpu', 'gpu');
+    queue.addLane(gpu);
+    await tick();
+    expect(gpu.executed()).toHaveLength(1);
+    queue.dispose();
+  });
+
+  it('fails the queued jobs of a kind once no lane of it can come back, and leaves the other kind alone', async () => {
+    const cpu1 = fakeLane('cpu-1', 'cpu');
+    const gpu = fakeLane('gpu-cpu', 'gpu');
+    const queue = queueOver([cpu1, gpu]);
+    const [a, b, c] = await queue.submit([job('llm', 'a'), job('llm', 'b'), job('ocr', 'c')]);
+    await tick();
+    gpu.exit('crashed', false);
+    await tick();
+    expect(queue.get(a!.id)).toMatchObject({ state: 'failed', error: { code: 'WORKER_CRASHED' } });
+    expect(queue.get(b!.id)).toMatchObject({ state: 'failed', error: { code: 'WORKER_UNAVAILABLE' } });
+    expect(queue.get(c!.id)?.state).toBe('running');
+    queue.dispose();
+  });
+
+  it('holds jobs queued before any worker named its plugins, and sorts them by kind in order once one has', async () => {
+    const cpu1 = fakeLane('cpu-1', 'cpu');
+    const gpu = fakeLane('gpu-cpu', 'gpu');
+    let known = false;
+    const log = createLogger('test', () => undefined);
+    const queue = new JobQueue({
+      lanes: [cpu1, gpu],
+      kindOf: (pluginId) => (!known ? undefined : GPU_PLUGINS.has(pluginId) ? 'gpu' : 'cpu'),
+      journal: new MemoryJournal(),
+      clock: systemClock(),
+      log,
+      cancelGraceMs: 100,
+    });
+    queue.start();
+    const [a, b] = await queue.submit([job('llm', 'a'), job('ocr', 'b')]);
+    await tick();
+    expect([...cpu1.executed(), ...gpu.executed()]).toEqual([]);
+    known = true;
+    cpu1.ready();
+    await tick();
+    expect(gpu.executed()).toEqual([a!.id]);
+    expect(cpu1.executed()).toEqual([b!.id]);
     queue.dispose();
   });
 });

@@ -1,12 +1,15 @@
 /**
- * JobQueue: FIFO, one running job at a time on the one worker. Every job ends succeeded,
- * failed or cancelled whatever the worker does:
+ * JobQueue: one FIFO per lane kind (docs/architecture.md § Lanes), one running job per lane.
+ * The next job of a kind goes to a free lane of that kind that has its plugin loaded, else to
+ * any free lane of the kind (affinity); a lane never started is started when a job waits for
+ * it. Each lane is supervised alone: what happens to one lane's worker touches only the job on
+ * that lane. Every job ends succeeded, failed or cancelled whatever the workers do:
  * - cancel(queued) → cancelled at once; cancel(running) → CANCEL, and if the job has not
- *   stopped after the grace period the worker is killed (and restarted under the policy);
- * - a job past its time limit → the worker is killed, the job fails with TIMEOUT;
- * - the worker dies under a job → the job fails with WORKER_CRASHED (OUT_OF_MEMORY for an
- *   oom) saying what happened, and the queue goes on once the worker is back;
- * - the worker cannot be brought back → queued jobs fail with WORKER_UNAVAILABLE;
+ *   stopped after the grace period its lane's worker is killed (and restarted under the policy);
+ * - a job past its time limit → its lane's worker is killed, the job fails with TIMEOUT;
+ * - a lane's worker dies under a job → the job fails with WORKER_CRASHED (OUT_OF_MEMORY for an
+ *   oom) saying what happened, and the lane takes jobs again once its worker is back;
+ * - no lane of a kind can be brought back → that kind's queued jobs fail with WORKER_UNAVAILABLE;
  * - Hearth quits (beginShutdown) → the running job goes back to 'queued' (attempt + 1) unless
  *   it succeeded or the user had cancelled it, whatever the worker answers or however it exits.
  *   That includes a failure whose RESULT crossed the STOP on the way: after a STOP the worker's
@@ -24,18 +27,33 @@ import { DisposerBag, Emitter, type Disposer } from './emitter.js';
 import type { Outcome, SubmitRequest } from './hearth-core.js';
 import type { JobJournal, JournalRecord } from './journal.js';
 import type { Logger } from './logger.js';
-import { FINISHED_STATES, type Chunk, type Job, type JobState } from '../../common/model.js';
+import { FINISHED_STATES, type Chunk, type Job, type JobState, type LaneKind } from '../../common/model.js';
 import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
 import { messageOf } from '../../common/errors.js';
+import { JobFifo } from './job-fifo.js';
 
-/** The part of the supervisor the queue drives. */
+/** The part of a lane's supervisor the queue drives. */
 export type QueueWorker = Pick<
   WorkerSupervisor,
-  'isReady' | 'isComing' | 'postToWorker' | 'kill' | 'setBusy' | 'jobSucceeded' | 'on'
+  'isReady' | 'isComing' | 'isIdle' | 'wake' | 'hasLoaded' | 'postToWorker' | 'kill' | 'setBusy' | 'jobSucceeded' | 'on'
 >;
 
-export interface JobQueueOptions {
+export interface QueueLane {
+  id: string;
+  kind: LaneKind;
   worker: QueueWorker;
+}
+
+export interface JobQueueOptions {
+  /** The lanes known now; more can come with addLane (the GPU lanes, once the devices are known). */
+  lanes: QueueLane[];
+  /**
+   * Which kind of lane runs a plugin (an unknown plugin's jobs go to 'cpu', where they fail
+   * with PLUGIN_NOT_FOUND); undefined for every id while no worker has said what plugins there are.
+   */
+  kindOf: (pluginId: string) => LaneKind | undefined;
+  /** A job of this kind waits and there is no lane of the kind yet. */
+  needLanes?: (kind: LaneKind) => void;
   journal: JobJournal;
   clock: Clock;
   log: Logger;
@@ -55,21 +73,30 @@ interface QueueEvents {
 
 interface Running {
   id: string;
+  lane: Lane;
   cancelRequested: boolean;
   timedOut: boolean;
   limitMs: number | undefined;
   timers: CancelTimer[];
 }
 
+interface Lane extends QueueLane {
+  running: Running | undefined;
+}
+
+const KINDS: readonly LaneKind[] = ['cpu', 'gpu'];
+
 export const INTERRUPTED_MESSAGE = 'Hearth was closed while this job ran, so it did not finish. Retry it to run it again.';
 
 export class JobQueue {
   private readonly events: Emitter<QueueEvents>;
   private readonly jobs = new Map<string, Job>();
-  /** FIFO of ids; entries whose job left 'queued' are skipped when reached. */
-  private order: string[] = [];
-  private head = 0;
-  private running: Running | undefined;
+  private readonly lanes: Lane[] = [];
+  private readonly fifos: Record<LaneKind, JobFifo> = { cpu: new JobFifo(), gpu: new JobFifo() };
+  /** Jobs queued before any worker said which plugins want a GPU: sorted into fifos once one has. */
+  private unsorted = new JobFifo();
+  private hasUnsorted = false;
+  private readonly running = new Map<string, Running>();
   private paused = false;
   private started = false;
   private pumpScheduled = false;
@@ -82,11 +109,24 @@ export class JobQueue {
     this.events = new Emitter((e) => opts.log.error(`a queue listener threw: ${messageOf(e)}`));
     this.chunkStore = opts.chunks ?? new ChunkStore();
     this.newId = opts.newId ?? randomUUID;
+    for (const lane of opts.lanes) this.addLane(lane);
+  }
+
+  /** A lane joins the pool; it takes jobs from its kind's queue once its worker is ready. */
+  addLane(spec: QueueLane): void {
+    const lane: Lane = { ...spec, running: undefined };
+    this.lanes.push(lane);
     this.bag.add(
-      opts.worker.on('message', (m) => this.receive(m)),
-      opts.worker.on('exit', (e) => this.onWorkerExit(e)),
-      opts.worker.on('ready', () => this.schedulePump()),
+      lane.worker.on('message', (m) => this.receive(lane, m)),
+      lane.worker.on('exit', (e) => this.onWorkerExit(lane, e)),
+      lane.worker.on('ready', () => this.schedulePump()),
     );
+    this.schedulePump();
+  }
+
+  /** The lane a job runs on, while it runs. */
+  laneOf(jobId: string): string | undefined {
+    return this.running.get(jobId)?.lane.id;
   }
 
   on<E extends keyof QueueEvents>(event: E, listener: QueueEvents[E]): Disposer {
@@ -108,7 +148,7 @@ export class JobQueue {
         writes.push(this.persist(failed));
       } else {
         this.jobs.set(job.id, job);
-        if (job.state === 'queued') this.order.push(job.id);
+        if (job.state === 'queued') this.enqueue(job);
       }
     }
     await Promise.all(writes);
@@ -132,7 +172,7 @@ export class JobQueue {
 
   dispose(): void {
     this.bag.dispose();
-    for (const t of this.running?.timers ?? []) t();
+    for (const r of this.running.values()) for (const t of r.timers) t();
   }
 
   /** Resolves once every new job is in the journal. */
@@ -160,7 +200,7 @@ export class JobQueue {
     const writes: Promise<void>[] = [];
     for (const job of created) {
       this.jobs.set(job.id, job);
-      this.order.push(job.id);
+      this.enqueue(job);
       writes.push(this.opts.journal.append({ t: 'job', job }));
       this.events.emit('job', job);
     }
@@ -178,18 +218,19 @@ export class JobQueue {
         value: this.finish(job, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled before it started.' } }),
       };
     }
-    const running = this.running;
-    if (job.state !== 'running' || !running || running.id !== jobId) return { ok: true, value: job };
+    const running = this.running.get(jobId);
+    if (job.state !== 'running' || !running) return { ok: true, value: job };
     if (running.cancelRequested) return { ok: true, value: job };
     running.cancelRequested = true;
-    this.opts.worker.postToWorker({ type: 'CANCEL', jobId });
+    const { worker } = running.lane;
+    worker.postToWorker({ type: 'CANCEL', jobId });
     running.timers.push(
       this.opts.clock.setTimer(() => {
-        if (this.running !== running) return;
+        if (running.lane.running !== running) return;
         this.opts.log.warn(
-          `job ${jobId} did not stop within ${seconds(this.opts.cancelGraceMs)} of being cancelled: stopping the worker`,
+          `job ${jobId} did not stop within ${seconds(this.opts.cancelGraceMs)} of being cancelled: stopping the worker of lane ${running.lane.id}`,
         );
-        this.opts.worker.kill('cancel');
+        worker.kill('cancel');
       }, this.opts.cancelGraceMs),
     );
     return { ok: true, value: job };
@@ -268,45 +309,87 @@ export class JobQueue {
   }
 
   private pump(): void {
-    if (!this.started || this.paused || this.running || this.shuttingDown) return;
-    const next = this.nextQueued();
-    if (!next) return;
-    const { worker } = this.opts;
-    if (worker.isReady()) {
-      this.dispatch(next);
-      return;
+    if (!this.started || this.paused || this.shuttingDown) return;
+    this.sortUnsorted();
+    if (this.hasUnsorted) this.failUnsortedIfNoWorker();
+    for (const kind of KINDS) this.pumpKind(kind);
+  }
+
+  /** The first CPU lane tells what plugins there are; if it is gone for good, nothing will sort these jobs. */
+  private failUnsortedIfNoWorker(): void {
+    const cpu = this.lanes.filter((l) => l.kind === 'cpu');
+    if (cpu.length === 0 || cpu.some((l) => l.worker.isReady() || l.worker.isComing() || l.worker.isIdle())) return;
+    this.hasUnsorted = false;
+    this.failAll(this.unsorted);
+  }
+
+  private pumpKind(kind: LaneKind): void {
+    const fifo = this.fifos[kind];
+    const isQueued = (id: string) => this.jobs.get(id)?.state === 'queued';
+    if (fifo.peek(isQueued) === undefined) return;
+    const lanes = this.lanes.filter((l) => l.kind === kind);
+    if (lanes.length === 0) return this.opts.needLanes?.(kind);
+    const free = lanes.filter((l) => !l.running && l.worker.isReady());
+    for (let id = fifo.peek(isQueued); id !== undefined && free.length > 0; id = fifo.peek(isQueued)) {
+      const job = this.jobs.get(id);
+      if (!job) break;
+      // Affinity: a free lane that has the plugin loaded saves a load.
+      const at = Math.max(
+        0,
+        free.findIndex((l) => l.worker.hasLoaded(job.pluginId)),
+      );
+      const [lane] = free.splice(at, 1);
+      if (lane && !this.dispatch(lane, job)) continue; // that lane's worker is going; try another
     }
-    if (worker.isComing()) return; // 'ready' pumps again
-    // The worker is gone for good (policy "never", or it kept failing): every queued job must still end.
+    const waiting = fifo.count(isQueued, lanes.length);
+    if (waiting === 0) return;
+    // Start lanes never started, as many as the jobs that wait and no coming worker will take.
+    const coming = lanes.filter((l) => !l.running && !l.worker.isReady() && l.worker.isComing()).length;
+    const idle = lanes.filter((l) => l.worker.isIdle());
+    for (const lane of idle.slice(0, Math.max(0, waiting - coming))) lane.worker.wake();
+    if (idle.length > 0 || lanes.some((l) => l.worker.isReady() || l.worker.isComing())) return;
+    // Every lane of the kind is gone for good (policy "never", or it kept failing): the jobs must still end.
+    this.failAll(fifo);
+  }
+
+  private failAll(fifo: JobFifo): void {
     const error: HearthError = {
       code: 'WORKER_UNAVAILABLE',
       message: 'The worker is not running and was not restarted, so this job could not run. Retry it to start the worker again.',
     };
-    for (let job = this.nextQueued(); job; job = this.nextQueued()) this.finish(job, 'failed', { error });
-  }
-
-  private nextQueued(): Job | undefined {
-    while (this.head < this.order.length) {
-      const id = this.order[this.head];
-      const job = id === undefined ? undefined : this.jobs.get(id);
-      if (job && job.state === 'queued') return job;
-      this.head += 1;
-      if (this.head > 4096 && this.head * 2 > this.order.length) {
-        this.order = this.order.slice(this.head);
-        this.head = 0;
-      }
+    for (const id of fifo.drain((queued) => this.jobs.get(queued)?.state === 'queued')) {
+      const job = this.jobs.get(id);
+      if (job) this.finish(job, 'failed', { error });
     }
-    return undefined;
   }
 
-  private dispatch(queued: Job): void {
+  private enqueue(job: Job): void {
+    const kind = this.hasUnsorted ? undefined : this.opts.kindOf(job.pluginId);
+    if (kind) return this.fifos[kind].push(job.id);
+    this.unsorted.push(job.id);
+    this.hasUnsorted = true;
+  }
+
+  private sortUnsorted(): void {
+    if (!this.hasUnsorted || this.opts.kindOf('') === undefined) return;
+    this.hasUnsorted = false;
+    const ids = this.unsorted.drain((id) => this.jobs.get(id)?.state === 'queued');
+    this.unsorted = new JobFifo();
+    for (const id of ids) {
+      const job = this.jobs.get(id);
+      if (job) this.enqueue(job);
+    }
+  }
+
+  private dispatch(lane: Lane, queued: Job): boolean {
     // EXECUTE goes first: the worker starts while main does the bookkeeping below, which
     // would otherwise sit on every job's round trip. Nothing here can see the answer early
     // (it is read on a later turn of the event loop), and a listener of the 'running' event
     // that cancels now sends its CANCEL after the EXECUTE it refers to. A worker whose exit
     // is not reported yet (the host drains its output first) refuses the send: the job was
     // never handed over, so it stays queued for the restarted worker ('ready' pumps again).
-    const sent = this.opts.worker.postToWorker({
+    const { worker } = lane;
+    const sent = worker.postToWorker({
       type: 'EXECUTE',
       jobId: queued.id,
       pluginId: queued.pluginId,
@@ -315,49 +398,52 @@ export class JobQueue {
       stream: true,
     });
     if (!sent) {
-      this.opts.log.warn(`job ${queued.id} stays queued: the worker could not take it`);
-      return;
+      this.opts.log.warn(`job ${queued.id} stays queued: the worker of lane ${lane.id} could not take it`);
+      return false;
     }
     const job: Job = { ...queued, state: 'running', startedAt: this.opts.clock.now() };
     this.jobs.set(job.id, job);
     const limitMs = job.timeoutMs ?? this.opts.jobTimeoutMs;
-    const running: Running = { id: job.id, cancelRequested: false, timedOut: false, limitMs, timers: [] };
-    this.running = running;
-    this.opts.worker.setBusy(job.id);
+    const running: Running = { id: job.id, lane, cancelRequested: false, timedOut: false, limitMs, timers: [] };
+    lane.running = running;
+    this.running.set(job.id, running);
+    worker.setBusy(job.id);
     void this.persist(job);
     this.events.emit('job', job);
     if (limitMs !== undefined) {
       running.timers.push(
         this.opts.clock.setTimer(() => {
-          if (this.running !== running) return;
+          if (lane.running !== running) return;
           running.timedOut = true;
-          this.opts.log.warn(`job ${job.id} ran past its ${seconds(limitMs)} limit: stopping the worker`);
-          this.opts.worker.kill('timeout');
+          this.opts.log.warn(`job ${job.id} ran past its ${seconds(limitMs)} limit: stopping the worker of lane ${lane.id}`);
+          worker.kill('timeout');
         }, limitMs),
       );
     }
+    return true;
   }
 
-  private receive(message: WorkerToMainSingle): void {
+  private receive(lane: Lane, message: WorkerToMainSingle): void {
     switch (message.type) {
       case 'STREAM_CHUNK':
-        return this.onChunk(message);
+        return this.onChunk(lane, message);
       case 'PROGRESS':
-        return this.onProgress(message);
+        return this.onProgress(lane, message);
       case 'RESULT':
-        return this.onResult(message);
+        return this.onResult(lane, message);
       default:
         return;
     }
   }
 
-  private runningJob(jobId: string): Job | undefined {
-    if (this.running?.id !== jobId) return undefined;
+  /** Only the lane running a job speaks for it. */
+  private runningJob(lane: Lane, jobId: string): Job | undefined {
+    if (lane.running?.id !== jobId) return undefined;
     return this.jobs.get(jobId);
   }
 
-  private onChunk(m: MessageOf<WorkerToMainSingle, 'STREAM_CHUNK'>): void {
-    const job = this.runningJob(m.jobId);
+  private onChunk(lane: Lane, m: MessageOf<WorkerToMainSingle, 'STREAM_CHUNK'>): void {
+    const job = this.runningJob(lane, m.jobId);
     if (!job) return this.opts.log.debug(`ignored a chunk for job ${m.jobId}, which is not running`);
     // Chunks are many: update in place and let the next job event carry the count.
     job.chunkCount += 1;
@@ -366,8 +452,8 @@ export class JobQueue {
     this.events.emit('chunk', chunk);
   }
 
-  private onProgress(m: MessageOf<WorkerToMainSingle, 'PROGRESS'>): void {
-    const job = this.runningJob(m.jobId);
+  private onProgress(lane: Lane, m: MessageOf<WorkerToMainSingle, 'PROGRESS'>): void {
+    const job = this.runningJob(lane, m.jobId);
     if (!job) return;
     const progress: NonNullable<Job['progress']> = { fraction: m.fraction };
     if (m.message !== undefined) progress.message = m.message;
@@ -376,14 +462,14 @@ export class JobQueue {
     this.events.emit('job', next);
   }
 
-  private onResult(m: MessageOf<WorkerToMainSingle, 'RESULT'>): void {
-    const job = this.runningJob(m.jobId);
-    const running = this.running;
+  private onResult(lane: Lane, m: MessageOf<WorkerToMainSingle, 'RESULT'>): void {
+    const job = this.runningJob(lane, m.jobId);
+    const running = lane.running;
     if (!job || !running) return this.opts.log.warn(`ignored a RESULT for job ${m.jobId}, which is not running`);
     if (m.ok) {
       // A result that beat the cancel is kept: the work is done, nothing is gained by throwing it away.
       this.finish(job, 'succeeded', { result: m.data });
-      this.opts.worker.jobSucceeded();
+      lane.worker.jobSucceeded();
       return;
     }
     const error: HearthError = m.error ?? { code: 'EXECUTION_FAILED', message: 'The plugin failed without saying why.' };
@@ -406,8 +492,8 @@ export class JobQueue {
     }
   }
 
-  private onWorkerExit(event: WorkerExitEvent): void {
-    const running = this.running;
+  private onWorkerExit(lane: Lane, event: WorkerExitEvent): void {
+    const running = lane.running;
     const job = running ? this.jobs.get(running.id) : undefined;
     if (running && job && job.state === 'running' && this.shuttingDown && !running.cancelRequested) {
       // The exit the stop asked for (a clean one after STOP, or the kill once the grace ran
@@ -444,28 +530,30 @@ export class JobQueue {
     this.schedulePump();
   }
 
+  /** The job no longer runs on its lane: its timers stop and the lane is free. */
+  private release(jobId: string): void {
+    const running = this.running.get(jobId);
+    if (!running) return;
+    for (const t of running.timers) t();
+    this.running.delete(jobId);
+    running.lane.running = undefined;
+    running.lane.worker.setBusy(null);
+  }
+
   private requeue(job: Job): void {
-    if (this.running?.id === job.id) {
-      for (const t of this.running.timers) t();
-      this.running = undefined;
-      this.opts.worker.setBusy(null);
-    }
+    this.release(job.id);
     const again: Job = { ...job, state: 'queued', chunkCount: 0, attempt: job.attempt + 1 };
     delete again.startedAt;
     delete again.progress;
     this.jobs.set(again.id, again);
     this.chunkStore.delete(again.id);
-    this.order.push(again.id);
+    this.enqueue(again);
     void this.persist(again);
     this.events.emit('job', again);
   }
 
   private finish(job: Job, state: JobState, outcome: { result?: unknown; error?: HearthError }): Job {
-    if (this.running?.id === job.id) {
-      for (const t of this.running.timers) t();
-      this.running = undefined;
-      this.opts.worker.setBusy(null);
-    }
+    this.release(job.id);
     const done: Job = { ...job, state, finishedAt: this.opts.clock.now() };
     delete done.progress;
     if (outcome.result !== undefined) done.result = outcome.result;

@@ -1,51 +1,66 @@
 /**
- * What the worker said about its plugins: the list from READY, kept current by PLUGIN_STATE.
- * The catalog never guesses a state; when the worker dies, loaded plugins show 'unloaded'
- * until the new worker's READY says otherwise.
+ * What the workers said about their plugins: the list from READY, kept current by
+ * PLUGIN_STATE. Every lane's worker runs the same plugins, each with its own state; the
+ * catalog shows one state per plugin, the liveliest lane's (busy over loading over ready …),
+ * with the loads of all lanes counted together. It never guesses: when a lane's worker dies,
+ * what it held counts as unloaded until its new READY says otherwise.
  */
-import type { PluginInfo, PluginState } from '../../common/protocol.js';
+import type { PluginInfo, PluginState, PluginStatus } from '../../common/protocol.js';
 import { Emitter, type Disposer } from './emitter.js';
 
 interface CatalogEvents {
   plugin: (plugin: PluginInfo) => void;
 }
 
+/** Which lane's state a plugin shows: the first in this list that some lane is in. */
+const LIVELIEST: readonly PluginStatus[] = ['busy', 'loading', 'ready', 'failed', 'needs-model', 'unloaded', 'discovered'];
+
 export class PluginCatalog {
   private readonly plugins = new Map<string, PluginInfo>();
+  /** pluginId → lane → that lane's state. */
+  private readonly states = new Map<string, Map<string, PluginState>>();
   private readonly events = new Emitter<CatalogEvents>();
 
   on(event: 'plugin', listener: (plugin: PluginInfo) => void): Disposer {
     return this.events.on(event, listener);
   }
 
-  /** READY replaces the whole list: a restarted worker may have found new user plugins. */
-  replace(plugins: PluginInfo[]): void {
-    this.plugins.clear();
+  /** A lane's READY replaces the list: a restarted worker may have found new user plugins. */
+  replace(lane: string, plugins: PluginInfo[]): void {
+    const ids = new Set(plugins.map((p) => p.id));
+    for (const id of [...this.plugins.keys()]) {
+      if (!ids.has(id)) {
+        this.plugins.delete(id);
+        this.states.delete(id);
+      }
+    }
     for (const p of plugins) {
       this.plugins.set(p.id, p);
-      this.events.emit('plugin', p);
+      this.laneStates(p.id).set(lane, p.state);
+      this.publish(p.id);
     }
   }
 
-  updateState(state: PluginState): void {
-    const known = this.plugins.get(state.pluginId);
-    if (!known) return;
-    const next = { ...known, state };
-    this.plugins.set(next.id, next);
-    this.events.emit('plugin', next);
+  updateState(lane: string, state: PluginState): void {
+    if (!this.plugins.has(state.pluginId)) return;
+    this.laneStates(state.pluginId).set(lane, state);
+    this.publish(state.pluginId);
   }
 
-  /** The worker is gone: nothing it held is loaded any more. */
-  workerGone(): void {
-    for (const p of this.plugins.values()) {
-      const s = p.state.status;
+  /** A lane's worker is gone: nothing it held is loaded any more. */
+  workerGone(lane: string): void {
+    for (const [id, byLane] of this.states) {
+      const state = byLane.get(lane);
+      if (!state) continue;
+      const s = state.status;
       if (s === 'ready' || s === 'busy' || s === 'loading') {
-        this.updateState({ pluginId: p.id, status: 'unloaded', loadCount: p.state.loadCount });
+        byLane.set(lane, { pluginId: id, status: 'unloaded', loadCount: state.loadCount });
+        this.publish(id);
       }
     }
   }
 
-  /** How many plugins the worker reported; cheaper than list().length on every submit. */
+  /** How many plugins the workers reported; cheaper than list().length on every submit. */
   size(): number {
     return this.plugins.size;
   }
@@ -56,6 +71,28 @@ export class PluginCatalog {
 
   get(pluginId: string): PluginInfo | undefined {
     return this.plugins.get(pluginId);
+  }
+
+  private laneStates(pluginId: string): Map<string, PluginState> {
+    let byLane = this.states.get(pluginId);
+    if (!byLane) {
+      byLane = new Map<string, PluginState>();
+      this.states.set(pluginId, byLane);
+    }
+    return byLane;
+  }
+
+  private publish(pluginId: string): void {
+    const known = this.plugins.get(pluginId);
+    const byLane = this.states.get(pluginId);
+    if (!known || !byLane) return;
+    const states = [...byLane.values()];
+    const rank = (s: PluginState) => LIVELIEST.indexOf(s.status);
+    const shown = states.reduce((a, b) => (rank(b) < rank(a) ? b : a));
+    const loadCount = states.reduce((n, s) => n + s.loadCount, 0);
+    const next: PluginInfo = { ...known, state: { ...shown, loadCount } };
+    this.plugins.set(pluginId, next);
+    this.events.emit('plugin', next);
   }
 }
 

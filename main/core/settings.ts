@@ -21,6 +21,11 @@ export const AppSettings = z
   .object({
     memoryPolicy: MemoryPolicy.default({ kind: 'exclusive' }),
     restart: RestartPolicy.default(DEFAULT_RESTART_POLICY),
+    /** How many CPU lanes run jobs side by side; unset = half the cores (main/core/lanes.ts). Read at start. */
+    workers: z
+      .object({ cpu: z.number().int().min(1).max(64).optional() })
+      .strict()
+      .default({}),
     /**
      * Written by older versions: the plugin chosen per extension. Still accepted (a strict
      * schema would move such a file aside) and kept as it is, never written anew; prefs.json

@@ -1,5 +1,5 @@
 /**
- * WorkerSupervisor: keeps one worker alive. It spawns through the WorkerHost, sends INIT and
+ * WorkerSupervisor: keeps one lane's worker alive (main/core/lanes.ts). It spawns through the WorkerHost, sends INIT and
  * awaits READY, answers request() by request id, pings with GET_STATE to catch a worker that
  * stopped answering, classifies every exit and restarts under the RestartPolicy. Everything
  * is event-driven: results arrive as messages, never by polling.
@@ -12,6 +12,7 @@ import type { Logger } from './logger.js';
 import type { WorkerPhase, WorkerStatus } from '../../common/model.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
 import type { WorkerHost } from './worker-host.js';
+import type { LaneSpec } from './lanes.js';
 import { ManagedWorker, type KillCause, type ReadyMessage, type WorkerExit } from './worker-process.js';
 import { messageOf } from '../../common/errors.js';
 
@@ -23,6 +24,8 @@ type Request =
 export type RequestAnswer = MessageOf<WorkerToMainSingle, 'RESPONSE'> | MessageOf<WorkerToMainSingle, 'STATE'>;
 
 export interface SupervisorOptions {
+  /** The lane this worker serves; its env is already in `env`. */
+  lane: Omit<LaneSpec, 'env'>;
   host: WorkerHost;
   entry: string;
   execArgv: string[];
@@ -48,7 +51,7 @@ export interface WorkerExitEvent {
   why?: string;
 }
 
-interface SupervisorEvents {
+export interface SupervisorEvents {
   status: (status: WorkerStatus) => void;
   ready: (ready: ReadyMessage) => void;
   message: (message: WorkerToMainSingle) => void;
@@ -69,6 +72,7 @@ export class WorkerSupervisor {
   private lastExit: WorkerStatus['lastExit'] = null;
   private memory: WorkerStatus['memory'] = null;
   private loaded = new Set<string>();
+  private pluginMemory = new Map<string, number>();
   private busyJob: string | null = null;
   private stopping = false;
   private cancelRestart: CancelTimer = () => undefined;
@@ -103,6 +107,20 @@ export class WorkerSupervisor {
     return settled;
   }
 
+  /** Never started: the queue starts a lane only when a job waits for one (see wake). */
+  isIdle(): boolean {
+    return this.phase === 'idle' && !this.stopping;
+  }
+
+  /** Starts a lane that was never started; anything else is left as it is. */
+  wake(): void {
+    if (this.isIdle()) void this.start();
+  }
+
+  hasLoaded(pluginId: string): boolean {
+    return this.loaded.has(pluginId);
+  }
+
   isReady(): boolean {
     return this.worker?.isReady === true;
   }
@@ -116,13 +134,25 @@ export class WorkerSupervisor {
   }
 
   status(): WorkerStatus {
+    const { lane } = this.opts;
+    const pluginMemory: Record<string, number> = {};
+    for (const id of this.loaded) {
+      const bytes = this.pluginMemory.get(id);
+      if (bytes !== undefined) pluginMemory[id] = bytes;
+    }
     return {
+      lane: lane.id,
+      laneKind: lane.kind,
+      device: lane.device,
+      deviceName: lane.deviceName,
+      jobId: this.busyJob,
       phase: this.phase,
       pid: this.worker?.pid ?? null,
       restarts: this.restarts,
       lastExit: this.lastExit,
       memory: this.memory,
       loaded: [...this.loaded],
+      pluginMemory,
     };
   }
 
@@ -139,6 +169,7 @@ export class WorkerSupervisor {
   setBusy(jobId: string | null): void {
     this.busyJob = jobId;
     if (this.phase === 'ready' || this.phase === 'busy') this.setPhase(jobId ? 'busy' : 'ready');
+    else this.emitStatus();
   }
 
   /** A job that succeeded shows the worker is healthy again: the backoff count starts over. */
@@ -147,6 +178,7 @@ export class WorkerSupervisor {
   }
 
   async request(message: Request, timeoutMs = this.opts.requestTimeoutMs): Promise<Outcome<RequestAnswer>> {
+    this.wake();
     if (!this.isReady() && this.isComing()) await this.settled();
     const worker = this.worker;
     if (!worker?.isReady) return { ok: false, error: unavailable(this.lastExit?.message) };
@@ -213,8 +245,9 @@ export class WorkerSupervisor {
         this.loaded = new Set(
           ready.plugins.filter((p) => p.state.status === 'ready' || p.state.status === 'busy').map((p) => p.id),
         );
+        for (const p of ready.plugins) this.noteMemory(p.state);
         this.setPhase(this.busyJob ? 'busy' : 'ready');
-        opts.log.info(`worker ready (pid ${ready.pid}, ${ready.plugins.length} plugins)`);
+        opts.log.info(`worker ${opts.lane.id} ready (pid ${ready.pid}, ${ready.plugins.length} plugins)`);
         for (const w of this.settleWaiters.splice(0)) w(true);
         this.events.emit('ready', ready);
         this.schedulePing(worker);
@@ -234,16 +267,19 @@ export class WorkerSupervisor {
       if (message.type === 'STATE') {
         this.memory = message.memory;
         this.loaded = new Set(message.loaded);
+        for (const p of message.plugins) this.noteMemory(p);
         this.emitStatus();
       }
     } else if (message.type === 'PLUGIN_STATE') {
       const { pluginId, status } = message.state;
       const was = this.loaded.has(pluginId);
+      const memoryWas = this.pluginMemory.get(pluginId);
       if (status === 'ready' || status === 'busy') this.loaded.add(pluginId);
       else if (status !== 'loading') this.loaded.delete(pluginId);
-      if (was !== this.loaded.has(pluginId)) this.emitStatus();
+      this.noteMemory(message.state);
+      if (was !== this.loaded.has(pluginId) || memoryWas !== this.pluginMemory.get(pluginId)) this.emitStatus();
     } else if (message.type === 'ERROR') {
-      this.opts.log.error(`worker reported a fatal error: ${message.error.code}: ${message.error.message}`);
+      this.opts.log.error(`worker ${this.opts.lane.id} reported a fatal error: ${message.error.code}: ${message.error.message}`);
     }
     this.events.emit('message', message);
   }
@@ -261,6 +297,7 @@ export class WorkerSupervisor {
     }
     this.memory = null;
     this.loaded.clear();
+    this.pluginMemory.clear();
     if (this.stopping) {
       this.lastExit = { reason: exit.reason, code: exit.code, signal: exit.signal, at: exit.at, message: exit.message };
       this.setPhase('exited');
@@ -301,6 +338,11 @@ export class WorkerSupervisor {
     }
   }
 
+  private noteMemory(state: { pluginId: string; memoryBytes?: number | undefined }): void {
+    if (state.memoryBytes === undefined) this.pluginMemory.delete(state.pluginId);
+    else this.pluginMemory.set(state.pluginId, state.memoryBytes);
+  }
+
   private schedulePing(worker: ManagedWorker): void {
     const { pingIntervalMs, pingTimeoutMs, clock, log } = this.opts;
     if (pingIntervalMs <= 0) return;
@@ -312,7 +354,7 @@ export class WorkerSupervisor {
           if (this.worker !== worker) return;
           if (!outcome.ok && outcome.error.code === 'TIMEOUT') {
             log.warn(
-              `[worker pid:${worker.pid ?? '?'}] did not answer a ping within ${seconds(pingTimeoutMs)}: killing it as hung`,
+              `[worker ${this.opts.lane.id} pid:${worker.pid ?? '?'}] did not answer a ping within ${seconds(pingTimeoutMs)}: killing it as hung`,
             );
             worker.kill('hung');
             return;

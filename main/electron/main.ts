@@ -36,6 +36,10 @@ async function main(): Promise<void> {
     dataDir,
     host: createUtilityWorkerHost((path, args, options) => utilityProcess.fork(path, args, options)),
     workerEntry: process.env.HEARTH_WORKER_ENTRY || join(dist, 'worker', 'entry.js'),
+    // nvidia-smi and the CPU only: the GPU probe is a forked Node process, and the desktop app's
+    // binary is not a Node to fork (runAsNode is off); Vulkan devices (and their lanes) come once
+    // it runs in a utility process.
+    devices: createDeviceMonitor({ run: runCommand }, systemClock()),
   });
   installQuitSequence(app, () => core.stop(), log);
   installCsp(session.defaultSession);
@@ -54,10 +58,7 @@ async function main(): Promise<void> {
     dataDir,
     // Every path comes from the user's own drop or file dialog on this machine.
     allowPath: () => true,
-    // nvidia-smi and the CPU only: the GPU probe is a forked Node process, and the desktop app's
-    // binary is not a Node to fork (runAsNode is off); Vulkan devices show once it runs in a
-    // utility process.
-    devices: createDeviceMonitor({ run: runCommand }, systemClock()),
+    devices: () => core.devices(),
     openPath: (p) => shell.openPath(p),
     async pickPath(title) {
       const options = { title: title ?? 'Choose a file', properties: ['openFile' as const] };

@@ -1,9 +1,11 @@
 /**
  * A small in-memory HearthCore for testing the faces (router, socket bridge, IPC) without a
- * worker process. It records calls and emits events like the real one.
+ * worker process (one CPU lane, "cpu-1"). It records calls and emits events like the real one.
  */
 import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../main/core/hearth-core.js';
 import { isFinished, type Chunk, type Job, type LogEntry, type PluginInfo, type WorkerStatus } from '../../common/model.js';
+
+const GIB = 1024 ** 3;
 
 export function fakePlugin(id: string, accepts: string[]): PluginInfo {
   return {
@@ -34,7 +36,22 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
   let paused = false;
   let n = 0;
   const logs: LogEntry[] = [];
-  const status: WorkerStatus = { phase: 'ready', pid: 1234, restarts: 0, lastExit: null, memory: null, loaded: [] };
+  const lanes: WorkerStatus[] = [
+    {
+      lane: 'cpu-1',
+      laneKind: 'cpu',
+      device: 'cpu',
+      deviceName: 'CPU',
+      jobId: null,
+      phase: 'ready',
+      pid: 1234,
+      restarts: 0,
+      lastExit: null,
+      memory: null,
+      loaded: [],
+      pluginMemory: {},
+    },
+  ];
 
   const core: FakeCore = {
     calls: [],
@@ -118,7 +135,15 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
     listJobs: () => [...jobs.values()],
     getJob: (id) => jobs.get(id),
     chunksOf: (id) => chunks.get(id) ?? [],
-    workerStatus: () => status,
+    workers: () => lanes,
+    laneOf: (jobId) => lanes.find((w) => w.jobId === jobId)?.lane,
+    async devices() {
+      core.calls.push({ name: 'devices', args: [] });
+      return {
+        devices: [{ id: 'cpu', name: 'CPU', backend: 'cpu', memory: { total: 8 * GIB, used: 2 * GIB, free: 6 * GIB } }],
+        notes: [],
+      };
+    },
     logs: () => logs,
     on(event, listener): Disposer {
       const set = listeners.get(event) ?? new Set();

@@ -62,10 +62,18 @@ async function llamaGpus(ask: AskLlama, notes: string[], known: Device[]): Promi
   const backend = answer.backend;
   const { vram } = answer;
   // An NVIDIA GPU shows up under Vulkan too: nvidia-smi's entry is the better one.
-  const seen = new Set(known.map((d) => d.name.toLowerCase()));
+  // Its Vulkan index is kept on the NVIDIA entry, so that GPU's lane can show Vulkan only it.
+  const sameGpu = (d: Device, name: string) => {
+    const [a, b] = [d.name.toLowerCase(), name.toLowerCase()];
+    return a.includes(b) || b.includes(a);
+  };
   return answer.names
     .map((name, i) => ({ name, i }))
-    .filter(({ name }) => ![...seen].some((k) => name.toLowerCase().includes(k) || k.includes(name.toLowerCase())))
+    .filter(({ name, i }) => {
+      const nvidia = known.find((d) => d.vulkanIndex === undefined && sameGpu(d, name));
+      if (nvidia) nvidia.vulkanIndex = i;
+      return !nvidia && !known.some((d) => sameGpu(d, name));
+    })
     .map(({ name, i }) => ({
       id: `${backend}:${i}`,
       name,

@@ -1,0 +1,45 @@
+/**
+ * One lane kind's queue: job ids in the order they were queued. An entry whose job has left
+ * 'queued' (cancelled, or dispatched) is skipped when reached and dropped from the front, so
+ * taking the next job is O(1) amortised however long the queue.
+ */
+export class JobFifo {
+  private order: string[] = [];
+  private head = 0;
+
+  push(id: string): void {
+    this.order.push(id);
+  }
+
+  /** The first id that `isQueued` accepts, dropping the dead ones before it. */
+  peek(isQueued: (id: string) => boolean): string | undefined {
+    while (this.head < this.order.length) {
+      const id = this.order[this.head];
+      if (id !== undefined && isQueued(id)) return id;
+      this.head += 1;
+      if (this.head > 4096 && this.head * 2 > this.order.length) {
+        this.order = this.order.slice(this.head);
+        this.head = 0;
+      }
+    }
+    return undefined;
+  }
+
+  /** How many queued ids there are, counting no further than `limit`. */
+  count(isQueued: (id: string) => boolean, limit: number): number {
+    let n = 0;
+    for (let i = this.head; i < this.order.length && n < limit; i++) {
+      const id = this.order[i];
+      if (id !== undefined && isQueued(id)) n += 1;
+    }
+    return n;
+  }
+
+  /** Takes every queued id out, in order. */
+  drain(isQueued: (id: string) => boolean): string[] {
+    const out = this.order.slice(this.head).filter(isQueued);
+    this.order = [];
+    this.head = 0;
+    return out;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The worker pool with real worker processes: lanes run jobs at once, each lane's trouble
+ * stays on its lane, jobs go where their plugin is loaded, and each GPU lane's process sees
+ * only its GPU. GPUs come from the real probe reading a stand-in nvidia-smi (none here).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Job } from '../common/model.js';
+import { systemClock } from '../main/core/clock.js';
+import { createDeviceMonitor } from '../main/core/devices/monitor.js';
+import { runCommand } from '../main/core/devices/node-sources.js';
+import { lane, makeDataDir, removeDir, submit, testCore, text, whenFinished, whenJob, type TestCore } from './core-harness.js';
+import { fakeNvidiaSmi } from './support/fake-nvidia-smi.js';
+
+let current: TestCore | undefined;
+const scratch: string[] = [];
+afterEach(async () => {
+  await current?.core.stop();
+  if (current) await removeDir(current.dataDir);
+  current = undefined;
+  for (const dir of scratch.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function twoLanes(plugins: string[] = ['testkit']): Promise<TestCore> {
+  current = testCore(await makeDataDir(plugins), { cpuWorkers: 2 });
+  await current.core.start();
+  return current;
+}
+
+const running = (c: TestCore, id: string) => whenJob(c.core, (j) => j.id === id && j.state === 'running');
+const overlap = (a: Job, b: Job) => (a.startedAt ?? 0) < (b.finishedAt ?? 0) && (b.startedAt ?? 0) < (a.finishedAt ?? 0);
+
+describe('CPU lanes', () => {
+  it('run two jobs at once, one on each lane', async () => {
+    const c = await twoLanes();
+    const jobs = await submit(c.core, [text('a', { mode: 'sleep', ms: 700 }), text('b', { mode: 'sleep', ms: 700 })]);
+    const [a, b] = jobs.map((j) => j.id);
+    await Promise.all([running(c, a!), running(c, b!)]);
+    expect(new Set([c.core.laneOf(a!), c.core.laneOf(b!)])).toEqual(new Set(['cpu-1', 'cpu-2']));
+    const [doneA, doneB] = await whenFinished(c.core, [a!, b!]);
+    expect([doneA?.state, doneB?.state]).toEqual(['succeeded', 'succeeded']);
+    expect(overlap(doneA!, doneB!)).toBe(true);
+    expect(c.core.workers().map((w) => [w.lane, w.laneKind, w.device])).toEqual([
+      ['cpu-1', 'cpu', 'cpu'],
+      ['cpu-2', 'cpu', 'cpu'],
+    ]);
+  });
+
+  it('kill -9 of one lane’s worker fails only its job; the other lane’s job succeeds and the lane comes back', async () => {
+    const c = await twoLanes();
+    const [doomed, other] = await submit(c.core, [text('doomed', { mode: 'hang' }), text('other', { mode: 'sleep', ms: 1500 })]);
+    await Promise.all([running(c, doomed!.id), running(c, other!.id)]);
+    const doomedLane = c.core.laneOf(doomed!.id)!;
+    const otherLane = c.core.laneOf(other!.id)!;
+    const pid = lane(c.core, doomedLane).pid!;
+    process.kill(pid, 'SIGKILL');
+    const [failed] = await whenFinished(c.core, [doomed!.id]);
+    expect(failed?.error?.code).toBe('WORKER_CRASHED');
+    expect(c.core.getJob(other!.id)?.state).toBe('running');
+    const [ok] = await whenFinished(c.core, [other!.id]);
+    expect(ok?.state).toBe('succeeded');
+    expect(lane(c.core, doomedLane).restarts).toBe(1);
+    expect(lane(c.core, otherLane).restarts).toBe(0);
+    // The lane is back: two more jobs run at once again, one of them on it.
+    const again = await submit(c.core, [text('x', { mode: 'sleep', ms: 400 }), text('y', { mode: 'sleep', ms: 400 })]);
+    await Promise.all(again.map((j) => running(c, j.id)));
+    expect(new Set(again.map((j) => c.core.laneOf(j.id)))).toEqual(new Set(['cpu-1', 'cpu-2']));
+    expect(lane(c.core, doomedLane).pid).not.toBe(pid);
+    await whenFinished(
+      c.core,
+      again.map((j) => j.id),
+    );
+  });
+
+  it('a cancel that needs a kill, and a timeout, each stop only their own lane', async () => {
+    const c = await twoLanes();
+    const [spin, slow] = await submit(c.core, [text('spin', { mode: 'busy-hang' }), text('slow', { mode: 'sleep', ms: 1500 })]);
+    await whenJob(c.core, (j) => j.id === spin!.id && j.progress?.message === 'busy-hang: spinning');
+    await running(c, slow!.id);
+    const spinLane = c.core.laneOf(spin!.id)!;
+    const slowLane = c.core.laneOf(slow!.id)!;
+    await c.core.cancel(spin!.id);
+    const [cancelled] = await whenFinished(c.core, [spin!.id]);
+    expect(cancelled?.state).toBe('cancelled');
+    const [ok] = await whenFinished(c.core, [slow!.id]);
+    expect(ok?.state).toBe('succeeded');
+    expect(lane(c.core, spinLane).lastExit?.reason).toBe('killed');
+    expect(lane(c.core, slowLane).lastExit).toBeNull();
+
+    const [late, fine] = await submit(c.core, [
+      { ...text('late', { mode: 'hang' }), timeoutMs: 300 },
+      text('fine', { mode: 'sleep', ms: 900 }),
+    ]);
+    const [timedOut, okToo] = await whenFinished(c.core, [late!.id, fine!.id]);
+    expect(timedOut?.error?.code).toBe('TIMEOUT');
+    expect(okToo?.state).toBe('succeeded');
+  });
+
+  it('affinity: a job goes to the free lane that has its plugin loaded, so alternating plugins cost no loads', async () => {
+    const c = await twoLanes(['testkit', 'any-file']);
+    const anyFile = (t: string) => ({ pluginId: 'any-file', source: { kind: 'text' as const, text: t } });
+    const loads = () =>
+      c.core
+        .listPlugins()
+        .filter((p) => p.id === 'testkit' || p.id === 'any-file')
+        .reduce((n, p) => n + p.state.loadCount, 0);
+    const run = async (requests: Parameters<typeof submit>[1]) => {
+      const jobs = await submit(c.core, requests);
+      const done = await whenFinished(
+        c.core,
+        jobs.map((j) => j.id),
+      );
+      expect(done.map((j) => j.state)).toEqual(done.map(() => 'succeeded'));
+    };
+    // testkit holds cpu-1 long enough for cpu-2 to start and take any-file.
+    await run([text('warm', { mode: 'sleep', ms: 2500 }), anyFile('warm')]);
+    expect(lane(c.core, 'cpu-1').loaded).toEqual(['testkit']);
+    expect(lane(c.core, 'cpu-2').loaded).toEqual(['any-file']);
+    // Both lanes free each time: without affinity any-file would go to cpu-1 and load there.
+    for (let i = 0; i < 4; i++) {
+      await run([anyFile(`a${i}`)]);
+      await run([text(`t${i}`)]);
+    }
+    expect(loads()).toBe(2);
+    // A stream of alternating jobs on busy lanes: never more loads than lanes × plugins.
+    await run(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? text(`t${i}`, { mode: 'sleep', ms: 30 }) : anyFile(`a${i}`))));
+    expect(loads()).toBeLessThanOrEqual(2 * 2);
+  });
+});
+
+describe('GPU lanes', () => {
+  async function gpuCore(): Promise<TestCore> {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-smi-'));
+    scratch.push(dir);
+    const smi = await fakeNvidiaSmi(join(dir, 'bin'));
+    // The real probe and the real command runner, on the stand-in nvidia-smi.
+    const devices = createDeviceMonitor({ run: (file, args) => runCommand(join(smi, file), args) }, systemClock());
+    current = testCore(await makeDataDir(['testkit', 'gpu-a']), { devices });
+    await current.core.start();
+    return current;
+  }
+
+  it('come from the device probe when a GPU plugin’s job first waits, one per GPU, each seeing only its GPU', async () => {
+    const c = await gpuCore();
+    expect(c.core.workers().map((w) => w.lane)).toEqual(['cpu-1']);
+    const [job] = await submit(c.core, [{ pluginId: 'gpu-a', source: { kind: 'text', text: 'on a GPU' } }]);
+    const [done] = await whenFinished(c.core, [job!.id]);
+    expect(done?.state).toBe('succeeded');
+    const lanes = c.core.workers().map((w) => [w.lane, w.laneKind, w.device, w.deviceName]);
+    expect(lanes).toEqual([
+      ['cpu-1', 'cpu', 'cpu', 'CPU'],
+      ['gpu-cuda:0', 'gpu', 'cuda:0', 'NVIDIA RTX A6000'],
+      ['gpu-cuda:1', 'gpu', 'cuda:1', 'NVIDIA GeForce RTX 4090'],
+    ]);
+    // Only the lane that took the job was started.
+    expect(lane(c.core, 'gpu-cuda:1').phase).toBe('idle');
+    expect(done?.result).toMatchObject({ plugin: 'gpu-a', visible: { cuda: '0', vulkan: '' } });
+  });
+
+  it('with no GPU, GPU plugins run on the CPU fallback lane and CPU plugins stay on the CPU lanes', async () => {
+    current = testCore(await makeDataDir(['testkit', 'gpu-a']));
+    await current.core.start();
+    const jobs = await submit(current.core, [{ pluginId: 'gpu-a', source: { kind: 'text', text: 'g' } }, text('c')]);
+    const done = await whenFinished(
+      current.core,
+      jobs.map((j) => j.id),
+    );
+    expect(done.map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+    expect(current.core.workers().map((w) => `${w.lane}:${w.device}`)).toEqual(['cpu-1:cpu', 'gpu-cpu:cpu']);
+    expect(lane(current.core, 'gpu-cpu').loaded).toEqual(['gpu-a']);
+    expect(lane(current.core, 'cpu-1').loaded).toEqual(['testkit']);
+  });
+});
