@@ -74,6 +74,54 @@ describe('hearth run', () => {
     expect(byFile.get(f('image.png'))).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_INPUT' } });
   });
 
+  it('--cpu-workers 2 runs two files at once on two lanes, names each lane’s worker, and prints text file by file', async () => {
+    const f = (n: string) => join(dataDir, n);
+    const sleepy = ['--set', 'mode=stream', '--set', 'count=3', '--set', 'delayMs=150'];
+    const r = await cli(
+      'run',
+      '--data-dir',
+      dataDir,
+      '--plugin',
+      'testkit',
+      '--cpu-workers',
+      '2',
+      '--json',
+      ...sleepy,
+      f('a.txt'),
+      f('b.txt'),
+    );
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.out);
+    const workers = lines.filter((l) => l.type === 'worker');
+    expect(workers.map((w) => w.lane).sort()).toEqual(['cpu-1', 'cpu-2']);
+    expect(new Set(workers.map((w) => w.pid)).size).toBe(2);
+    // Both streams were under way before either ended: the chunk lines of the two jobs interleave.
+    const chunkJobs = lines.filter((l) => l.type === 'chunk').map((l) => l.jobId);
+    const [first, second] = [...new Set(chunkJobs)];
+    expect(chunkJobs.lastIndexOf(first)).toBeGreaterThan(chunkJobs.indexOf(second));
+
+    const text = await cli(
+      'run',
+      '--data-dir',
+      dataDir,
+      '--plugin',
+      'testkit',
+      '--cpu-workers',
+      '2',
+      ...sleepy,
+      f('a.txt'),
+      f('b.txt'),
+    );
+    expect(text.code).toBe(0);
+    // Each file's lines together, in the order the files were named.
+    expect(text.out).toBe(['{"i":0}', '{"i":1}', '{"i":2}', '{"i":0}', '{"i":1}', '{"i":2}', ''].join('\n'));
+    expect(text.err.indexOf('✓ ' + f('a.txt'))).toBeLessThan(text.err.indexOf('✓ ' + f('b.txt')));
+
+    const bad = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--cpu-workers', '0', f('a.txt'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--cpu-workers needs a whole number from 1 to 64/);
+  });
+
   it('exits 0 when every job succeeded, streams chunks, and --set overrides settings for this run only', async () => {
     const r = await cli(
       'run',

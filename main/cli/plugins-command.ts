@@ -36,9 +36,9 @@ export async function pluginsCommand(argv: string[], io: CliIo): Promise<number>
   });
   try {
     await core.start();
-    const status = core.workerStatus();
-    if (status.phase !== 'ready' && status.phase !== 'busy') {
-      io.err(`hearth plugins: ${status.lastExit?.message ?? 'the worker did not start.'}\n`);
+    const [status] = core.workers();
+    if (!status || (status.phase !== 'ready' && status.phase !== 'busy')) {
+      io.err(`hearth plugins: ${status?.lastExit?.message ?? 'the worker did not start.'}\n`);
       return 1;
     }
     const plugins = core.listPlugins();

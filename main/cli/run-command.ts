@@ -1,8 +1,10 @@
 /**
- * `hearth run --plugin ID [--set k=v]… [--json] [--timeout SEC] FILE…`: one job per file
- * through the real core, supervisor and worker. The stream is printed as it arrives; every
- * file gets exactly one result (with --json, one `{"type":"result"}` line), including files
- * that are missing or of a type the plugin does not read. Exit 0 only if every job succeeded.
+ * `hearth run --plugin ID [--set k=v]… [--json] [--timeout SEC] [--cpu-workers N] FILE…`: one
+ * job per file through the real core, lanes and workers. Every file gets exactly one result
+ * (with --json, one `{"type":"result"}` line), including files that are missing or of a type
+ * the plugin does not read. Exit 0 only if every job succeeded. Jobs on several lanes run at
+ * once: --json prints every line as it comes (each names its job); the text output streams the
+ * first unfinished file live and holds the others' until it is done, so it reads file by file.
  *
  * A run keeps its jobs in memory (no journal): it must never pick up, or leave behind,
  * jobs in the desktop app's queue. Settings are read from the data folder, read-only: --set
@@ -22,6 +24,7 @@ import { resolveDataDir } from '../core/data-dir.js';
 import type { HearthCore } from '../core/hearth-core.js';
 import type { CliIo } from './io.js';
 import { parseSets } from './parse-set.js';
+import { parseCpuWorkers } from './cpu-workers.js';
 import { printLog } from './print-log.js';
 
 interface RunArgs {
@@ -29,6 +32,7 @@ interface RunArgs {
   sets: Record<string, unknown>;
   json: boolean;
   timeoutMs: number | undefined;
+  cpuWorkers: number | undefined;
   verbose: boolean;
   dataDir: string;
   files: string[];
@@ -49,15 +53,17 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     settings: 'read-only',
     configOverrides: hasSets ? { [a.plugin]: a.sets } : undefined,
     jobTimeoutMs: a.timeoutMs,
+    ...(a.cpuWorkers === undefined ? {} : { cpuWorkers: a.cpuWorkers }),
     log: printLog(io, a.verbose),
   });
-  let lastPid: number | null = null;
+  const lastPid = new Map<string, number>();
   const offWorker = core.on('worker', (s) => {
-    if ((s.phase === 'ready' || s.phase === 'busy') && s.pid !== null && s.pid !== lastPid) {
-      lastPid = s.pid;
-      printer.worker({ pid: s.pid, state: 'ready', restarts: s.restarts });
+    const known = lastPid.get(s.lane) ?? null;
+    if ((s.phase === 'ready' || s.phase === 'busy') && s.pid !== null && s.pid !== known) {
+      lastPid.set(s.lane, s.pid);
+      printer.worker({ lane: s.lane, pid: s.pid, state: 'ready', restarts: s.restarts });
     } else if (s.phase === 'restarting' || s.phase === 'gave-up' || (s.phase === 'exited' && s.lastExit)) {
-      printer.worker({ pid: lastPid, state: s.phase, restarts: s.restarts, message: s.lastExit?.message });
+      printer.worker({ lane: s.lane, pid: known, state: s.phase, restarts: s.restarts, message: s.lastExit?.message });
     }
   });
 
@@ -83,10 +89,10 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
 
   const plugin = core.listPlugins().find((p) => p.id === a.plugin);
   if (!plugin) {
-    const status = core.workerStatus();
+    const [status] = core.workers();
     const error: HearthError =
       core.listPlugins().length === 0
-        ? { code: 'WORKER_UNAVAILABLE', message: status.lastExit?.message ?? 'The worker did not start.' }
+        ? { code: 'WORKER_UNAVAILABLE', message: status?.lastExit?.message ?? 'The worker did not start.' }
         : {
             code: 'PLUGIN_NOT_FOUND',
             message: `There is no plugin "${a.plugin}". Installed: ${core
@@ -166,6 +172,7 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
         left.add(job.id);
       }
     });
+    printer.expect(submitted.value.map((j) => j.id));
     for (const event of early.splice(0)) {
       if ('chunk' in event) onChunk(event.chunk);
       else onJob(event.job);
@@ -199,6 +206,7 @@ export function parseRunArgs(argv: string[], env: Record<string, string | undefi
         set: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         timeout: { type: 'string' },
+        'cpu-workers': { type: 'string' },
         verbose: { type: 'boolean' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -219,11 +227,18 @@ export function parseRunArgs(argv: string[], env: Record<string, string | undefi
     if (!Number.isFinite(sec) || sec <= 0) return usage(`--timeout needs a positive number of seconds, got "${values.timeout}"`);
     timeoutMs = Math.max(1, Math.round(sec * 1000));
   }
+  let cpuWorkers: number | undefined;
+  if (values['cpu-workers'] !== undefined) {
+    const n = parseCpuWorkers(values['cpu-workers']);
+    if (!n.ok) return n;
+    cpuWorkers = n.value;
+  }
   return succeed({
     plugin: values.plugin,
     sets: sets.value,
     json: values.json === true,
     timeoutMs,
+    cpuWorkers,
     verbose: values.verbose === true,
     dataDir: resolveDataDir({ flag: values['data-dir'], env }),
     files: positionals,
@@ -240,19 +255,53 @@ class RunPrinter {
   private lastProgress = new Map<string, string>();
   private lastStage = new Map<string, string>();
   private lastMessage = new Map<string, string>();
+  /** Text output: the jobs in file order, the one printed live, and what the others said meanwhile. */
+  private order: string[] = [];
+  private live = 0;
+  private held = new Map<string, Array<() => void>>();
 
   constructor(
     private readonly io: CliIo,
     private readonly json: boolean,
   ) {}
 
-  worker(w: { pid: number | null; state: string; restarts: number; message?: string | undefined }): void {
+  /** The submitted jobs, in the order their output is printed. */
+  expect(jobIds: string[]): void {
+    this.order = jobIds;
+  }
+
+  worker(w: { lane: string; pid: number | null; state: string; restarts: number; message?: string | undefined }): void {
     if (this.json) this.line({ type: 'worker', ...w });
-    else if (w.state !== 'ready' || w.restarts > 0) this.note(w.message ?? `worker ${w.state} (pid ${w.pid ?? '?'})`);
+    else if (w.state !== 'ready' || w.restarts > 0)
+      this.note(w.message ? `${w.lane}: ${w.message}` : `worker ${w.lane} ${w.state} (pid ${w.pid ?? '?'})`);
   }
 
   chunk(jobId: string, seq: number, data: unknown, final: boolean): void {
     if (this.json) return this.line({ type: 'chunk', jobId, seq, data, final });
+    this.inTurn(jobId, () => this.chunkText(data));
+  }
+
+  /** Prints now if the job is the live one (or not one of the run's jobs), else when its turn comes. */
+  private inTurn(jobId: string | null, print: () => void): void {
+    const live = this.order[this.live];
+    if (jobId === null || live === undefined || jobId === live || !this.order.includes(jobId)) return print();
+    const held = this.held.get(jobId) ?? [];
+    held.push(print);
+    this.held.set(jobId, held);
+  }
+
+  /** The live job is done: the next one's held output is printed, and so on while they are done too. */
+  private nextTurn(finished: string | null): void {
+    if (finished === null || this.order[this.live] !== finished) return;
+    this.live += 1;
+    const next = this.order[this.live];
+    if (next === undefined) return;
+    const held = this.held.get(next) ?? [];
+    this.held.delete(next);
+    for (const print of held) print();
+  }
+
+  private chunkText(data: unknown): void {
     // As the output view shows it (common/display-text.ts); the empty final chunk adds nothing.
     const text = chunkText(data);
     if (text === '') return;
@@ -288,6 +337,13 @@ class RunPrinter {
       else this.line({ type: 'result', jobId: r.jobId, file: r.file, ok: false, error: r.error });
       return;
     }
+    this.inTurn(r.jobId, () => {
+      this.resultText(r);
+      this.nextTurn(r.jobId);
+    });
+  }
+
+  private resultText(r: ResultLine): void {
     this.endLine();
     if (r.ok) {
       // A job that streamed has shown its output already; otherwise the result is the output.

@@ -1,5 +1,6 @@
 /** `hearth serve` arguments: parsed strictly, so a typo is an error, not a silent default. */
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
+import { parseCpuWorkers } from '../cli/cpu-workers.js';
 
 export interface ServeOptions {
   host: string;
@@ -7,6 +8,8 @@ export interface ServeOptions {
   port: number;
   dataDir: string | undefined;
   maxUploadBytes: number;
+  /** CPU lanes; undefined = the saved setting, else half the cores. */
+  cpuWorkers: number | undefined;
   /** Whether --host was given explicitly (needed to bind anything but loopback). */
   hostGiven: boolean;
 }
@@ -14,10 +17,12 @@ export interface ServeOptions {
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
 export const SERVE_USAGE = `Usage: hearth serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--max-upload-mb N]
+                   [--cpu-workers N]
 
 Serves the Hearth app to a browser. Prints one line with the URL to open; the URL
 carries a random token, and nothing works without it. Binds to 127.0.0.1 unless
---host says otherwise.`;
+--host says otherwise. --cpu-workers sets how many jobs of CPU plugins (OCR,
+speech detection) run at once, one worker process each.`;
 
 const SIZE = /^(\d+)$/;
 
@@ -27,6 +32,7 @@ export function parseServeArgs(argv: string[]): Outcome<ServeOptions> {
     port: 0,
     dataDir: undefined,
     maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+    cpuWorkers: undefined,
     hostGiven: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -61,6 +67,12 @@ export function parseServeArgs(argv: string[]): Outcome<ServeOptions> {
         if (!SIZE.test(v) || Number(v) < 1)
           return fail('INVALID_INPUT', `--max-upload-mb needs a whole number of megabytes, not “${v}”`);
         options.maxUploadBytes = Number(v) * 1024 * 1024;
+        break;
+      }
+      case '--cpu-workers': {
+        const n = parseCpuWorkers(value());
+        if (!n.ok) return n;
+        options.cpuWorkers = n.value;
         break;
       }
       default:

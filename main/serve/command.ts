@@ -18,9 +18,6 @@ import { newToken } from './auth.js';
 import { isLoopbackHost } from './loopback.js';
 import { startServer } from './server.js';
 import { isInsideUploads } from './upload.js';
-import { systemClock } from '../core/clock.js';
-import { createDeviceMonitor } from '../core/devices/monitor.js';
-import { nodeProbeSources } from '../core/devices/node-sources.js';
 
 export interface ServeIo {
   out: (line: string) => void;
@@ -80,7 +77,9 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
   const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env ?? process.env });
   await mkdir(dataDir, { recursive: true });
 
-  const core = (io.createCore ?? createHearthCore)({ dataDir });
+  const core = (io.createCore ?? createHearthCore)(
+    options.cpuWorkers === undefined ? { dataDir } : { dataDir, cpuWorkers: options.cpuWorkers },
+  );
   try {
     await core.start();
   } catch (e) {
@@ -98,7 +97,7 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
         prefs,
         dataDir,
         allowPath: (p) => isInsideUploads(dataDir, p),
-        devices: createDeviceMonitor(nodeProbeSources(), systemClock()),
+        devices: () => core.devices(),
       },
       host: options.host,
       port: options.port,
