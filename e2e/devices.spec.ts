@@ -2,6 +2,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { dropFiles, slowFile } from './files.js';
 import { expect, shot, test } from './fixtures.js';
 
 // No GPU here: a stand-in nvidia-smi, first on the server's PATH, answers as the real one does.
@@ -20,7 +21,7 @@ esac
 );
 chmodSync(join(smiDir, 'nvidia-smi'), 0o755);
 
-test.use({ serveEnv: { PATH: `${smiDir}${delimiter}${process.env.PATH ?? ''}` } });
+test.use({ serveEnv: { PATH: `${smiDir}${delimiter}${process.env.PATH ?? ''}` }, plugins: ['slowpoke'] });
 
 test('the Devices tab lists the GPU with its memory, and the CPU', async ({ page, served }) => {
   await page.goto(served.url);
@@ -33,4 +34,22 @@ test('the Devices tab lists the GPU with its memory, and the CPU', async ({ page
   await expect(page.getByTestId('device-cpu')).toBeVisible();
   await expect(page.getByText('No GPU found')).toHaveCount(0);
   await page.screenshot({ path: shot('devices') });
+});
+
+test('the CPU card lists its worker lane with the plugin a job loaded there', async ({ page, served }) => {
+  await page.goto(served.url);
+  // slowpoke does not want a GPU, so it runs in the CPU lane ("cpu-1": one CPU lane on this machine).
+  await dropFiles(page, [slowFile('warm-up.slow', 2, 50)]);
+  await expect(page.getByRole('option').filter({ hasText: 'warm-up.slow' }).getByText('Done')).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Devices' }).click();
+  const cpu = page.getByTestId('device-cpu');
+  const lane = cpu.getByTestId('device-lane-cpu-1');
+  await expect(lane).toBeVisible();
+  await expect(lane.getByText('cpu-1', { exact: true })).toBeVisible();
+  await expect(cpu.getByTestId('device-lane-loaded-cpu-1')).toContainText('Slowpoke (e2e)');
+  await expect(cpu.getByTestId('device-lane-job-cpu-1')).toHaveText('idle');
+  // A CPU lane is never listed under the GPU.
+  await expect(page.getByTestId('device-cuda:0').getByTestId('device-lane-cpu-1')).toHaveCount(0);
+  await page.screenshot({ path: shot('devices-lanes') });
 });

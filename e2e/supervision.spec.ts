@@ -12,16 +12,23 @@ test('killing the worker fails the job with the reason, restarts it, and the nex
   await expect(page.getByTestId('output-text')).toContainText('tick 0');
   await expect(doomed.getByText('Running')).toBeVisible();
 
-  await page.getByRole('tab', { name: 'Worker' }).click();
-  const pidText = await page.getByTestId('worker-pid').textContent();
+  // `hearth serve` on a 2-core machine runs one CPU lane, "cpu-1"; slowpoke is a CPU plugin, so it runs there.
+  await expect(page.getByTestId('workers-summary')).toContainText('1 busy');
+  await page.getByRole('tab', { name: 'Workers' }).click();
+  const lane = page.getByTestId('lane-cpu-1');
+  await expect(lane.getByRole('heading', { name: 'cpu-1' })).toBeVisible();
+  await expect(page.getByTestId('worker-job-cpu-1')).toHaveText('doomed.slow');
+  const pidText = await page.getByTestId('worker-pid-cpu-1').textContent();
   const pid = Number(pidText);
   expect(Number.isInteger(pid) && pid > 0, `worker pid shown: ${pidText}`).toBe(true);
-  await expect(page.getByTestId('worker-restarts')).toHaveText('0');
+  await expect(page.getByTestId('worker-restarts-cpu-1')).toHaveText('0');
   process.kill(pid, 'SIGKILL');
 
-  await expect(page.getByTestId('worker-restarts')).toHaveText('1');
-  await expect(page.getByTestId('worker-last-exit')).toContainText(/killed|crash/i);
-  await expect(page.getByTestId('worker-pid')).not.toHaveText(String(pid));
+  await expect(page.getByTestId('worker-restarts-cpu-1')).toHaveText('1');
+  await expect(page.getByTestId('worker-last-exit-cpu-1')).toContainText(/killed|crash/i);
+  await expect(page.getByTestId('worker-pid-cpu-1')).not.toHaveText(String(pid));
+  await expect(page.getByTestId('worker-job-cpu-1')).toHaveText('idle');
+  await expect(page.getByTestId('workers-summary')).toContainText('1 restart');
   await page.screenshot({ path: shot('06-worker-panel') });
 
   await page.getByRole('tab', { name: 'Jobs' }).click();

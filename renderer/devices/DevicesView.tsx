@@ -1,9 +1,15 @@
-/** The machine's devices: each with its memory, refreshed every few seconds while shown. */
+/**
+ * The machine's devices: each with its memory, refreshed every few seconds while shown, and
+ * the worker lanes that run on it with their job and their loaded plugins.
+ */
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Device } from '../../common/devices.js';
 import { formatBytes } from '../lib/format.js';
 import { refreshDevices } from '../store/actions.js';
 import { useApp } from '../store/store.js';
+import { LaneJob, LoadedPlugins, PhaseBadge, useLane } from '../worker/lane-parts.js';
+import { lanesOffList, lanesOn } from '../worker/lanes.js';
 
 const REFRESH_MS = 5_000;
 
@@ -23,6 +29,67 @@ function MemoryBar({ device }: { device: Device }) {
   );
 }
 
+type Processes = Device['processes'];
+
+/** One lane on a device: what it runs, what it holds, and its share of the device's memory where the driver tells. */
+function DeviceLane({ lane, processes }: { lane: string; processes: Processes }) {
+  const w = useLane(lane);
+  if (!w) return null;
+  const held = w.pid === null ? undefined : processes?.find((p) => p.pid === w.pid)?.usedBytes;
+  return (
+    <li className="device-lane" data-testid={`device-lane-${lane}`}>
+      <div className="device-lane-head">
+        <span className="lane-name">{lane}</span> <PhaseBadge phase={w.phase} />
+        {held !== undefined && <span className="muted small"> holds {formatBytes(held)} here</span>}
+      </div>
+      <p className="small">
+        Running: <LaneJob jobId={w.jobId} testId={`device-lane-job-${lane}`} />
+      </p>
+      <div className="small">
+        Loaded: <LoadedPlugins w={w} testId={`device-lane-loaded-${lane}`} />
+      </div>
+    </li>
+  );
+}
+
+function LaneList({ lanes, processes, emptyText }: { lanes: string[]; processes: Processes; emptyText: string }) {
+  if (lanes.length === 0) return <p className="muted small">{emptyText}</p>;
+  return (
+    <ul className="device-lanes">
+      {lanes.map((lane) => (
+        <DeviceLane key={lane} lane={lane} processes={processes} />
+      ))}
+    </ul>
+  );
+}
+
+function DeviceLanes({ device }: { device: Device }) {
+  const lanes = useApp(useShallow((s) => lanesOn(s.workers, device.id)));
+  return (
+    <div className="device-lanes-block">
+      <h3>Worker lanes</h3>
+      <LaneList lanes={lanes} processes={device.processes} emptyText="No worker lane runs here." />
+    </div>
+  );
+}
+
+/** Lanes on a device the probe did not list (it can miss one the worker sees): shown rather than lost. */
+function UnlistedLanes({ deviceIds }: { deviceIds: string[] }) {
+  const lanes = useApp(useShallow((s) => lanesOffList(s.workers, deviceIds)));
+  if (lanes.length === 0) return null;
+  return (
+    <section className="pane device" aria-labelledby="unlisted-lanes-title" data-testid="device-unlisted">
+      <header className="pane-head">
+        <h2 id="unlisted-lanes-title">Other devices</h2>
+      </header>
+      <div className="device-lanes-block">
+        <p className="muted small">Worker lanes on a device the probe did not list.</p>
+        <LaneList lanes={lanes} processes={undefined} emptyText="" />
+      </div>
+    </section>
+  );
+}
+
 function DeviceCard({ device }: { device: Device }) {
   return (
     <li className="pane device" data-testid={`device-${device.id}`}>
@@ -35,6 +102,7 @@ function DeviceCard({ device }: { device: Device }) {
       {device.processes && device.processes.length > 0 && (
         <p className="small muted">{device.processes.map((p) => `pid ${p.pid}: ${formatBytes(p.usedBytes)}`).join(' · ')}</p>
       )}
+      <DeviceLanes device={device} />
     </li>
   );
 }
@@ -60,6 +128,7 @@ export function DevicesView() {
               <DeviceCard key={d.id} device={d} />
             ))}
           </ul>
+          <UnlistedLanes deviceIds={report.devices.map((d) => d.id)} />
           {report.notes.map((note) => (
             <p key={note} className="small warn" role="status">
               {note}

@@ -1,10 +1,33 @@
 import { useApp } from '../store/store.js';
+import { laneCounts, laneWarnings, totalRestarts } from '../worker/lanes.js';
+
+/** The workers across all lanes in one line: counts by phase, restarts, and any lane that is down. */
+function WorkersSummary() {
+  // Each selector returns a string or a number, so an unchanged summary renders nothing.
+  const counts = useApp((s) => laneCounts(s.workers));
+  const restarts = useApp((s) => totalRestarts(s.workers));
+  const warnings = useApp((s) => laneWarnings(s.workers));
+  return (
+    <span data-testid="workers-summary">
+      Workers: <span className="phase-text">{counts}</span>
+      {restarts > 0 && (
+        <span className="muted">
+          {' '}
+          · {restarts} restart{restarts === 1 ? '' : 's'}
+        </span>
+      )}
+      {warnings && (
+        <span className="lane-down">
+          {' '}
+          · <span aria-hidden="true">⚠</span> {warnings}
+        </span>
+      )}
+    </span>
+  );
+}
 
 export function StatusBar() {
   const connection = useApp((s) => s.connection);
-  const phase = useApp((s) => s.worker.phase);
-  const pid = useApp((s) => s.worker.pid);
-  const restarts = useApp((s) => s.worker.restarts);
   const paused = useApp((s) => s.paused);
   const uploading = useApp((s) => s.uploading);
   return (
@@ -12,16 +35,7 @@ export function StatusBar() {
       <span className={`conn conn-${connection}`}>
         {connection === 'open' ? 'Connected' : connection === 'lost' ? 'Connection lost — retrying…' : 'Connecting…'}
       </span>
-      <span>
-        Worker: <span className={`phase-text phase-${phase}`}>{phase}</span>
-        {pid !== null && <span className="muted"> · pid {pid}</span>}
-        {restarts > 0 && (
-          <span className="muted">
-            {' '}
-            · {restarts} restart{restarts === 1 ? '' : 's'}
-          </span>
-        )}
-      </span>
+      <WorkersSummary />
       {paused && <span className="paused-flag">Queue paused</span>}
       {uploading && (
         <span>

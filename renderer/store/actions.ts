@@ -5,7 +5,7 @@
 import type { CommandName, CommandRequest, CommandResponse } from '../../common/api.js';
 import { api } from '../api/current.js';
 import { appStore, notify } from './store.js';
-import { orderJobs, summariseBatches } from './apply-events.js';
+import { applySnapshot, orderJobs, summariseBatches } from './apply-events.js';
 import { chunkText } from '../../common/display-text.js';
 
 /** Calls a command; on failure shows the error and resolves undefined. */
@@ -22,21 +22,8 @@ export async function loadSnapshot(): Promise<void> {
     appStore.setState({ fatal: outcome.error.message });
     return;
   }
-  const s = outcome.value;
-  const jobs = Object.fromEntries(s.jobs.map((j) => [j.id, j]));
-  const jobIds = orderJobs(jobs);
-  appStore.setState((st) => ({
-    plugins: s.plugins,
-    jobs,
-    jobIds,
-    batches: summariseBatches(jobIds, jobs),
-    worker: s.worker,
-    logs: s.logs,
-    paused: s.queue.paused,
-    prefs: s.prefs,
-    loaded: true,
-    selectedPluginId: st.selectedPluginId ?? s.plugins[0]?.id ?? null,
-  }));
+  const snapshot = outcome.value;
+  appStore.setState((st) => applySnapshot(st, snapshot));
 }
 
 export async function selectJob(jobId: string | null): Promise<void> {

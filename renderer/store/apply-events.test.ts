@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../common/model.js';
-import type { ApiEvent } from '../../common/api.js';
-import { applyEvents } from './apply-events.js';
+import type { Job, WorkerStatus } from '../../common/model.js';
+import type { ApiEvent, Snapshot } from '../../common/api.js';
+import { applyEvents, applySnapshot } from './apply-events.js';
 import { initialState } from './store.js';
 
 function job(id: string, over: Partial<Job> = {}): Job {
@@ -15,6 +15,25 @@ function job(id: string, over: Partial<Job> = {}): Job {
     createdAt: 1,
     chunkCount: 0,
     attempt: 1,
+    ...over,
+  };
+}
+
+function lane(name: string, over: Partial<WorkerStatus> = {}): WorkerStatus {
+  const gpu = name.startsWith('gpu-');
+  return {
+    lane: name,
+    laneKind: gpu ? 'gpu' : 'cpu',
+    device: gpu ? name.slice('gpu-'.length) : 'cpu',
+    deviceName: gpu ? 'NVIDIA RTX A6000' : 'CPU',
+    jobId: null,
+    phase: 'ready',
+    pid: 100,
+    restarts: 0,
+    lastExit: null,
+    memory: null,
+    loaded: [],
+    pluginMemory: {},
     ...over,
   };
 }
@@ -49,7 +68,7 @@ describe('applyEvents', () => {
     expect(patch.output).toEqual({ jobId: 'a', text: 'line one\ntoken', lastSeq: 2, chunks: 3, firstLiveSeq: 0 });
   });
 
-  it('keeps the log bounded and takes the latest worker status and queue state', () => {
+  it('keeps the log bounded and takes the latest queue state', () => {
     const logs: ApiEvent[] = Array.from({ length: 2100 }, (_, i) => ({
       type: 'log',
       entry: { at: i, level: 'info', source: 's', message: `m${i}` },
@@ -94,5 +113,86 @@ describe('the stream’s end', () => {
       { type: 'chunk', chunk: { jobId: 'a', seq: 1, data: null, final: true } },
     ]);
     expect(patch.output?.text).toBe('done');
+  });
+});
+
+describe('worker lanes', () => {
+  const start = { ...initialState(), workers: [lane('cpu-1'), lane('cpu-2'), lane('gpu-cuda:0')] };
+
+  it('replaces only the lane an event names, in its place, keeping the others as they were', () => {
+    const busy = lane('cpu-2', { phase: 'busy', jobId: 'j1', pid: 201 });
+    const patch = applyEvents(start, [{ type: 'worker', status: busy }]);
+    expect(patch.workers?.map((w) => w.lane)).toEqual(['cpu-1', 'cpu-2', 'gpu-cuda:0']);
+    expect(patch.workers?.[1]).toBe(busy);
+    // Untouched lanes keep their objects, so a component watching one lane does not re-render.
+    expect(patch.workers?.[0]).toBe(start.workers[0]);
+    expect(patch.workers?.[2]).toBe(start.workers[2]);
+    // The state itself is not mutated.
+    expect(start.workers[1]?.phase).toBe('ready');
+  });
+
+  it('keeps the last of several events for one lane in a batch', () => {
+    const patch = applyEvents(start, [
+      { type: 'worker', status: lane('gpu-cuda:0', { phase: 'busy', jobId: 'a' }) },
+      { type: 'worker', status: lane('cpu-1', { phase: 'busy', jobId: 'b' }) },
+      { type: 'worker', status: lane('gpu-cuda:0', { phase: 'ready', loaded: ['llm'], pluginMemory: { llm: 4096 } }) },
+    ]);
+    expect(patch.workers).toHaveLength(3);
+    expect(patch.workers?.[2]).toMatchObject({ phase: 'ready', jobId: null, loaded: ['llm'], pluginMemory: { llm: 4096 } });
+    expect(patch.workers?.[0]).toMatchObject({ phase: 'busy', jobId: 'b' });
+  });
+
+  it('appends a lane not seen before, after the known ones', () => {
+    const patch = applyEvents(start, [{ type: 'worker', status: lane('gpu-cpu', { device: 'cpu', deviceName: 'CPU' }) }]);
+    expect(patch.workers?.map((w) => w.lane)).toEqual(['cpu-1', 'cpu-2', 'gpu-cuda:0', 'gpu-cpu']);
+  });
+
+  it('starts from no lanes and builds the list from events alone', () => {
+    const patch = applyEvents(initialState(), [
+      { type: 'worker', status: lane('cpu-1', { phase: 'spawning' }) },
+      { type: 'worker', status: lane('cpu-1', { phase: 'ready' }) },
+    ]);
+    expect(patch.workers).toEqual([lane('cpu-1', { phase: 'ready' })]);
+  });
+
+  it('leaves the lanes alone when a batch has no worker event', () => {
+    const patch = applyEvents(start, [{ type: 'queue', queue: { paused: true } }]);
+    expect(patch).not.toHaveProperty('workers');
+  });
+});
+
+describe('applySnapshot', () => {
+  function snapshot(over: Partial<Snapshot> = {}): Snapshot {
+    return {
+      plugins: [],
+      jobs: [job('a', { createdAt: 1 }), job('b', { createdAt: 2 })],
+      workers: [lane('cpu-1'), lane('gpu-cuda:0', { jobId: 'b', phase: 'busy' })],
+      logs: [],
+      queue: { paused: true },
+      prefs: { pluginByExtension: {} },
+      ...over,
+    };
+  }
+
+  it('takes the snapshot’s lanes in its order, replacing whatever lanes the store held', () => {
+    const stale = { ...initialState(), workers: [lane('cpu-1', { restarts: 5 }), lane('cpu-9')] };
+    const s = snapshot();
+    const patch = applySnapshot(stale, s);
+    expect(patch.workers).toBe(s.workers);
+    expect(patch.workers?.map((w) => w.lane)).toEqual(['cpu-1', 'gpu-cuda:0']);
+    expect(patch.workers?.[0]?.restarts).toBe(0);
+  });
+
+  it('orders the jobs, marks the store loaded and keeps a plugin already selected', () => {
+    const patch = applySnapshot({ ...initialState(), selectedPluginId: 'vad' }, snapshot());
+    expect(patch.jobIds).toEqual(['b', 'a']);
+    expect(patch.paused).toBe(true);
+    expect(patch.loaded).toBe(true);
+    expect(patch.selectedPluginId).toBe('vad');
+  });
+
+  it('an empty lane list is taken as it is', () => {
+    const patch = applySnapshot({ ...initialState(), workers: [lane('cpu-1')] }, snapshot({ workers: [] }));
+    expect(patch.workers).toEqual([]);
   });
 });

@@ -2,9 +2,9 @@
  * Folds a run of API events into one state change. Pure, so it is tested without a DOM,
  * and cheap enough to run once per animation frame over thousands of events.
  */
-import type { ApiEvent } from '../../common/api.js';
+import type { ApiEvent, Snapshot } from '../../common/api.js';
 import { chunkText } from '../../common/display-text.js';
-import { isFinished, type Job } from '../../common/model.js';
+import { isFinished, type Job, type WorkerStatus } from '../../common/model.js';
 import type { AppState, BatchSummary } from './types.js';
 
 const MAX_LOGS = 2000;
@@ -33,12 +33,38 @@ export function orderJobs(jobs: Record<string, Job>): string[] {
     .map((j) => j.id);
 }
 
+/** Writes one lane's status into the list (mutating it): that lane's entry replaced, a new lane appended. */
+function putLane(workers: WorkerStatus[], status: WorkerStatus): void {
+  const i = workers.findIndex((w) => w.lane === status.lane);
+  if (i >= 0) workers[i] = status;
+  else workers.push(status);
+}
+
+/** The whole picture main answered to `snapshot`: it replaces what the store held of each slice. */
+export function applySnapshot(state: AppState, s: Snapshot): Partial<AppState> {
+  const jobs = Object.fromEntries(s.jobs.map((j) => [j.id, j]));
+  const jobIds = orderJobs(jobs);
+  return {
+    plugins: s.plugins,
+    jobs,
+    jobIds,
+    batches: summariseBatches(jobIds, jobs),
+    workers: s.workers,
+    logs: s.logs,
+    paused: s.queue.paused,
+    prefs: s.prefs,
+    loaded: true,
+    selectedPluginId: state.selectedPluginId ?? s.plugins[0]?.id ?? null,
+  };
+}
+
 export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppState> {
   const patch: Partial<AppState> = {};
   let jobs: Record<string, Job> | undefined;
   let newJobs = false;
   let plugins: AppState['plugins'] | undefined;
   let logs: AppState['logs'] | undefined;
+  let workers: WorkerStatus[] | undefined;
   let output = state.output;
   let outputText: string[] | undefined;
 
@@ -66,7 +92,8 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
         break;
       }
       case 'worker':
-        patch.worker = ev.status;
+        workers ??= [...state.workers];
+        putLane(workers, ev.status);
         break;
       case 'log':
         logs ??= [...state.logs];
@@ -87,6 +114,7 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
     patch.batches = summariseBatches(patch.jobIds, jobs);
   }
   if (plugins) patch.plugins = plugins;
+  if (workers) patch.workers = workers;
   if (logs) patch.logs = logs.length > MAX_LOGS ? logs.slice(-MAX_LOGS) : logs;
   if (output !== state.output && output && outputText) patch.output = { ...output, text: outputText.join('') };
   return patch;

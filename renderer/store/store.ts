@@ -14,7 +14,7 @@ export function initialState(): AppState {
     batches: {},
     selectedJobId: null,
     output: null,
-    worker: { phase: 'idle', pid: null, restarts: 0, lastExit: null, memory: null, loaded: [] },
+    workers: [],
     logs: [],
     paused: false,
     prefs: { pluginByExtension: {} },

@@ -37,7 +37,8 @@ export interface OutputSlice {
 }
 
 export interface WorkerSlice {
-  worker: WorkerStatus;
+  /** One per lane, in the order main lists them (CPU lanes first); a lane first seen in an event goes last. */
+  workers: WorkerStatus[];
   logs: LogEntry[];
   paused: boolean;
 }
