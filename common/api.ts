@@ -78,6 +78,8 @@ export const Commands = {
   saveSettings: command(z.object({ pluginId: PluginId, config: Config }).strict(), Config),
   loadPlugin: command(z.object({ pluginId: PluginId }).strict(), PluginInfo),
   unloadPlugin: command(z.object({ pluginId: PluginId }).strict(), PluginInfo),
+  /** Which device a GPU plugin's jobs run on: 'auto' or a GPU's Device id (`devices` lists them). */
+  setPluginDevice: command(z.object({ pluginId: PluginId, device: z.string().min(1).max(200) }).strict(), PluginInfo),
   submit: command(z.object({ files: z.array(SubmitFile).min(1).max(100_000) }).strict(), z.array(Job)),
   cancel: command(z.object({ jobId: JobId }).strict(), Job),
   retry: command(z.object({ jobId: JobId }).strict(), Job),

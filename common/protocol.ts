@@ -84,6 +84,11 @@ export const PluginInfo = z
     path: z.string().optional(),
     configSchema: JsonSchema,
     state: PluginState,
+    /**
+     * GPU plugins only, set by main (never by the worker): the device its jobs run on, 'auto'
+     * (the GPU with the most free memory) or a Device id of common/devices.ts ("cuda:1").
+     */
+    device: z.string().min(1).optional(),
   })
   .strict();
 export type PluginInfo = z.infer<typeof PluginInfo>;
@@ -91,6 +96,17 @@ export type PluginInfo = z.infer<typeof PluginInfo>;
 export const MemoryPolicy = z.discriminatedUnion('kind', [
   /** The seed's policy: at most one GPU plugin loaded; switching unloads the old one first. */
   z.object({ kind: z.literal('exclusive'), idleUnloadMs: z.number().int().positive().optional() }).strict(),
+  /**
+   * Keep plugins loaded while what they report fits the lane's device (its free memory less
+   * `marginBytes`); before a load that would not fit, unload the least recently used first.
+   */
+  z
+    .object({
+      kind: z.literal('budget'),
+      marginBytes: z.number().int().nonnegative().optional(),
+      idleUnloadMs: z.number().int().positive().optional(),
+    })
+    .strict(),
   /** Keep up to `maxLoaded` plugins loaded, unloading the least recently used beyond that. */
   z
     .object({
@@ -117,6 +133,15 @@ export const InitMessage = z
     userPluginDir: z.string().optional(),
     dataDir: z.string(),
     memoryPolicy: MemoryPolicy,
+    /**
+     * The device the lane's process runs its GPU plugins on: "cpu" (the budget reads the
+     * system's free memory) or a GPU's id with what it had free when the lane was planned
+     * (nothing of Hearth's on it yet); without capacityBytes a GPU's room is unknown.
+     */
+    device: z
+      .object({ id: z.string().min(1), capacityBytes: z.number().nonnegative().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -20,9 +20,15 @@ export function workerEntry(): string {
   return resolveWorkerEntry();
 }
 
-export async function makeDataDir(plugins: string[] = ['testkit']): Promise<string> {
+/** A fixture folder, or one copied under another name (the GPU stand-in takes its folder's name as its id). */
+export type FixturePlugin = string | { from: string; as: string };
+
+export async function makeDataDir(plugins: FixturePlugin[] = ['testkit']): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'hearth-core-'));
-  for (const p of plugins) await cp(join(FIXTURES, p), join(dir, 'plugins', p), { recursive: true });
+  for (const p of plugins) {
+    const { from, as } = typeof p === 'string' ? { from: p, as: p } : p;
+    await cp(join(FIXTURES, from), join(dir, 'plugins', as), { recursive: true });
+  }
   return dir;
 }
 

@@ -3,7 +3,7 @@
  * stays on its lane, jobs go where their plugin is loaded, and each GPU lane's process sees
  * only its GPU. GPUs come from the real probe reading a stand-in nvidia-smi (none here).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { systemClock } from '../main/core/clock.js';
 import { createDeviceMonitor } from '../main/core/devices/monitor.js';
 import { runCommand } from '../main/core/devices/node-sources.js';
 import { lane, makeDataDir, removeDir, submit, testCore, text, whenFinished, whenJob, type TestCore } from './core-harness.js';
-import { fakeNvidiaSmi } from './support/fake-nvidia-smi.js';
+import { FAKE_SMI, fakeNvidiaSmi } from './support/fake-nvidia-smi.js';
 
 let current: TestCore | undefined;
 const scratch: string[] = [];
@@ -131,16 +131,65 @@ describe('CPU lanes', () => {
 });
 
 describe('GPU lanes', () => {
-  async function gpuCore(): Promise<TestCore> {
+  async function gpuCore(options: { script?: string; settings?: unknown } = {}): Promise<TestCore> {
     const dir = await mkdtemp(join(tmpdir(), 'hearth-smi-'));
     scratch.push(dir);
-    const smi = await fakeNvidiaSmi(join(dir, 'bin'));
+    const smi = await fakeNvidiaSmi(join(dir, 'bin'), options.script);
     // The real probe and the real command runner, on the stand-in nvidia-smi.
     const devices = createDeviceMonitor({ run: (file, args) => runCommand(join(smi, file), args) }, systemClock());
-    current = testCore(await makeDataDir(['testkit', 'gpu-a']), { devices });
+    const dataDir = await makeDataDir(['testkit', 'gpu-a']);
+    if (options.settings) await writeFile(join(dataDir, 'settings.json'), JSON.stringify(options.settings));
+    current = testCore(dataDir, { devices });
     await current.core.start();
     return current;
   }
+
+  const gpuJob = async (c: TestCore) => {
+    const [job] = await submit(c.core, [{ pluginId: 'gpu-a', source: { kind: 'text', text: 'where?' } }]);
+    const [done] = await whenFinished(c.core, [job!.id]);
+    expect(done?.state).toBe('succeeded');
+    return done!.result as { visible: { cuda: string | null } };
+  };
+
+  it('a GPU plugin pinned to a GPU runs there, and the choice is saved', async () => {
+    const c = await gpuCore();
+    const gpu = () => c.core.listPlugins().find((p) => p.id === 'gpu-a');
+    expect(gpu()?.device).toBe('auto');
+    const set = await c.core.setPluginDevice('gpu-a', 'cuda:1');
+    expect(set).toMatchObject({ ok: true, value: { id: 'gpu-a', device: 'cuda:1' } });
+    expect((await gpuJob(c)).visible.cuda).toBe('1');
+    expect(lane(c.core, 'gpu-cuda:1').loaded).toEqual(['gpu-a']);
+    expect(lane(c.core, 'gpu-cuda:0').phase).toBe('idle');
+    const saved = JSON.parse(await readFile(join(c.dataDir, 'settings.json'), 'utf8')) as { app: { pluginDevices: object } };
+    expect(saved.app.pluginDevices).toEqual({ 'gpu-a': 'cuda:1' });
+    expect(await c.core.setPluginDevice('gpu-a', 'cuda:9')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/no GPU "cuda:9".*auto, cuda:0 \(NVIDIA RTX A6000\)/) },
+    });
+    expect(await c.core.setPluginDevice('testkit', 'cuda:0')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(gpu()?.device).toBe('cuda:1');
+  });
+
+  it('auto picks the GPU with the most free memory', async () => {
+    // GPU 1 has more free than GPU 0 here.
+    const script = FAKE_SMI.replace(
+      '1, NVIDIA GeForce RTX 4090, 24564, 20, 24544, 0',
+      '1, NVIDIA GeForce RTX 4090, 81920, 20, 81900, 0',
+    );
+    const c = await gpuCore({ script });
+    expect((await gpuJob(c)).visible.cuda).toBe('1');
+  });
+
+  it('a chosen GPU that is gone: the plugin runs on the CPU fallback lane and its state says why', async () => {
+    const c = await gpuCore({ settings: { app: { pluginDevices: { 'gpu-a': 'cuda:7' } } } });
+    expect((await gpuJob(c)).visible.cuda).toBe('');
+    expect(lane(c.core, 'gpu-cpu').loaded).toEqual(['gpu-a']);
+    const state = c.core.listPlugins().find((p) => p.id === 'gpu-a');
+    expect(state).toMatchObject({
+      device: 'cuda:7',
+      state: { status: 'ready', deviceNote: 'cuda:7 was not found, running on the CPU' },
+    });
+  });
 
   it('come from the device probe when a GPU plugin’s job first waits, one per GPU, each seeing only its GPU', async () => {
     const c = await gpuCore();

@@ -206,7 +206,10 @@ describe('worker supervision through the core', () => {
   it('under the exclusive policy, unloads one GPU plugin before loading the next', async () => {
     const dataDir = await makeDataDir(['gpu-a', 'gpu-b']);
     const logFile = join(dataDir, 'order.log');
-    current = testCore(dataDir, { configOverrides: { 'gpu-a': { logFile }, 'gpu-b': { logFile } } });
+    current = testCore(dataDir, {
+      configOverrides: { 'gpu-a': { logFile }, 'gpu-b': { logFile } },
+      memoryPolicy: { kind: 'exclusive' },
+    });
     const { core } = current;
     await core.start();
     const seen: string[] = [];

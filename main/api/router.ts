@@ -54,6 +54,7 @@ const handlers: Handlers = {
   saveSettings: (ctx, req) => ctx.core.saveSettings(req.pluginId, req.config),
   loadPlugin: (ctx, req) => ctx.core.loadPlugin(req.pluginId),
   unloadPlugin: (ctx, req) => ctx.core.unloadPlugin(req.pluginId),
+  setPluginDevice: (ctx, req) => ctx.core.setPluginDevice(req.pluginId, req.device),
   // The one remembered choice (prefs.json) first, as the drop planner does.
   async submit(ctx, req) {
     for (const file of req.files) {

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { DisposerBag, Emitter } from './emitter.js';
 import type { CoreEvents, HearthCore, Outcome, SubmitRequest } from './hearth-core.js';
-import { JobQueue } from './job-queue.js';
+import { byAffinity, JobQueue, type QueueLane } from './job-queue.js';
 import { FileJournal, MemoryJournal, type JobJournal } from './journal.js';
 import { createLogger, LogRing, type LogSink } from './logger.js';
 import type { Job, LogEntry } from '../../common/model.js';
@@ -98,7 +98,14 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
 
   const host = opts.host ?? createNodeWorkerHost();
   const baseEnv = opts.env ?? { ...process.env };
-  const devices = opts.devices ?? createDeviceMonitor(nodeProbeSources(), clock);
+  const probe = opts.devices ?? createDeviceMonitor(nodeProbeSources(), clock);
+  // The newest report, read synchronously when a GPU job picks its lane ("auto": most free memory).
+  let lastReport: DevicesReport | undefined;
+  const devices = () =>
+    probe().then((report) => {
+      lastReport = report;
+      return report;
+    });
   const makeSupervisor = (spec: LaneSpec) =>
     new WorkerSupervisor({
       lane: { id: spec.id, kind: spec.kind, device: spec.device, deviceName: spec.deviceName },
@@ -112,6 +119,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         userPluginDir: join(opts.dataDir, 'plugins'),
         dataDir: opts.dataDir,
         memoryPolicy: opts.memoryPolicy ?? settings.app().memoryPolicy,
+        device: spec.capacityBytes === undefined ? { id: spec.device } : { id: spec.device, capacityBytes: spec.capacityBytes },
       }),
       restart: () => opts.restart ?? settings.app().restart,
       startTimeoutMs: opts.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
@@ -133,8 +141,10 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       return catalog.get(pluginId)?.wantsGpu ? 'gpu' : 'cpu';
     },
     needLanes: (kind) => {
-      if (kind === 'gpu') void pool?.planGpuLanes();
+      if (kind === 'gpu') void pool?.planGpuLanes().then(placeGpuPlugins);
     },
+    chooseLane: (job, lanes) =>
+      catalog.get(job.pluginId)?.wantsGpu ? chooseGpuLane(job.pluginId, lanes) : byAffinity(job, lanes),
     journal,
     clock,
     log: log('queue'),
@@ -187,9 +197,44 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   /** The lanes a plugin's jobs run on: those of its kind (the GPU lanes planned first when needed). */
   async function lanesFor(pluginId: string): Promise<Lane[]> {
     if (!pool) return [];
-    const kind = catalog.get(pluginId)?.wantsGpu ? 'gpu' : 'cpu';
-    if (kind === 'gpu') await pool.planGpuLanes();
-    return pool.lanesOf(kind);
+    const wantsGpu = catalog.get(pluginId)?.wantsGpu === true;
+    if (!wantsGpu) return pool.lanesOf('cpu');
+    await pool.planGpuLanes();
+    placeGpuPlugins();
+    const lane = pinnedLane(pluginId);
+    return lane ? [lane] : pool.lanesOf('gpu');
+  }
+
+  /** The lane a GPU plugin is pinned to: its device's, or the CPU fallback when that device is gone; none for 'auto'. */
+  function pinnedLane(pluginId: string): Lane | undefined {
+    const device = catalog.deviceOf(pluginId);
+    if (device === 'auto' || !pool) return undefined;
+    return pool.lanesOf('gpu').find((l) => l.spec.device === device) ?? pool.fallback();
+  }
+
+  /** Tells the catalog where each GPU plugin runs, with a note for a chosen device that is gone. */
+  function placeGpuPlugins(): void {
+    if (!pool) return;
+    const gpuDevices = new Set(pool.lanesOf('gpu').map((l) => l.spec.device));
+    for (const p of catalog.list()) {
+      if (!p.wantsGpu) continue;
+      const device = settings.app().pluginDevices[p.id] ?? 'auto';
+      const gone = device !== 'auto' && !gpuDevices.has(device);
+      catalog.setDevice(p.id, device, gone ? `${device} was not found, running on the CPU` : undefined);
+    }
+  }
+
+  /** 'auto': a free GPU lane that has the plugin loaded, else the one whose GPU has the most free memory. */
+  function chooseGpuLane(pluginId: string, lanes: readonly QueueLane[]): QueueLane | undefined {
+    const pinned = pinnedLane(pluginId);
+    if (pinned) return lanes.find((l) => l.id === pinned.spec.id);
+    const loaded = lanes.find((l) => l.worker.hasLoaded(pluginId));
+    if (loaded) return loaded;
+    const free = (l: QueueLane) => {
+      const device = pool?.lanes().find((x) => x.spec.id === l.id)?.spec.device;
+      return lastReport?.devices.find((d) => d.id === device)?.memory?.free ?? -1;
+    };
+    return [...lanes].sort((a, b) => free(b) - free(a))[0];
   }
 
   /** A user action deserves a fresh try at lanes the supervisor gave up on. */
@@ -299,6 +344,33 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         others.filter((l) => !l.supervisor.isIdle()).map((l) => request(l, { type: 'RELOAD', pluginId, config, load: false })),
       );
       return { ok: true, value: config };
+    },
+
+    async setPluginDevice(pluginId, device) {
+      const plugin = catalog.get(pluginId);
+      if (!plugin) return { ok: false, error: pluginNotFound(pluginId) };
+      if (!plugin.wantsGpu) {
+        return {
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: `${plugin.name} does not use a GPU: its jobs run on the CPU lanes.` },
+        };
+      }
+      await pool?.planGpuLanes();
+      const known = (pool?.lanesOf('gpu') ?? []).filter((l) => l.spec.device !== 'cpu');
+      if (device !== 'auto' && !known.some((l) => l.spec.device === device)) {
+        const choices = ['auto', ...known.map((l) => `${l.spec.device} (${l.spec.deviceName})`)].join(', ');
+        return {
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: `There is no GPU "${device}" on this machine. Choose one of: ${choices}.` },
+        };
+      }
+      const pluginDevices = { ...settings.app().pluginDevices };
+      if (device === 'auto') delete pluginDevices[pluginId];
+      else pluginDevices[pluginId] = device;
+      await settings.setApp({ pluginDevices });
+      placeGpuPlugins();
+      const info = catalog.get(pluginId);
+      return info ? { ok: true, value: info } : { ok: false, error: pluginNotFound(pluginId) };
     },
 
     async loadPlugin(pluginId) {

@@ -45,6 +45,8 @@ export interface HearthCore {
   /** Validates against the plugin's schema, persists, RELOADs the plugin if loaded. Invalid → error, nothing changes. */
   saveSettings(pluginId: string, config: Record<string, unknown>): Promise<Outcome<Record<string, unknown>>>;
   loadPlugin(pluginId: string): Promise<Outcome<PluginInfo>>;
+  /** Pins a GPU plugin's jobs to one GPU ('auto': the free GPU with the most free memory); saved. */
+  setPluginDevice(pluginId: string, device: string): Promise<Outcome<PluginInfo>>;
   unloadPlugin(pluginId: string): Promise<Outcome<PluginInfo>>;
 
   submit(requests: SubmitRequest[]): Promise<Outcome<Job[]>>;

@@ -25,6 +25,18 @@ export class JobFifo {
     return undefined;
   }
 
+  /** The queued ids from the front, in order, at most `limit` of them. */
+  *queued(isQueued: (id: string) => boolean, limit: number): Generator<string> {
+    let n = 0;
+    for (let i = this.head; i < this.order.length && n < limit; i++) {
+      const id = this.order[i];
+      if (id !== undefined && isQueued(id)) {
+        n += 1;
+        yield id;
+      }
+    }
+  }
+
   /** How many queued ids there are, counting no further than `limit`. */
   count(isQueued: (id: string) => boolean, limit: number): number {
     let n = 0;

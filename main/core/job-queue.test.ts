@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Job, LaneKind } from '../../common/model.js';
 import { fakeLane, type FakeLane } from '../../test/support/fake-lane.js';
 import { systemClock } from './clock.js';
-import { JobQueue } from './job-queue.js';
+import { byAffinity, JobQueue, type JobQueueOptions } from './job-queue.js';
 import { MemoryJournal } from './journal.js';
 import { createLogger } from './logger.js';
 
 const GPU_PLUGINS = new Set(['llm', 'gpu-a']);
 
-function queueOver(lanes: FakeLane[], opts: { needLanes?: (kind: LaneKind) => void } = {}) {
+function queueOver(lanes: FakeLane[], opts: Pick<JobQueueOptions, 'needLanes' | 'chooseLane'> = {}) {
   const log = createLogger('test', () => undefined);
   const queue = new JobQueue({
     lanes,
@@ -178,6 +178,33 @@ describe('JobQueue lanes', () => {
     await tick();
     expect(gpu.executed()).toEqual([a!.id]);
     expect(cpu1.executed()).toEqual([b!.id]);
+    queue.dispose();
+  });
+
+  it('a job pinned to a busy lane waits, later jobs that may use a free lane go first, and a pinned idle lane is started', async () => {
+    const gpu0 = fakeLane('gpu-cuda:0', 'gpu');
+    const gpu1 = fakeLane('gpu-cuda:1', 'gpu');
+    const gpu2 = fakeLane('gpu-cuda:2', 'gpu', 'idle');
+    // "llm" is pinned to cuda:0, "gpu-a" to cuda:2; anything else may go anywhere.
+    const pins: Record<string, string> = { llm: 'gpu-cuda:0', 'gpu-a': 'gpu-cuda:2' };
+    const chooseLane: JobQueueOptions['chooseLane'] = (j, lanes) => {
+      const pin = pins[j.pluginId];
+      return byAffinity(j, pin ? lanes.filter((l) => l.id === pin) : lanes);
+    };
+    const queue = queueOver([gpu0, gpu1, gpu2], { chooseLane });
+    GPU_PLUGINS.add('whisper');
+    const [first, pinned, free, onIdle] = await queue.submit([job('llm', '1'), job('llm', '2'), job('whisper'), job('gpu-a')]);
+    await tick();
+    expect(gpu0.executed()).toEqual([first!.id]);
+    expect(gpu1.executed()).toEqual([free!.id]);
+    expect(queue.get(pinned!.id)?.state).toBe('queued');
+    expect(gpu2.wakes).toBe(1);
+    gpu2.ready();
+    await tick();
+    expect(gpu2.executed()).toEqual([onIdle!.id]);
+    gpu0.succeed(first!.id);
+    await tick();
+    expect(gpu0.executed()).toEqual([first!.id, pinned!.id]);
     queue.dispose();
   });
 });

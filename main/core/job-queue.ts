@@ -54,6 +54,12 @@ export interface JobQueueOptions {
   kindOf: (pluginId: string) => LaneKind | undefined;
   /** A job of this kind waits and there is no lane of the kind yet. */
   needLanes?: (kind: LaneKind) => void;
+  /**
+   * Which of `lanes` (free lanes of the job's kind, or one lane when asked whether it may run
+   * the job at all) the job goes to; undefined when none of them may take it. Default: one
+   * that has the plugin loaded, else the first (affinity).
+   */
+  chooseLane?: (job: Job, lanes: readonly QueueLane[]) => QueueLane | undefined;
   journal: JobJournal;
   clock: Clock;
   log: Logger;
@@ -85,6 +91,14 @@ interface Lane extends QueueLane {
 }
 
 const KINDS: readonly LaneKind[] = ['cpu', 'gpu'];
+
+/** How far past the head the queue looks for a job a free lane may run (jobs pinned to a busy lane wait). */
+const SCAN_LIMIT = 256;
+
+/** Affinity: a lane that has the plugin loaded saves a load. */
+export function byAffinity(job: Job, lanes: readonly QueueLane[]): QueueLane | undefined {
+  return lanes.find((l) => l.worker.hasLoaded(job.pluginId)) ?? lanes[0];
+}
 
 export const INTERRUPTED_MESSAGE = 'Hearth was closed while this job ran, so it did not finish. Retry it to run it again.';
 
@@ -329,24 +343,37 @@ export class JobQueue {
     if (fifo.peek(isQueued) === undefined) return;
     const lanes = this.lanes.filter((l) => l.kind === kind);
     if (lanes.length === 0) return this.opts.needLanes?.(kind);
+    const choose = this.opts.chooseLane ?? byAffinity;
     const free = lanes.filter((l) => !l.running && l.worker.isReady());
-    for (let id = fifo.peek(isQueued); id !== undefined && free.length > 0; id = fifo.peek(isQueued)) {
+    const waiting: Job[] = [];
+    for (const id of fifo.queued(isQueued, SCAN_LIMIT)) {
       const job = this.jobs.get(id);
-      if (!job) break;
-      // Affinity: a free lane that has the plugin loaded saves a load.
-      const at = Math.max(
-        0,
-        free.findIndex((l) => l.worker.hasLoaded(job.pluginId)),
-      );
-      const [lane] = free.splice(at, 1);
-      if (lane && !this.dispatch(lane, job)) continue; // that lane's worker is going; try another
+      if (!job) continue;
+      const chosen = free.length > 0 ? choose(job, free) : undefined;
+      const at = free.findIndex((l) => l === chosen);
+      const [lane] = at === -1 ? [] : free.splice(at, 1);
+      // A lane whose worker is going refuses the job: it stays queued for the next pump.
+      if (!lane || !this.dispatch(lane, job)) waiting.push(job);
+      if (free.length === 0 && waiting.length >= lanes.length) break;
     }
-    const waiting = fifo.count(isQueued, lanes.length);
-    if (waiting === 0) return;
-    // Start lanes never started, as many as the jobs that wait and no coming worker will take.
-    const coming = lanes.filter((l) => !l.running && !l.worker.isReady() && l.worker.isComing()).length;
+    if (waiting.length === 0) return;
+    // Start lanes never started, one for each waiting job that no starting lane will take.
+    const coming = new Set(lanes.filter((l) => !l.running && !l.worker.isReady() && l.worker.isComing()));
     const idle = lanes.filter((l) => l.worker.isIdle());
-    for (const lane of idle.slice(0, Math.max(0, waiting - coming))) lane.worker.wake();
+    for (const job of waiting) {
+      const mayRun = (l: Lane) => choose(job, [l]) !== undefined;
+      const taker = [...coming].find(mayRun);
+      if (taker) {
+        coming.delete(taker);
+        continue;
+      }
+      // The lane the job would choose among those never started (pinned, or most free memory).
+      const sleeper = choose(
+        job,
+        idle.filter((l) => l.worker.isIdle()),
+      );
+      sleeper?.worker.wake();
+    }
     if (idle.length > 0 || lanes.some((l) => l.worker.isReady() || l.worker.isComing())) return;
     // Every lane of the kind is gone for good (policy "never", or it kept failing): the jobs must still end.
     this.failAll(fifo);

@@ -34,7 +34,13 @@ describe('lanes', () => {
 
   it('with no GPU, one CPU fallback lane runs the GPU plugins', () => {
     expect(gpuLanes({ devices: [cpu], notes: [] })).toEqual([
-      { id: GPU_FALLBACK_LANE, kind: 'gpu', device: 'cpu', deviceName: 'CPU (no usable GPU)', env: {} },
+      {
+        id: GPU_FALLBACK_LANE,
+        kind: 'gpu',
+        device: 'cpu',
+        deviceName: 'CPU (no usable GPU)',
+        env: { CUDA_VISIBLE_DEVICES: '', GGML_VK_VISIBLE_DEVICES: '' },
+      },
     ]);
   });
 

@@ -14,6 +14,8 @@ export interface LaneSpec {
   /** A Device id ("cuda:0", "vulkan:1") or "cpu". */
   device: string;
   deviceName: string;
+  /** What a GPU had free when its lane was planned; the `budget` memory policy's room there. */
+  capacityBytes?: number;
   /** Set on top of the environment the worker would have anyway. */
   env: Record<string, string>;
 }
@@ -51,7 +53,21 @@ export const GPU_FALLBACK_LANE = 'gpu-cpu';
 export function gpuLanes(report: DevicesReport): LaneSpec[] {
   const lanes = report.devices.filter((d) => d.backend !== 'cpu').map(gpuLane);
   if (lanes.length > 0) return lanes;
-  return [{ id: GPU_FALLBACK_LANE, kind: 'gpu', device: 'cpu', deviceName: 'CPU (no usable GPU)', env: {} }];
+  return [fallbackLane()];
+}
+
+/**
+ * The CPU lane for GPU plugins: with no usable GPU, or for a plugin whose chosen GPU is gone.
+ * It hides every GPU, so a plugin's "auto" really lands on the CPU and says so.
+ */
+export function fallbackLane(): LaneSpec {
+  return {
+    id: GPU_FALLBACK_LANE,
+    kind: 'gpu',
+    device: 'cpu',
+    deviceName: 'CPU (no usable GPU)',
+    env: { CUDA_VISIBLE_DEVICES: '', GGML_VK_VISIBLE_DEVICES: '' },
+  };
 }
 
 function gpuLane(device: Device): LaneSpec {
@@ -64,5 +80,7 @@ function gpuLane(device: Device): LaneSpec {
     env.GGML_VK_VISIBLE_DEVICES = index;
     env.CUDA_VISIBLE_DEVICES = '';
   }
-  return { id: `gpu-${device.id}`, kind: 'gpu', device: device.id, deviceName: device.name, env };
+  const lane: LaneSpec = { id: `gpu-${device.id}`, kind: 'gpu', device: device.id, deviceName: device.name, env };
+  if (device.memory) lane.capacityBytes = device.memory.free;
+  return lane;
 }

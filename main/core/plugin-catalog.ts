@@ -20,6 +20,8 @@ export class PluginCatalog {
   /** pluginId → lane → that lane's state. */
   private readonly states = new Map<string, Map<string, PluginState>>();
   private readonly events = new Emitter<CatalogEvents>();
+  /** GPU plugins: the device main runs them on, and why it cannot when it cannot. */
+  private readonly devices = new Map<string, { device: string; note?: string }>();
 
   on(event: 'plugin', listener: (plugin: PluginInfo) => void): Disposer {
     return this.events.on(event, listener);
@@ -60,6 +62,19 @@ export class PluginCatalog {
     }
   }
 
+  /**
+   * Where main runs a GPU plugin's jobs ('auto' or a device id), and a note for its state when
+   * that device is gone; shown in the plugin's `device` and its state's deviceNote.
+   */
+  setDevice(pluginId: string, device: string, note?: string): void {
+    this.devices.set(pluginId, note === undefined ? { device } : { device, note });
+    this.publish(pluginId);
+  }
+
+  deviceOf(pluginId: string): string {
+    return this.devices.get(pluginId)?.device ?? 'auto';
+  }
+
   /** How many plugins the workers reported; cheaper than list().length on every submit. */
   size(): number {
     return this.plugins.size;
@@ -90,7 +105,11 @@ export class PluginCatalog {
     const rank = (s: PluginState) => LIVELIEST.indexOf(s.status);
     const shown = states.reduce((a, b) => (rank(b) < rank(a) ? b : a));
     const loadCount = states.reduce((n, s) => n + s.loadCount, 0);
-    const next: PluginInfo = { ...known, state: { ...shown, loadCount } };
+    const state: PluginState = { ...shown, loadCount };
+    const placed = this.devices.get(pluginId);
+    const live = state.status === 'ready' || state.status === 'busy';
+    if (placed?.note !== undefined && live) state.deviceNote = placed.note;
+    const next: PluginInfo = known.wantsGpu ? { ...known, state, device: placed?.device ?? 'auto' } : { ...known, state };
     this.plugins.set(pluginId, next);
     this.events.emit('plugin', next);
   }

@@ -24,7 +24,7 @@ describe('Settings', () => {
   it('starts from defaults when there is no file', async () => {
     const s = make();
     const data = await s.load();
-    expect(data.app.memoryPolicy).toEqual({ kind: 'exclusive' });
+    expect(data.app.memoryPolicy).toEqual({ kind: 'budget' });
     expect(data.app.restart.kind).toBe('backoff');
     expect(data.plugins).toEqual({});
     expect(logs).toEqual([]);
@@ -66,7 +66,7 @@ describe('Settings', () => {
 
   it('parseSettings fills defaults for a partial file', () => {
     const parsed = parseSettings(JSON.stringify({ plugins: { a: { x: 1 } } }));
-    expect(parsed.ok && parsed.value.app.memoryPolicy).toEqual({ kind: 'exclusive' });
+    expect(parsed.ok && parsed.value.app.memoryPolicy).toEqual({ kind: 'budget' });
     expect(parsed.ok && parsed.value.app.preferredPlugin).toBeUndefined();
   });
 

@@ -19,8 +19,11 @@ import { writeFileAtomic } from './atomic-write.js';
 
 export const AppSettings = z
   .object({
-    memoryPolicy: MemoryPolicy.default({ kind: 'exclusive' }),
+    // budget, not the seed's exclusive: test/core-memory-budget.test.ts shows it loads less (README § Memory).
+    memoryPolicy: MemoryPolicy.default({ kind: 'budget' }),
     restart: RestartPolicy.default(DEFAULT_RESTART_POLICY),
+    /** The device each GPU plugin's jobs run on: 'auto' (the default) or a Device id ("cuda:1"). */
+    pluginDevices: z.record(z.string(), z.string().min(1)).default({}),
     /** How many CPU lanes run jobs side by side; unset = half the cores (main/core/lanes.ts). Read at start. */
     workers: z
       .object({ cpu: z.number().int().min(1).max(64).optional() })

@@ -8,7 +8,7 @@ import { messageOf } from '../../common/errors.js';
 import type { LaneKind, WorkerStatus } from '../../common/model.js';
 import { Emitter, type Disposer } from './emitter.js';
 import { cpuDevice } from './devices/probe-devices.js';
-import { gpuLanes, type LaneSpec } from './lanes.js';
+import { fallbackLane, GPU_FALLBACK_LANE, gpuLanes, type LaneSpec } from './lanes.js';
 import type { Logger } from './logger.js';
 import type { WorkerSupervisor } from './supervisor.js';
 
@@ -73,14 +73,24 @@ export class WorkerPool {
       })
       .then((report) => {
         if (this.stopped) return;
-        for (const spec of gpuLanes(report)) {
-          const lane = { spec, supervisor: this.opts.makeSupervisor(spec) };
-          this.all.push(lane);
-          this.opts.log.info(`lane ${spec.id} on ${spec.deviceName}`);
-          this.events.emit('lane', lane);
-        }
+        for (const spec of gpuLanes(report)) this.add(spec);
       });
     return this.gpuPlanned;
+  }
+
+  /** The CPU lane for GPU plugins, made when first needed (a chosen GPU that is gone). */
+  fallback(): Lane | undefined {
+    const there = this.all.find((l) => l.spec.id === GPU_FALLBACK_LANE);
+    if (there || this.stopped) return there;
+    return this.add(fallbackLane());
+  }
+
+  private add(spec: LaneSpec): Lane {
+    const lane = { spec, supervisor: this.opts.makeSupervisor(spec) };
+    this.all.push(lane);
+    this.opts.log.info(`lane ${spec.id} on ${spec.deviceName}`);
+    this.events.emit('lane', lane);
+    return lane;
   }
 
   async stop(graceMs: number): Promise<void> {

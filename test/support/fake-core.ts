@@ -80,6 +80,10 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
     async unloadPlugin(pluginId) {
       return core.loadPlugin(pluginId);
     },
+    async setPluginDevice(pluginId, device) {
+      core.calls.push({ name: 'setPluginDevice', args: [pluginId, device] });
+      return core.loadPlugin(pluginId);
+    },
     async submit(requests: SubmitRequest[]): Promise<Outcome<Job[]>> {
       core.calls.push({ name: 'submit', args: [requests] });
       const batchId = requests.length > 1 ? `batch-${++n}` : undefined;

@@ -60,7 +60,11 @@ function plugin(id: string, options: FakeOptions = {}): AnyDefinition {
 
 async function started(
   builtins: AnyDefinition[],
-  options: { policy?: MemoryPolicy; configs?: Record<string, Record<string, unknown>> } = {},
+  options: {
+    policy?: MemoryPolicy;
+    configs?: Record<string, Record<string, unknown>>;
+    device?: { id: string; capacityBytes?: number };
+  } = {},
 ) {
   const rec = recorder();
   const manager = createPluginManager({ toMain: rec.toMain, builtins });
@@ -69,6 +73,7 @@ async function started(
     configs: options.configs ?? {},
     dataDir: '/tmp',
     memoryPolicy: options.policy ?? { kind: 'exclusive' },
+    ...(options.device ? { device: options.device } : {}),
   });
   const run = async (jobId: string, pluginId: string, params: Record<string, unknown> = {}, stream = true) => {
     await manager.execute({ type: 'EXECUTE', jobId, pluginId, input: { kind: 'text', text: 'hi' }, params, stream });
@@ -78,6 +83,41 @@ async function started(
   };
   return { ...rec, manager, plugins, run };
 }
+
+describe('plugin manager: memory', () => {
+  it('takes a plugin’s RSS growth at load() as its memory when it does not say', async () => {
+    const held: Buffer[] = [];
+    const { run, manager } = await started([plugin('big', { load: () => void held.push(Buffer.alloc(64 * 1024 * 1024, 1)) })]);
+    await run('1', 'big');
+    expect(manager.states()[0]?.memoryBytes).toBeGreaterThan(48 * 1024 * 1024);
+    expect(held).toHaveLength(1);
+  });
+
+  it('budget on a GPU with a known room: makes room before load() with the estimate, oldest first', async () => {
+    const journal: string[] = [];
+    const GiB = 1024 ** 3;
+    const sized = (id: string): AnyDefinition => {
+      const base = plugin(id, { wantsGpu: true, journal });
+      return {
+        ...base,
+        estimateMemory: () => 3 * GiB,
+        load: async (config, ctx) => ({ ...(await base.load(config, ctx)), memoryBytes: 3 * GiB }),
+      };
+    };
+    const { run, manager } = await started([sized('a'), sized('b'), sized('c')], {
+      policy: { kind: 'budget', marginBytes: 0 },
+      device: { id: 'cuda:0', capacityBytes: 7 * GiB },
+    });
+    await run('1', 'a');
+    await run('2', 'b');
+    await run('3', 'a');
+    expect(journal).toEqual(['load a', 'load b']);
+    // 1 GiB left, c wants 3: b (older than a) goes first, and before c's load() starts.
+    await run('4', 'c');
+    expect(journal).toEqual(['load a', 'load b', 'unload b', 'load c']);
+    expect(manager.states().find((p) => p.pluginId === 'c')?.memoryBytes).toBe(3 * GiB);
+  });
+});
 
 describe('plugin manager: memory policy', () => {
   it('exclusive: unloads the other GPU plugin, and waits for it, before loading the next', async () => {
@@ -130,6 +170,7 @@ describe('plugin manager: jobs', () => {
       loadCount: 1,
       device: 'cpu',
       deviceNote: 'no GPU here',
+      memoryBytes: expect.any(Number),
     });
   });
 

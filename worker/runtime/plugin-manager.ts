@@ -21,7 +21,8 @@ import { HearthFailure, hearthError, toHearthError } from './errors.js';
 import { resolveInput } from './input.js';
 import { runJob } from './job-runner.js';
 import { createLogger } from './logger.js';
-import { pluginsToUnload } from './memory-policy.js';
+import { freemem } from 'node:os';
+import { pluginsOverBudget, pluginsToUnload, type LoadedPlugin } from './memory-policy.js';
 import { makeSlot, parseConfig, type Slot } from './plugin-slot.js';
 import { createProgressThrottle } from './progress-throttle.js';
 
@@ -76,6 +77,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
   const slots = new Map<string, Slot>();
   const log = createLogger(toMain);
   let policy: MemoryPolicy = { kind: 'exclusive' };
+  let device: NonNullable<InitMessage['device']> = { id: 'cpu' };
   let dataDir = '';
   let current: (CurrentJob & { abort: AbortController }) | null = null;
   let chain: Promise<unknown> = Promise.resolve();
@@ -101,8 +103,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     if (error) state.error = error;
     if (live && slot.device !== undefined) state.device = slot.device;
     if (live && slot.deviceNote !== undefined) state.deviceNote = slot.deviceNote;
-    const memoryBytes = slot.instance?.memoryBytes;
-    if (live && typeof memoryBytes === 'number' && memoryBytes >= 0) state.memoryBytes = memoryBytes;
+    if (live && slot.memoryBytes !== undefined) state.memoryBytes = slot.memoryBytes;
     slot.state = state;
     toMain({ type: 'PLUGIN_STATE', state });
   }
@@ -153,6 +154,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
       log.warn(`${slot.info.name} did not unload cleanly: ${toHearthError(err, 'INTERNAL').message}`);
     }
     slot.instance = undefined;
+    slot.memoryBytes = undefined;
     slot.device = undefined;
     slot.deviceNote = undefined;
     transition(slot, 'unloaded');
@@ -200,14 +202,22 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
       dataDir,
     };
     try {
+      const rssBefore = process.memoryUsage.rss();
       const instance = await definition.load(config, ctx);
       if (typeof instance !== 'object' || instance === null || typeof instance.run !== 'function') {
         throw new TypeError('load() must return an object with a run() method');
       }
       slot.instance = instance;
+      const reported = instance.memoryBytes;
+      slot.memoryBytes =
+        typeof reported === 'number' && Number.isFinite(reported) && reported >= 0
+          ? reported
+          : Math.max(0, process.memoryUsage.rss() - rssBefore);
+      slot.lastMemoryBytes = slot.memoryBytes;
       slot.lastUsed = clock();
       transition(slot, 'ready');
       armIdle(slot);
+      await keepBudget(slot);
       return instance;
     } catch (err) {
       const cause = toHearthError(err, 'LOAD_FAILED');
@@ -222,13 +232,58 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     }
   }
 
+  function loadedPlugins(): LoadedPlugin[] {
+    return [...slots.values()]
+      .filter((s) => s.instance)
+      .map((s) => ({ id: s.id, wantsGpu: s.info.wantsGpu, lastUsed: s.lastUsed, memoryBytes: s.memoryBytes }));
+  }
+
+  /**
+   * The lane's device's free memory now: the system's for the CPU; for a GPU, what it had free
+   * when the lane was planned less what this worker's plugins hold; undefined when unknown.
+   */
+  function freeBytes(): number | undefined {
+    if (device.id === 'cpu') return freemem();
+    if (device.capacityBytes === undefined) return undefined;
+    const held = [...slots.values()].reduce((n, s) => n + (s.instance ? (s.memoryBytes ?? 0) : 0), 0);
+    return device.capacityBytes - held;
+  }
+
+  function expectedBytes(slot: Slot): number | undefined {
+    if (slot.lastMemoryBytes !== undefined) return slot.lastMemoryBytes;
+    try {
+      const estimate = slot.config ? slot.definition?.estimateMemory?.(slot.config, dataDir) : undefined;
+      return typeof estimate === 'number' && Number.isFinite(estimate) && estimate >= 0 ? estimate : undefined;
+    } catch (err) {
+      log.warn(
+        `${slot.info.name}: estimateMemory() threw (${toHearthError(err, 'INTERNAL').message}); loading without an estimate`,
+      );
+      return undefined;
+    }
+  }
+
+  async function unloadFor(slot: Slot, victims: string[]): Promise<void> {
+    for (const id of victims) {
+      const victim = slots.get(id);
+      if (!victim) continue;
+      log.info(`Unloading ${victim.info.name} to make room for ${slot.info.name} (${policy.kind} memory policy)`);
+      await unloadSlot(victim, unloadCapMs);
+    }
+  }
+
+  /** Under `budget`: a load that took more than there was room for sends the oldest others away. */
+  async function keepBudget(slot: Slot): Promise<void> {
+    const busyId = current && slots.get(current.pluginId)?.state.status === 'busy' ? current.pluginId : undefined;
+    const others = loadedPlugins().filter((p) => p.id !== busyId);
+    await unloadFor(slot, pluginsOverBudget(policy, slot.id, others, freeBytes()));
+  }
+
   /** Unloads (and awaits) whatever the memory policy says must go before slot loads. */
   async function makeRoomFor(slot: Slot): Promise<void> {
-    const loaded = [...slots.values()]
-      .filter((s) => s.instance)
-      .map((s) => ({ id: s.id, wantsGpu: s.info.wantsGpu, lastUsed: s.lastUsed }));
-    const target = { id: slot.id, wantsGpu: slot.info.wantsGpu };
-    let victims = pluginsToUnload(policy, target, loaded);
+    const loaded = loadedPlugins();
+    const target = { id: slot.id, wantsGpu: slot.info.wantsGpu, expectedBytes: expectedBytes(slot) };
+    const free = freeBytes();
+    let victims = pluginsToUnload(policy, target, loaded, free);
     const busyId = current && slots.get(current.pluginId)?.state.status === 'busy' ? current.pluginId : undefined;
     if (busyId && victims.includes(busyId)) {
       if (policy.kind === 'exclusive') {
@@ -237,19 +292,15 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
           hearthError('BUSY', `${slot.info.name} cannot load while ${busyName} is running a job; try again when it finishes.`),
         );
       }
-      // Under LRU the busy plugin stays; the budget is exceeded by one until the next load.
+      // Under LRU and budget the busy plugin stays; the budget is exceeded until the next load.
       victims = pluginsToUnload(
         policy,
         target,
         loaded.filter((p) => p.id !== busyId),
+        free,
       );
     }
-    for (const id of victims) {
-      const victim = slots.get(id);
-      if (!victim) continue;
-      log.info(`Unloading ${victim.info.name} to make room for ${slot.info.name} (${policy.kind} memory policy)`);
-      await unloadSlot(victim, unloadCapMs);
-    }
+    await unloadFor(slot, victims);
   }
 
   function outcome(slot: Slot, error?: HearthError): RequestOutcome {
@@ -269,6 +320,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
 
   async function init(message: InitMessage): Promise<PluginInfo[]> {
     policy = message.memoryPolicy;
+    if (message.device) device = message.device;
     dataDir = message.dataDir;
     const found = await discoverPlugins({
       builtins: deps.builtins,

@@ -21,6 +21,10 @@ export interface Slot {
   state: PluginState;
   loadCount: number;
   instance: PluginInstance | undefined;
+  /** What the loaded instance takes: its own memoryBytes, else the RSS growth its load() caused. */
+  memoryBytes: number | undefined;
+  /** The last load's figure, kept after an unload: the next load is expected to take as much. */
+  lastMemoryBytes: number | undefined;
   device: string | undefined;
   deviceNote: string | undefined;
   lastUsed: number;
@@ -67,6 +71,8 @@ export function makeSlot(plugin: DiscoveredPlugin, rawConfig: Config | undefined
     state: { pluginId: plugin.id, status: 'discovered', loadCount: 0 },
     loadCount: 0,
     instance: undefined,
+    memoryBytes: undefined,
+    lastMemoryBytes: undefined,
     device: undefined,
     deviceNote: undefined,
     lastUsed: 0,

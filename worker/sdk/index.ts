@@ -30,6 +30,9 @@ export function definePlugin<Config, Result = unknown, Chunk = unknown>(
     throw new TypeError(`Plugin ${def.id}: "configSchema" must be a zod schema (use the z the SDK gives you)`);
   }
   if (typeof def.load !== 'function') throw new TypeError(`Plugin ${def.id}: "load" must be a function`);
+  if (def.estimateMemory !== undefined && typeof def.estimateMemory !== 'function') {
+    throw new TypeError(`Plugin ${def.id}: "estimateMemory" must be a function when given`);
+  }
   return { ...def, accepts: def.accepts.map((e) => e.toLowerCase().replace(/^\./, '')) };
 }
 

@@ -68,6 +68,12 @@ export interface PluginDefinition<Config = Record<string, unknown>, Result = unk
   /** Settings; the settings panel and `hearth plugins --json` show its JSON Schema. Give every field a default. */
   configSchema: z.ZodType<Config>;
   load(config: Config, ctx: LoadContext): PluginInstance<Result, Chunk> | Promise<PluginInstance<Result, Chunk>>;
+  /**
+   * Bytes a load with these settings will take, when the plugin can tell beforehand (a model
+   * file's size, say): the `budget` memory policy makes room before load() with it. Once the
+   * plugin has loaded, what it really took is used instead.
+   */
+  estimateMemory?(config: Config, dataDir: string): number | undefined;
 }
 
 /** Thrown (or returned as a rejection) by a plugin to give the user a precise error. */

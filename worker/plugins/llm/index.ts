@@ -5,7 +5,7 @@
  */
 import { definePlugin, PluginError, type LoadContext, type PluginInstance, type RunContext } from '../../sdk/index.js';
 import { parseJobParams } from '../shared/job-params.js';
-import { checkModelFile } from '../shared/model-file.js';
+import { checkModelFile, modelFileBytes } from '../shared/model-file.js';
 import { openLlama } from './backend.js';
 import { LlmConfig, LlmJobParams } from './config.js';
 import { generate, type LlmChunk, type LlmResult } from './generate.js';
@@ -74,7 +74,8 @@ async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInsta
 
     let busy = false;
     return {
-      memoryBytes: model.size,
+      // The weights and the context's state (its KV cache), as node-llama-cpp counts them.
+      memoryBytes: model.size + context.stateSize,
       run(input, run: RunContext) {
         return (async function* () {
           if (busy) throw new PluginError('BUSY', 'The llm plugin is already generating');
@@ -116,5 +117,6 @@ export default definePlugin<LlmConfig, LlmResult, LlmChunk>({
   accepts: ['txt', 'md'],
   wantsGpu: true,
   configSchema: LlmConfig,
+  estimateMemory: (config, dataDir) => modelFileBytes(config.modelPath, dataDir),
   load: loadLlm,
 });

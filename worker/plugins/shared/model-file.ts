@@ -3,6 +3,7 @@
  * the wrong kind of file each become a NEEDS_MODEL error that tells the user what to do,
  * instead of a native stack trace (or a crash) from deep inside the loader.
  */
+import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
@@ -26,6 +27,20 @@ export interface ModelFileSpec {
 export function resolveModelPath(modelPath: string, dataDir: string): string {
   if (modelPath === '~' || modelPath.startsWith('~/')) return resolve(homedir(), modelPath.slice(2));
   return isAbsolute(modelPath) ? modelPath : resolve(dataDir, modelPath);
+}
+
+/**
+ * The model file's size, the memory a load is expected to take before it has run once (the
+ * weights dominate; the `budget` memory policy makes room with it); undefined without a file.
+ */
+export function modelFileBytes(modelPath: string, dataDir: string): number | undefined {
+  if (modelPath.trim() === '') return undefined;
+  try {
+    const info = statSync(resolveModelPath(modelPath.trim(), dataDir));
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resolves to the absolute path of a readable model file of the right kind, or throws NEEDS_MODEL. */

@@ -7,7 +7,7 @@ import type { TranscribeResult, WhisperContext } from '@fugood/whisper.node';
 import { definePlugin, PluginError, type LoadContext, type PluginInstance, type RunContext } from '../../sdk/index.js';
 import { streamFromCallbacks } from '../shared/callback-stream.js';
 import { parseJobParams } from '../shared/job-params.js';
-import { checkModelFile } from '../shared/model-file.js';
+import { checkModelFile, modelFileBytes } from '../shared/model-file.js';
 import { readSpeech } from './audio.js';
 import { TranscribeConfig, TranscribeJobParams } from './config.js';
 import { openWhisper } from './engine.js';
@@ -118,6 +118,8 @@ async function loadTranscribe(
   ctx.log.info(`loaded ${modelPath} on ${opened.device}${opened.note ? ` (${opened.note})` : ''}`);
   let busy = false;
   return {
+    // whisper.node does not say what it holds; its weights are the file, loaded whole.
+    memoryBytes: modelFileBytes(modelPath, ctx.dataDir),
     run(input, run) {
       return (async function* () {
         if (busy) throw new PluginError('BUSY', 'The transcribe plugin is already working on a file');
@@ -145,5 +147,6 @@ export default definePlugin<TranscribeConfig, TranscriptResult, TranscriptSegmen
   accepts: ['wav', 'mp3', 'ogg', 'flac', 'm4a', 'opus', 'webm', 'aac'],
   wantsGpu: true,
   configSchema: TranscribeConfig,
+  estimateMemory: (config, dataDir) => modelFileBytes(config.modelPath, dataDir),
   load: loadTranscribe,
 });
