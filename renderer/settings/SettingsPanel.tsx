@@ -1,12 +1,14 @@
 /**
  * A plugin's settings, generated from its JSON Schema. Save validates inline, then main
- * validates again, persists and reloads the plugin; a refusal shows main's reason.
+ * validates again, persists and reloads the plugin; a refusal shows main's reason. A GPU
+ * plugin's device comes first, chosen on its own (../plugins/DeviceSetting.tsx).
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { PluginInfo } from '../../common/model.js';
 import { api } from '../api/current.js';
 import { call } from '../store/actions.js';
 import { notify } from '../store/store.js';
+import { DeviceSetting } from '../plugins/DeviceSetting.js';
 import { fieldsOf, parseField, toInputText, type Field } from './schema-fields.js';
 
 type Draft = Record<string, string | boolean>;
@@ -122,6 +124,15 @@ function FieldInput({
 }
 
 export function SettingsPanel({ plugin }: { plugin: PluginInfo }) {
+  return (
+    <>
+      {plugin.wantsGpu && <DeviceSetting key={plugin.id} plugin={plugin} />}
+      <SchemaSettings plugin={plugin} />
+    </>
+  );
+}
+
+function SchemaSettings({ plugin }: { plugin: PluginInfo }) {
   const fields = useMemo(() => fieldsOf(plugin.configSchema), [plugin.configSchema]);
   const [saved, setSaved] = useState<Record<string, unknown> | null>(null);
   const [draft, setDraft] = useState<Draft>({});

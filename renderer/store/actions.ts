@@ -5,8 +5,10 @@
 import type { CommandName, CommandRequest, CommandResponse } from '../../common/api.js';
 import { api } from '../api/current.js';
 import { appStore, notify } from './store.js';
-import { applySnapshot, orderJobs, summariseBatches } from './apply-events.js';
+import { applySnapshot, orderJobs, putPlugin, summariseBatches } from './apply-events.js';
 import { chunkText } from '../../common/display-text.js';
+import type { Outcome } from '../../common/outcome.js';
+import type { PluginInfo } from '../../common/model.js';
 
 /** Calls a command; on failure shows the error and resolves undefined. */
 export async function call<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<CommandResponse<N> | undefined> {
@@ -87,4 +89,18 @@ export async function openOutput(jobId: string): Promise<void> {
 export async function refreshDevices(): Promise<void> {
   const report = await call('devices', {});
   if (report) appStore.setState({ devices: report });
+}
+
+/**
+ * Which device a GPU plugin's jobs run on ('auto' or a GPU's Device id). The answer is written
+ * into the store at once (the 'plugin' event brings the same); a refusal is handed back, not
+ * made a notice, so the settings panel shows it beside the select.
+ */
+export async function setPluginDevice(pluginId: string, device: string): Promise<Outcome<PluginInfo>> {
+  const outcome = await api().invoke('setPluginDevice', { pluginId, device });
+  if (outcome.ok) {
+    const plugin = outcome.value;
+    appStore.setState((s) => ({ plugins: putPlugin(s.plugins, plugin) }));
+  }
+  return outcome;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, WorkerStatus } from '../../common/model.js';
+import type { Job, PluginInfo, WorkerStatus } from '../../common/model.js';
 import type { ApiEvent, Snapshot } from '../../common/api.js';
-import { applyEvents, applySnapshot } from './apply-events.js';
+import { applyEvents, applySnapshot, putPlugin } from './apply-events.js';
 import { initialState } from './store.js';
 
 function job(id: string, over: Partial<Job> = {}): Job {
@@ -158,6 +158,46 @@ describe('worker lanes', () => {
   it('leaves the lanes alone when a batch has no worker event', () => {
     const patch = applyEvents(start, [{ type: 'queue', queue: { paused: true } }]);
     expect(patch).not.toHaveProperty('workers');
+  });
+});
+
+describe('plugins', () => {
+  function plugin(id: string, over: Partial<PluginInfo> = {}): PluginInfo {
+    return {
+      id,
+      name: id,
+      version: '1.0.0',
+      description: '',
+      accepts: ['txt'],
+      wantsGpu: true,
+      source: 'builtin',
+      configSchema: {},
+      state: { pluginId: id, status: 'discovered', loadCount: 0 },
+      ...over,
+    };
+  }
+
+  it('writes a plugin’s new info in its place, leaving the list it came from as it was', () => {
+    const before = [plugin('llm'), plugin('transcribe')];
+    const after = putPlugin(before, plugin('llm', { device: 'cuda:1' }));
+    expect(after.map((p) => [p.id, p.device])).toEqual([
+      ['llm', 'cuda:1'],
+      ['transcribe', undefined],
+    ]);
+    expect(before[0]?.device).toBeUndefined();
+    expect(putPlugin(before, plugin('new')).map((p) => p.id)).toEqual(['llm', 'transcribe', 'new']);
+  });
+
+  it('keeps the last of several plugin events in a batch', () => {
+    const start = { ...initialState(), plugins: [plugin('llm'), plugin('ocr', { wantsGpu: false })] };
+    const patch = applyEvents(start, [
+      { type: 'plugin', plugin: plugin('llm', { device: 'cuda:0' }) },
+      { type: 'plugin', plugin: plugin('llm', { device: 'auto' }) },
+    ]);
+    expect(patch.plugins?.map((p) => [p.id, p.device])).toEqual([
+      ['llm', 'auto'],
+      ['ocr', undefined],
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { ApiEvent, Snapshot } from '../../common/api.js';
 import { chunkText } from '../../common/display-text.js';
-import { isFinished, type Job, type WorkerStatus } from '../../common/model.js';
+import { isFinished, type Job, type PluginInfo, type WorkerStatus } from '../../common/model.js';
 import type { AppState, BatchSummary } from './types.js';
 
 const MAX_LOGS = 2000;
@@ -38,6 +38,18 @@ function putLane(workers: WorkerStatus[], status: WorkerStatus): void {
   const i = workers.findIndex((w) => w.lane === status.lane);
   if (i >= 0) workers[i] = status;
   else workers.push(status);
+}
+
+/**
+ * The plugin list with one plugin's info written in: its entry replaced, a new plugin appended.
+ * For the 'plugin' event and for a command that answers the updated PluginInfo alike.
+ */
+export function putPlugin(plugins: AppState['plugins'], plugin: PluginInfo): AppState['plugins'] {
+  const next = [...plugins];
+  const i = next.findIndex((p) => p.id === plugin.id);
+  if (i >= 0) next[i] = plugin;
+  else next.push(plugin);
+  return next;
 }
 
 /** The whole picture main answered to `snapshot`: it replaces what the store held of each slice. */
@@ -84,13 +96,9 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
         output = { ...output, lastSeq: c.seq, chunks: output.chunks + 1, firstLiveSeq: output.firstLiveSeq ?? c.seq };
         break;
       }
-      case 'plugin': {
-        plugins ??= [...state.plugins];
-        const i = plugins.findIndex((p) => p.id === ev.plugin.id);
-        if (i >= 0) plugins[i] = ev.plugin;
-        else plugins.push(ev.plugin);
+      case 'plugin':
+        plugins = putPlugin(plugins ?? state.plugins, ev.plugin);
         break;
-      }
       case 'worker':
         workers ??= [...state.workers];
         putLane(workers, ev.status);
