@@ -31,7 +31,11 @@ function plugIn(gpus: number) {
   writeFileSync(gpuCount, String(gpus));
 }
 
-test.use({ serveEnv: { PATH: `${smiDir}${delimiter}${process.env.PATH ?? ''}` }, plugins: ['gpu-echo'] });
+// Mesa's software Vulkan device is hidden (CI shows it to llama.cpp), so the GPUs are exactly the stand-in's.
+test.use({
+  serveEnv: { PATH: `${smiDir}${delimiter}${process.env.PATH ?? ''}`, GGML_VK_VISIBLE_DEVICES: '' },
+  plugins: ['gpu-echo'],
+});
 
 async function openSettings(page: Page, pluginId: string, name: RegExp) {
   await page.getByRole('tab', { name: 'Plugins' }).click();

@@ -77,19 +77,9 @@ describe('hearth run', () => {
   it('--cpu-workers 2 runs two files at once on two lanes, names each lane’s worker, and prints text file by file', async () => {
     const f = (n: string) => join(dataDir, n);
     const sleepy = ['--set', 'mode=stream', '--set', 'count=3', '--set', 'delayMs=150'];
-    const r = await cli(
-      'run',
-      '--data-dir',
-      dataDir,
-      '--plugin',
-      'testkit',
-      '--cpu-workers',
-      '2',
-      '--json',
-      ...sleepy,
-      f('a.txt'),
-      f('b.txt'),
-    );
+    const twoLanes = (...args: string[]) =>
+      cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--cpu-workers', '2', ...args);
+    const r = await twoLanes('--json', ...sleepy, f('a.txt'), f('b.txt'));
     expect(r.code).toBe(0);
     const lines = jsonLines(r.out);
     const workers = lines.filter((l) => l.type === 'worker');
@@ -100,18 +90,7 @@ describe('hearth run', () => {
     const [first, second] = [...new Set(chunkJobs)];
     expect(chunkJobs.lastIndexOf(first)).toBeGreaterThan(chunkJobs.indexOf(second));
 
-    const text = await cli(
-      'run',
-      '--data-dir',
-      dataDir,
-      '--plugin',
-      'testkit',
-      '--cpu-workers',
-      '2',
-      ...sleepy,
-      f('a.txt'),
-      f('b.txt'),
-    );
+    const text = await twoLanes(...sleepy, f('a.txt'), f('b.txt'));
     expect(text.code).toBe(0);
     // Each file's lines together, in the order the files were named.
     expect(text.out).toBe(['{"i":0}', '{"i":1}', '{"i":2}', '{"i":0}', '{"i":1}', '{"i":2}', ''].join('\n'));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, PluginInfo, WorkerStatus } from '../../common/model.js';
+import type { Job, PluginInfo } from '../../common/model.js';
 import type { ApiEvent, Snapshot } from '../../common/api.js';
 import { applyEvents, applySnapshot, putPlugin } from './apply-events.js';
 import { initialState } from './store.js';
+import { laneStatus } from '../../test/support/lane-status.js';
 
 function job(id: string, over: Partial<Job> = {}): Job {
   return {
@@ -19,24 +20,7 @@ function job(id: string, over: Partial<Job> = {}): Job {
   };
 }
 
-function lane(name: string, over: Partial<WorkerStatus> = {}): WorkerStatus {
-  const gpu = name.startsWith('gpu-');
-  return {
-    lane: name,
-    laneKind: gpu ? 'gpu' : 'cpu',
-    device: gpu ? name.slice('gpu-'.length) : 'cpu',
-    deviceName: gpu ? 'NVIDIA RTX A6000' : 'CPU',
-    jobId: null,
-    phase: 'ready',
-    pid: 100,
-    restarts: 0,
-    lastExit: null,
-    memory: null,
-    loaded: [],
-    pluginMemory: {},
-    ...over,
-  };
-}
+const lane = laneStatus;
 
 describe('applyEvents', () => {
   it('folds many job events into one list, newest first, submit order kept within a drop', () => {

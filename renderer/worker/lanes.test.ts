@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerPhase, WorkerStatus } from '../../common/model.js';
+import { laneStatus } from '../../test/support/lane-status.js';
 import { isWarningPhase, laneCounts, laneRole, lanesOffList, lanesOn, laneWarnings, phaseWords, totalRestarts } from './lanes.js';
 
 function lane(name: string, phase: WorkerPhase = 'ready', over: Partial<WorkerStatus> = {}): WorkerStatus {
-  const gpu = name.startsWith('gpu-');
-  return {
-    lane: name,
-    laneKind: gpu ? 'gpu' : 'cpu',
-    device: gpu ? name.slice('gpu-'.length) : 'cpu',
-    deviceName: gpu ? 'GPU' : 'CPU',
-    jobId: null,
-    phase,
-    pid: 1,
-    restarts: 0,
-    lastExit: null,
-    memory: null,
-    loaded: [],
-    pluginMemory: {},
-    ...over,
-  };
+  return laneStatus(name, { phase, pid: 1, ...over });
 }
 
 describe('the status bar summary', () => {
