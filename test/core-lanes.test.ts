@@ -170,6 +170,17 @@ describe('GPU lanes', () => {
     expect(gpu()?.device).toBe('cuda:1');
   });
 
+  it('saved settings reach every live GPU lane, not just the one the plugin is pinned to', async () => {
+    const c = await gpuCore();
+    expect((await gpuJob(c)).visible.cuda).toBe('0');
+    expect((await c.core.setPluginDevice('gpu-a', 'cuda:1')).ok).toBe(true);
+    expect((await gpuJob(c)).visible.cuda).toBe('1');
+    expect((await c.core.saveSettings('gpu-a', { memoryBytes: 12345 })).ok).toBe(true);
+    // Both lanes had it loaded: each reloaded it with the new settings, and reports what they say.
+    expect(lane(c.core, 'gpu-cuda:0').pluginMemory).toEqual({ 'gpu-a': 12345 });
+    expect(lane(c.core, 'gpu-cuda:1').pluginMemory).toEqual({ 'gpu-a': 12345 });
+  });
+
   it('auto picks the GPU with the most free memory', async () => {
     // GPU 1 has more free than GPU 0 here.
     const script = FAKE_SMI.replace(

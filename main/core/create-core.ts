@@ -194,15 +194,20 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     queue.on('queue', (state) => events.emit('queue', state)),
   );
 
-  /** The lanes a plugin's jobs run on: those of its kind (the GPU lanes planned first when needed). */
-  async function lanesFor(pluginId: string): Promise<Lane[]> {
+  /** The lanes that run a plugin's kind (the GPU lanes planned first when needed). */
+  async function lanesOfKind(pluginId: string): Promise<Lane[]> {
     if (!pool) return [];
-    const wantsGpu = catalog.get(pluginId)?.wantsGpu === true;
-    if (!wantsGpu) return pool.lanesOf('cpu');
+    if (catalog.get(pluginId)?.wantsGpu !== true) return pool.lanesOf('cpu');
     await pool.planGpuLanes();
     placeGpuPlugins();
-    const lane = pinnedLane(pluginId);
-    return lane ? [lane] : pool.lanesOf('gpu');
+    return pool.lanesOf('gpu');
+  }
+
+  /** The lanes a plugin's jobs may run on: its kind's, or the one lane it is pinned to. */
+  async function lanesFor(pluginId: string): Promise<Lane[]> {
+    const lanes = await lanesOfKind(pluginId);
+    const pinned = pinnedLane(pluginId);
+    return pinned ? [pinned] : lanes;
   }
 
   /** The lane a GPU plugin is pinned to: its device's, or the CPU fallback when that device is gone; none for 'auto'. */
@@ -329,7 +334,8 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     async saveSettings(pluginId, config) {
       if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
       // The worker owns the plugin's zod schema: the first lane's RELOAD answer is the validation.
-      const [first, ...others] = await lanesFor(pluginId);
+      // Every lane of the kind, not just a pinned one: the plugin may move back to another.
+      const [first, ...others] = await lanesOfKind(pluginId);
       if (!first) return { ok: false, error: { code: 'WORKER_UNAVAILABLE', message: 'Hearth has not started yet.' } };
       const answer = await request(first, { type: 'RELOAD', pluginId, config, load: false });
       if (!answer.ok) return answer;
