@@ -6,6 +6,7 @@
  *   (d) spawn → READY vs a bare Node fork → first message
  *   (e) llm tokens/s through Hearth vs node-llama-cpp called directly (target ≥ 0.95×)
  *   (f) speech detection of one file through Hearth vs onnxruntime driven directly (target ≤ 1.05×)
+ *   (g) OCR of 40 rendered pages with 2 CPU lanes vs 1 lane, idle and loaded (target ≥ 1.7×)
  * `--json` prints the figures as JSON. Speed is measured here only, never asserted in tests.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { coreStream, rawStream } from './stream.js';
 import { rawSpawn, workerSpawn } from './spawn.js';
 import { LLM_THREADS, llmTokens, tinyModel } from './llm-tokens.js';
 import { vadPerFile } from './vad-file.js';
+import { OCR_PAGES, ocrLanes } from './ocr-lanes.js';
 import { messageOf } from '../common/errors.js';
 
 const json = process.argv.includes('--json');
@@ -118,6 +120,26 @@ async function main(): Promise<void> {
       vad.hearth / vad.direct <= 1.05,
     ),
   );
+
+  say(`(g) OCR of ${OCR_PAGES} pages, 2 CPU lanes vs 1 (idle, then loaded)…`);
+  const ocr = await ocrLanes(dataDir, entry, OCR_PAGES);
+  for (const [condition, t] of [
+    ['idle', ocr.idle],
+    [`loaded: ${ocr.spinners} busy processes`, ocr.loaded],
+  ] as const) {
+    say(`    ${condition}: ${t.runs.map((r) => `${r.lanes} lane${r.lanes === 1 ? '' : 's'} ${Math.round(r.ms)} ms`).join(', ')}`);
+    figures.push(
+      fig(
+        `OCR of ${OCR_PAGES} rendered pages, 2 CPU lanes (${condition})`,
+        'pages/s',
+        (ocr.pages * 1000) / t.two,
+        (ocr.pages * 1000) / t.one,
+        '1 CPU lane',
+        '≥ 1.7× baseline',
+        t.one / t.two >= 1.7,
+      ),
+    );
+  }
 
   await rm(dataDir, { recursive: true, force: true });
   if (json) {
