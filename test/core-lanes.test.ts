@@ -11,7 +11,18 @@ import type { Job } from '../common/model.js';
 import { systemClock } from '../main/core/clock.js';
 import { createDeviceMonitor } from '../main/core/devices/monitor.js';
 import { runCommand } from '../main/core/devices/node-sources.js';
-import { lane, makeDataDir, removeDir, submit, testCore, text, whenFinished, whenJob, type TestCore } from './core-harness.js';
+import {
+  lane,
+  makeDataDir,
+  NO_GPU,
+  removeDir,
+  submit,
+  testCore,
+  text,
+  whenFinished,
+  whenJob,
+  type TestCore,
+} from './core-harness.js';
 import { FAKE_SMI, fakeNvidiaSmi } from './support/fake-nvidia-smi.js';
 
 let current: TestCore | undefined;
@@ -217,6 +228,35 @@ describe('GPU lanes', () => {
     // Only the lane that took the job was started.
     expect(lane(c.core, 'gpu-cuda:1').phase).toBe('idle');
     expect(done?.result).toMatchObject({ plugin: 'gpu-a', visible: { cuda: '0', vulkan: '' } });
+  });
+
+  it('watching the devices: a probe at start, then probes only while a GPU lane runs a job', async () => {
+    let probes = 0;
+    const devices = () => {
+      probes++;
+      return NO_GPU();
+    };
+    current = testCore(await makeDataDir(['testkit', 'stall']), {
+      devices,
+      watchDevices: true,
+      deviceWatchMs: 40,
+      configOverrides: { stall: { hold: 'run' } },
+    });
+    await current.core.start();
+    expect(probes).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(probes).toBe(1);
+    const [job] = await submit(current.core, [{ pluginId: 'stall', source: { kind: 'text', text: 'hold' } }]);
+    await whenJob(current.core, (j) => j.id === job!.id && j.progress !== undefined);
+    const before = probes;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(probes - before).toBeGreaterThanOrEqual(3);
+    await current.core.cancel(job!.id);
+    await whenFinished(current.core, [job!.id]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = probes;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(probes).toBe(after);
   });
 
   it('with no GPU, GPU plugins run on the CPU fallback lane and CPU plugins stay on the CPU lanes', async () => {

@@ -20,6 +20,7 @@ import { accepts, unsupportedFileMessage } from '../../common/file-types.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { Settings } from './settings.js';
 import { WorkerSupervisor, type RequestAnswer } from './supervisor.js';
+import { messageOf } from '../../common/errors.js';
 import { createDeviceMonitor } from './devices/monitor.js';
 import { nodeProbeSources } from './devices/node-sources.js';
 import { cpuLanes, defaultCpuLanes, type LaneSpec } from './lanes.js';
@@ -33,6 +34,14 @@ export interface CreateCoreOptions {
   cpuWorkers?: number;
   /** The device report GPU lanes are planned from and the Devices view shows; default: the Node probe. */
   devices?: () => Promise<DevicesReport>;
+  /**
+   * Probe the devices at start and every DEVICE_WATCH_MS while a GPU lane runs a job, so
+   * "auto" picks from fresh free memory (the desktop app and `hearth serve`; `hearth run`
+   * probes only when a GPU plugin's job first waits).
+   */
+  watchDevices?: boolean;
+  /** How often watchDevices probes while a GPU lane is busy; default DEVICE_WATCH_MS. */
+  deviceWatchMs?: number;
   host?: WorkerHost;
   workerEntry?: string;
   /** Overrides the saved preference. */
@@ -62,6 +71,9 @@ export interface CreateCoreOptions {
   /** Receives every log entry as well (the CLI prints warnings to stderr). */
   log?: LogSink;
 }
+
+/** How often the devices are probed while a GPU lane runs a job (watchDevices). */
+export const DEVICE_WATCH_MS = 5_000;
 
 export const DEFAULTS = {
   cancelGraceMs: 3000,
@@ -249,6 +261,19 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
 
   let started: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
+  let stopWatching: () => void = () => undefined;
+
+  /** A probe now, then one every DEVICE_WATCH_MS while any GPU lane is busy. */
+  function watchDevices(): void {
+    const probeQuietly = () => void devices().catch((e: unknown) => log('pool').warn(`device probe failed: ${messageOf(e)}`));
+    probeQuietly();
+    const every = opts.deviceWatchMs ?? DEVICE_WATCH_MS;
+    const tick = () => {
+      if (lanesNow().some((l) => l.spec.kind === 'gpu' && l.supervisor.status().jobId !== null)) probeQuietly();
+      stopWatching = clock.setTimer(tick, every, { unref: true });
+    };
+    stopWatching = clock.setTimer(tick, every, { unref: true });
+  }
 
   async function request(
     lane: Lane,
@@ -299,6 +324,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         pool = makePool();
         // The first CPU lane tells what plugins there are; the other lanes start when jobs wait for them.
         await pool.first().supervisor.start();
+        if (opts.watchDevices && !stopped) watchDevices();
         if (stopped) return;
         queue.start();
       })();
@@ -310,6 +336,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         // Not behind start(): a worker that cannot start (restarting forever under "always")
         // would hold start() — and so the quit — for good. Stopping the supervisor settles it.
         queue.beginShutdown();
+        stopWatching();
         const grace = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
         const poolStopped = pool?.stop(grace);
         await started?.catch(() => undefined);

@@ -106,11 +106,14 @@ export class JobQueue {
   private readonly events: Emitter<QueueEvents>;
   private readonly jobs = new Map<string, Job>();
   private readonly lanes: Lane[] = [];
+  private readonly lanesByKind: Record<LaneKind, Lane[]> = { cpu: [], gpu: [] };
   private readonly fifos: Record<LaneKind, JobFifo> = { cpu: new JobFifo(), gpu: new JobFifo() };
   /** Jobs queued before any worker said which plugins want a GPU: sorted into fifos once one has. */
   private unsorted = new JobFifo();
   private hasUnsorted = false;
   private readonly running = new Map<string, Running>();
+  /** Made once: the pump runs on every job's start and end. */
+  private readonly isQueued = (id: string): boolean => this.jobs.get(id)?.state === 'queued';
   private paused = false;
   private started = false;
   private pumpScheduled = false;
@@ -130,6 +133,7 @@ export class JobQueue {
   addLane(spec: QueueLane): void {
     const lane: Lane = { ...spec, running: undefined };
     this.lanes.push(lane);
+    this.lanesByKind[lane.kind].push(lane);
     this.bag.add(
       lane.worker.on('message', (m) => this.receive(lane, m)),
       lane.worker.on('exit', (e) => this.onWorkerExit(lane, e)),
@@ -339,12 +343,20 @@ export class JobQueue {
 
   private pumpKind(kind: LaneKind): void {
     const fifo = this.fifos[kind];
-    const isQueued = (id: string) => this.jobs.get(id)?.state === 'queued';
+    const { isQueued } = this;
     if (fifo.peek(isQueued) === undefined) return;
-    const lanes = this.lanes.filter((l) => l.kind === kind);
+    const lanes = this.lanesByKind[kind];
     if (lanes.length === 0) return this.opts.needLanes?.(kind);
     const choose = this.opts.chooseLane ?? byAffinity;
-    const free = lanes.filter((l) => !l.running && l.worker.isReady());
+    const free: Lane[] = [];
+    let allBusy = true;
+    for (const l of lanes) {
+      const ready = l.worker.isReady();
+      if (ready && !l.running) free.push(l);
+      if (!ready || !l.running) allBusy = false;
+    }
+    // Every lane busy and none to start: nothing to do until one finishes (the common case of a long queue).
+    if (allBusy) return;
     const waiting: Job[] = [];
     for (const id of fifo.queued(isQueued, SCAN_LIMIT)) {
       const job = this.jobs.get(id);

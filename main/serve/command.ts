@@ -78,7 +78,9 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
   await mkdir(dataDir, { recursive: true });
 
   const core = (io.createCore ?? createHearthCore)(
-    options.cpuWorkers === undefined ? { dataDir } : { dataDir, cpuWorkers: options.cpuWorkers },
+    options.cpuWorkers === undefined
+      ? { dataDir, watchDevices: true }
+      : { dataDir, watchDevices: true, cpuWorkers: options.cpuWorkers },
   );
   try {
     await core.start();
