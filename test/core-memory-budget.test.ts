@@ -26,7 +26,11 @@ afterEach(async () => {
 });
 
 /** Runs the jobs one after another on GPU 0's lane; gives the load/unload log. */
-async function runInTurn(policy: MemoryPolicy, order: string[]): Promise<{ log: string[]; c: TestCore }> {
+async function runInTurn(
+  policy: MemoryPolicy,
+  order: string[],
+  pins: Record<string, string> = {},
+): Promise<{ log: string[]; c: TestCore }> {
   const dir = await mkdtemp(join(tmpdir(), 'hearth-budget-'));
   scratch.push(dir);
   const smi = await fakeNvidiaSmi(join(dir, 'bin'));
@@ -37,6 +41,7 @@ async function runInTurn(policy: MemoryPolicy, order: string[]): Promise<{ log: 
   const c = testCore(dataDir, { devices, memoryPolicy: policy, configOverrides: configs });
   cores.push(c);
   await c.core.start();
+  for (const [pluginId, device] of Object.entries(pins)) expect((await c.core.setPluginDevice(pluginId, device)).ok).toBe(true);
   for (const pluginId of order) {
     const [job] = await submit(c.core, [{ pluginId, source: { kind: 'text', text: pluginId } }]);
     const [done] = await whenFinished(c.core, [job!.id]);
@@ -63,5 +68,13 @@ describe('the budget memory policy', () => {
     expect(loads(budget.log)).toBe(2);
     expect(loads(exclusive.log)).toBe(5);
     expect(exclusive.log.slice(0, 3)).toEqual(['load gpu-a', 'unload gpu-a', 'load gpu-b']);
+  });
+
+  it('exclusive holds per device: one GPU plugin per GPU lane, so two GPUs keep one each', async () => {
+    const order = ['gpu-a', 'gpu-b', 'gpu-a', 'gpu-b'];
+    const { log, c } = await runInTurn({ kind: 'exclusive' }, order, { 'gpu-a': 'cuda:0', 'gpu-b': 'cuda:1' });
+    expect(log).toEqual(['load gpu-a', 'load gpu-b']);
+    expect(lane(c.core, 'gpu-cuda:0').loaded).toEqual(['gpu-a']);
+    expect(lane(c.core, 'gpu-cuda:1').loaded).toEqual(['gpu-b']);
   });
 });
