@@ -34,6 +34,8 @@ export interface CreateCoreOptions {
   cpuWorkers?: number;
   /** The device report GPU lanes are planned from and the Devices view shows; default: the Node probe. */
   devices?: () => Promise<DevicesReport>;
+  /** False where `devices` cannot see Vulkan/Metal GPUs (the desktop app, for now); default true. */
+  devicesSeeEveryGpu?: boolean;
   /**
    * Probe the devices at start and every DEVICE_WATCH_MS while a GPU lane runs a job, so
    * "auto" picks from fresh free memory (the desktop app and `hearth serve`; `hearth run`
@@ -192,6 +194,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       cpu: cpuLanes(opts.cpuWorkers ?? settings.app().workers.cpu ?? defaultCpuLanes()),
       makeSupervisor,
       probe: devices,
+      probeSeesEveryGpu: opts.devicesSeeEveryGpu ?? true,
       log: log('pool'),
     });
     for (const lane of made.lanes()) attach(lane);

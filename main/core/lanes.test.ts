@@ -32,6 +32,10 @@ describe('lanes', () => {
     ]);
   });
 
+  it('a report that cannot see Vulkan/Metal leaves the GPUs visible to the fallback lane', () => {
+    expect(gpuLanes({ devices: [cpu], notes: [] }, false)).toEqual([expect.objectContaining({ id: GPU_FALLBACK_LANE, env: {} })]);
+  });
+
   it('with no GPU, one CPU fallback lane runs the GPU plugins', () => {
     expect(gpuLanes({ devices: [cpu], notes: [] })).toEqual([
       {

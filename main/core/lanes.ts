@@ -50,23 +50,25 @@ export const GPU_FALLBACK_LANE = 'gpu-cpu';
  * GPU, when the probe matched it); a Vulkan lane shows Vulkan only its device and CUDA none, so
  * two lanes never share a GPU whichever runtime a plugin picks.
  */
-export function gpuLanes(report: DevicesReport): LaneSpec[] {
+export function gpuLanes(report: DevicesReport, reportSeesEveryGpu = true): LaneSpec[] {
   const lanes = report.devices.filter((d) => d.backend !== 'cpu').map(gpuLane);
   if (lanes.length > 0) return lanes;
-  return [fallbackLane()];
+  return [fallbackLane(reportSeesEveryGpu)];
 }
 
 /**
  * The CPU lane for GPU plugins: with no usable GPU, or for a plugin whose chosen GPU is gone.
- * It hides every GPU, so a plugin's "auto" really lands on the CPU and says so.
+ * It hides every GPU, so a plugin's "auto" really lands on the CPU and says so — unless the
+ * report could not see every GPU (the desktop app has no Vulkan/Metal probe yet): then a GPU
+ * only the plugin's own runtime finds stays usable rather than hidden for nothing.
  */
-export function fallbackLane(): LaneSpec {
+export function fallbackLane(hideGpus = true): LaneSpec {
   return {
     id: GPU_FALLBACK_LANE,
     kind: 'gpu',
     device: 'cpu',
     deviceName: 'CPU (no usable GPU)',
-    env: { CUDA_VISIBLE_DEVICES: '', GGML_VK_VISIBLE_DEVICES: '' },
+    env: hideGpus ? { CUDA_VISIBLE_DEVICES: '', GGML_VK_VISIBLE_DEVICES: '' } : {},
   };
 }
 

@@ -22,6 +22,8 @@ export interface WorkerPoolOptions {
   makeSupervisor: (spec: LaneSpec) => WorkerSupervisor;
   /** The device report the GPU lanes are planned from. */
   probe: () => Promise<DevicesReport>;
+  /** False where the probe cannot see Vulkan/Metal devices (main/core/lanes.ts fallbackLane). */
+  probeSeesEveryGpu: boolean;
   log: Logger;
 }
 
@@ -73,7 +75,7 @@ export class WorkerPool {
       })
       .then((report) => {
         if (this.stopped) return;
-        for (const spec of gpuLanes(report)) this.add(spec);
+        for (const spec of gpuLanes(report, this.opts.probeSeesEveryGpu)) this.add(spec);
       });
     return this.gpuPlanned;
   }
@@ -82,7 +84,7 @@ export class WorkerPool {
   fallback(): Lane | undefined {
     const there = this.all.find((l) => l.spec.id === GPU_FALLBACK_LANE);
     if (there || this.stopped) return there;
-    return this.add(fallbackLane());
+    return this.add(fallbackLane(this.opts.probeSeesEveryGpu));
   }
 
   private add(spec: LaneSpec): Lane {

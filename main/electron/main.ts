@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     // binary is not a Node to fork (runAsNode is off); Vulkan devices (and their lanes) come once
     // it runs in a utility process.
     devices: createDeviceMonitor({ run: runCommand }, systemClock()),
+    devicesSeeEveryGpu: false,
     watchDevices: true,
   });
   installQuitSequence(app, () => core.stop(), log);
