@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { DisposerBag, Emitter } from './emitter.js';
 import type { CoreEvents, HearthCore, Outcome, SubmitRequest } from './hearth-core.js';
-import { byAffinity, JobQueue, type QueueLane } from './job-queue.js';
+import { byAffinity, JobQueue } from './job-queue.js';
 import { FileJournal, MemoryJournal, type JobJournal } from './journal.js';
 import { createLogger, LogRing, type LogSink } from './logger.js';
 import type { Job, LogEntry } from '../../common/model.js';
@@ -25,6 +25,7 @@ import { createDeviceMonitor } from './devices/monitor.js';
 import { nodeProbeSources } from './devices/node-sources.js';
 import { cpuLanes, defaultCpuLanes, type LaneSpec } from './lanes.js';
 import { WorkerPool, type Lane } from './worker-pool.js';
+import { createGpuPlacement } from './gpu-placement.js';
 import { resolveWorkerEntry } from './worker-entry-path.js';
 import type { WorkerHost } from './worker-host.js';
 
@@ -146,6 +147,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   // The lane count is read once the settings are: the pool is made in start().
   let pool: WorkerPool | undefined;
   const lanesNow = (): readonly Lane[] => pool?.lanes() ?? [];
+  const placement = createGpuPlacement({ pool: () => pool, catalog, settings, lastReport: () => lastReport });
   const bag = new DisposerBag();
 
   const queue = new JobQueue({
@@ -155,10 +157,10 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       return catalog.get(pluginId)?.wantsGpu ? 'gpu' : 'cpu';
     },
     needLanes: (kind) => {
-      if (kind === 'gpu') void pool?.planGpuLanes().then(placeGpuPlugins);
+      if (kind === 'gpu') void pool?.planGpuLanes().then(() => placement.place());
     },
     chooseLane: (job, lanes) =>
-      catalog.get(job.pluginId)?.wantsGpu ? chooseGpuLane(job.pluginId, lanes) : byAffinity(job, lanes),
+      catalog.get(job.pluginId)?.wantsGpu ? placement.choose(job.pluginId, lanes) : byAffinity(job, lanes),
     journal,
     clock,
     log: log('queue'),
@@ -214,47 +216,15 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     if (!pool) return [];
     if (catalog.get(pluginId)?.wantsGpu !== true) return pool.lanesOf('cpu');
     await pool.planGpuLanes();
-    placeGpuPlugins();
+    placement.place();
     return pool.lanesOf('gpu');
   }
 
   /** The lanes a plugin's jobs may run on: its kind's, or the one lane it is pinned to. */
   async function lanesFor(pluginId: string): Promise<Lane[]> {
     const lanes = await lanesOfKind(pluginId);
-    const pinned = pinnedLane(pluginId);
+    const pinned = placement.pinnedLane(pluginId);
     return pinned ? [pinned] : lanes;
-  }
-
-  /** The lane a GPU plugin is pinned to: its device's, or the CPU fallback when that device is gone; none for 'auto'. */
-  function pinnedLane(pluginId: string): Lane | undefined {
-    const device = catalog.deviceOf(pluginId);
-    if (device === 'auto' || !pool) return undefined;
-    return pool.lanesOf('gpu').find((l) => l.spec.device === device) ?? pool.fallback();
-  }
-
-  /** Tells the catalog where each GPU plugin runs, with a note for a chosen device that is gone. */
-  function placeGpuPlugins(): void {
-    if (!pool) return;
-    const gpuDevices = new Set(pool.lanesOf('gpu').map((l) => l.spec.device));
-    for (const p of catalog.list()) {
-      if (!p.wantsGpu) continue;
-      const device = settings.app().pluginDevices[p.id] ?? 'auto';
-      const gone = device !== 'auto' && !gpuDevices.has(device);
-      catalog.setDevice(p.id, device, gone ? `${device} was not found, running on the CPU` : undefined);
-    }
-  }
-
-  /** 'auto': a free GPU lane that has the plugin loaded, else the one whose GPU has the most free memory. */
-  function chooseGpuLane(pluginId: string, lanes: readonly QueueLane[]): QueueLane | undefined {
-    const pinned = pinnedLane(pluginId);
-    if (pinned) return lanes.find((l) => l.id === pinned.spec.id);
-    const loaded = lanes.find((l) => l.worker.hasLoaded(pluginId));
-    if (loaded) return loaded;
-    const free = (l: QueueLane) => {
-      const device = pool?.lanes().find((x) => x.spec.id === l.id)?.spec.device;
-      return lastReport?.devices.find((d) => d.id === device)?.memory?.free ?? -1;
-    };
-    return [...lanes].sort((a, b) => free(b) - free(a))[0];
   }
 
   /** A user action deserves a fresh try at lanes the supervisor gave up on. */
@@ -385,28 +355,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     async setPluginDevice(pluginId, device) {
       const plugin = catalog.get(pluginId);
       if (!plugin) return { ok: false, error: pluginNotFound(pluginId) };
-      if (!plugin.wantsGpu) {
-        return {
-          ok: false,
-          error: { code: 'INVALID_INPUT', message: `${plugin.name} does not use a GPU: its jobs run on the CPU lanes.` },
-        };
-      }
-      await pool?.planGpuLanes();
-      const known = (pool?.lanesOf('gpu') ?? []).filter((l) => l.spec.device !== 'cpu');
-      if (device !== 'auto' && !known.some((l) => l.spec.device === device)) {
-        const choices = ['auto', ...known.map((l) => `${l.spec.device} (${l.spec.deviceName})`)].join(', ');
-        return {
-          ok: false,
-          error: { code: 'INVALID_INPUT', message: `There is no GPU "${device}" on this machine. Choose one of: ${choices}.` },
-        };
-      }
-      const pluginDevices = { ...settings.app().pluginDevices };
-      if (device === 'auto') delete pluginDevices[pluginId];
-      else pluginDevices[pluginId] = device;
-      await settings.setApp({ pluginDevices });
-      placeGpuPlugins();
-      const info = catalog.get(pluginId);
-      return info ? { ok: true, value: info } : { ok: false, error: pluginNotFound(pluginId) };
+      return placement.setDevice(plugin, device);
     },
 
     async loadPlugin(pluginId) {
