@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '../common/model.js';
+import type { CreateCoreOptions } from '../main/core/create-core.js';
+import { createNodeWorkerHost } from '../main/core/node-worker-host.js';
+import type { WorkerHost } from '../main/core/worker-host.js';
 import { systemClock } from '../main/core/clock.js';
 import { createDeviceMonitor } from '../main/core/devices/monitor.js';
 import { runCommand } from '../main/core/devices/node-sources.js';
@@ -142,7 +145,9 @@ describe('CPU lanes', () => {
 });
 
 describe('GPU lanes', () => {
-  async function gpuCore(options: { script?: string; settings?: unknown } = {}): Promise<TestCore> {
+  async function gpuCore(
+    options: { script?: string; settings?: unknown; core?: Partial<CreateCoreOptions> } = {},
+  ): Promise<TestCore> {
     const dir = await mkdtemp(join(tmpdir(), 'hearth-smi-'));
     scratch.push(dir);
     const smi = await fakeNvidiaSmi(join(dir, 'bin'), options.script);
@@ -150,7 +155,7 @@ describe('GPU lanes', () => {
     const devices = createDeviceMonitor({ run: (file, args) => runCommand(join(smi, file), args) }, systemClock());
     const dataDir = await makeDataDir(['testkit', 'gpu-a']);
     if (options.settings) await writeFile(join(dataDir, 'settings.json'), JSON.stringify(options.settings));
-    current = testCore(dataDir, { devices });
+    current = testCore(dataDir, { devices, ...options.core });
     await current.core.start();
     return current;
   }
@@ -190,6 +195,38 @@ describe('GPU lanes', () => {
     // Both lanes had it loaded: each reloaded it with the new settings, and reports what they say.
     expect(lane(c.core, 'gpu-cuda:0').pluginMemory).toEqual({ 'gpu-a': 12345 });
     expect(lane(c.core, 'gpu-cuda:1').pluginMemory).toEqual({ 'gpu-a': 12345 });
+  });
+
+  it('a chosen GPU whose worker is gone for good: its plugin moves to the CPU fallback lane, and says why', async () => {
+    // The real host, except that GPU 0's worker cannot be started again once it has died.
+    const real = createNodeWorkerHost();
+    let gpu0Broken = false;
+    const host: WorkerHost = {
+      spawn(spawn) {
+        if (gpu0Broken && spawn.env.CUDA_VISIBLE_DEVICES === '0') throw new Error('GPU 0 fell off the bus');
+        return real.spawn(spawn);
+      },
+    };
+    const c = await gpuCore({ core: { host, restart: { kind: 'never' } } });
+    expect((await c.core.setPluginDevice('gpu-a', 'cuda:0')).ok).toBe(true);
+    expect((await gpuJob(c)).visible.cuda).toBe('0');
+    const gone = new Promise<void>((resolve) => {
+      const off = c.core.on('worker', (w) => {
+        if (w.lane === 'gpu-cuda:0' && w.phase === 'exited') {
+          off();
+          resolve();
+        }
+      });
+    });
+    gpu0Broken = true;
+    process.kill(lane(c.core, 'gpu-cuda:0').pid!, 'SIGKILL');
+    await gone;
+    // The submit tries GPU 0's worker once more (a user action), which fails: the job runs on the CPU.
+    expect((await gpuJob(c)).visible.cuda).toBe('');
+    expect(lane(c.core, 'gpu-cpu').loaded).toEqual(['gpu-a']);
+    expect(c.core.listPlugins().find((p) => p.id === 'gpu-a')?.state.deviceNote).toBe(
+      'the worker for cuda:0 could not be restarted, running on the CPU',
+    );
   });
 
   it('auto picks the GPU with the most free memory', async () => {

@@ -172,7 +172,11 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     const { supervisor, spec } = lane;
     bag.add(
       supervisor.on('ready', (ready) => catalog.replace(spec.id, ready.plugins)),
-      supervisor.on('exit', () => catalog.workerGone(spec.id)),
+      supervisor.on('exit', () => {
+        catalog.workerGone(spec.id);
+        // A chosen GPU whose worker is gone for good sends its plugins to the CPU, and says so.
+        if (spec.kind === 'gpu') placement.place();
+      }),
       supervisor.on('status', (status) => events.emit('worker', status)),
       supervisor.on('message', (m) => {
         if (m.type === 'PLUGIN_STATE') catalog.updateState(spec.id, m.state);
@@ -187,6 +191,8 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         }
       }),
     );
+    // Before the queue sees a new GPU lane: its first pump must already know where plugins are pinned.
+    if (spec.kind === 'gpu') placement.place();
     queue.addLane({ id: spec.id, kind: spec.kind, worker: supervisor });
     events.emit('worker', supervisor.status());
   }

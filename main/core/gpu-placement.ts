@@ -32,22 +32,36 @@ export interface GpuPlacement {
 }
 
 export function createGpuPlacement({ pool, catalog, settings, lastReport }: GpuPlacementDeps): GpuPlacement {
+  /** The chosen GPU's lane while it can run jobs; a lane whose worker is gone for good counts as no lane. */
+  function liveLane(device: string): Lane | undefined {
+    const lane = pool()
+      ?.lanesOf('gpu')
+      .find((l) => l.spec.device === device);
+    const s = lane?.supervisor;
+    return s && (s.isReady() || s.isComing() || s.isIdle()) ? lane : undefined;
+  }
+
   function pinnedLane(pluginId: string): Lane | undefined {
     const device = catalog.deviceOf(pluginId);
     const lanes = pool();
     if (device === 'auto' || !lanes) return undefined;
-    return lanes.lanesOf('gpu').find((l) => l.spec.device === device) ?? lanes.fallback();
+    return liveLane(device) ?? lanes.fallback();
   }
 
   function place(): void {
     const lanes = pool();
     if (!lanes) return;
-    const gpuDevices = new Set(lanes.lanesOf('gpu').map((l) => l.spec.device));
+    const known = new Set(lanes.lanesOf('gpu').map((l) => l.spec.device));
     for (const p of catalog.list()) {
       if (!p.wantsGpu) continue;
       const device = settings.app().pluginDevices[p.id] ?? 'auto';
-      const gone = device !== 'auto' && !gpuDevices.has(device);
-      catalog.setDevice(p.id, device, gone ? `${device} was not found, running on the CPU` : undefined);
+      const why =
+        device === 'auto' || liveLane(device)
+          ? undefined
+          : known.has(device)
+            ? `the worker for ${device} could not be restarted, running on the CPU`
+            : `${device} was not found, running on the CPU`;
+      catalog.setDevice(p.id, device, why);
     }
   }
 

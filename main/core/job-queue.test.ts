@@ -207,4 +207,43 @@ describe('JobQueue lanes', () => {
     expect(gpu0.executed()).toEqual([first!.id, pinned!.id]);
     queue.dispose();
   });
+
+  it('jobs queued before any READY start a never-started CPU lane when the first one is gone for good', async () => {
+    const first = fakeLane('cpu-1', 'cpu', 'gone');
+    const second = fakeLane('cpu-2', 'cpu', 'idle');
+    const log = createLogger('test', () => undefined);
+    const queue = new JobQueue({
+      lanes: [first, second],
+      kindOf: () => undefined,
+      journal: new MemoryJournal(),
+      clock: systemClock(),
+      log,
+      cancelGraceMs: 100,
+    });
+    queue.start();
+    const [j] = await queue.submit([job('ocr')]);
+    await tick();
+    expect(second.wakes).toBe(1);
+    expect(queue.get(j!.id)?.state).toBe('queued');
+    queue.dispose();
+  });
+
+  it('a head job waiting for its one busy lane lets every later job run on the other lane', async () => {
+    const g0 = fakeLane('gpu-cuda:0', 'gpu');
+    const g1 = fakeLane('gpu-cuda:1', 'gpu');
+    const chooseLane: JobQueueOptions['chooseLane'] = (j, lanes) =>
+      lanes.find((l) => l.id === (j.pluginId === 'llm' ? 'gpu-cuda:0' : 'gpu-cuda:1'));
+    const queue = queueOver([g0, g1], { chooseLane });
+    await queue.submit([job('llm', 'holds cuda:0')]);
+    const [head] = await queue.submit([job('llm', 'waits for cuda:0')]);
+    const rest = await queue.submit(Array.from({ length: 3000 }, (_, i) => job('gpu-a', `r${i}`)));
+    await tick();
+    for (let i = 0; i < rest.length; i++) {
+      g1.succeed(g1.sent.at(-1)!.jobId); // not executed(): it copies the list
+      await tick();
+    }
+    expect(rest.every((r) => queue.get(r.id)?.state === 'succeeded')).toBe(true);
+    expect(queue.get(head!.id)?.state).toBe('queued');
+    queue.dispose();
+  });
 });

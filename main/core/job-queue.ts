@@ -333,10 +333,15 @@ export class JobQueue {
     for (const kind of KINDS) this.pumpKind(kind);
   }
 
-  /** The first CPU lane tells what plugins there are; if it is gone for good, nothing will sort these jobs. */
+  /**
+   * A CPU lane's READY tells what plugins there are. If none is up or coming, start one never
+   * started; if there is none left to start, nothing will sort these jobs: they fail.
+   */
   private failUnsortedIfNoWorker(): void {
-    const cpu = this.lanes.filter((l) => l.kind === 'cpu');
-    if (cpu.length === 0 || cpu.some((l) => l.worker.isReady() || l.worker.isComing() || l.worker.isIdle())) return;
+    const cpu = this.lanesByKind.cpu;
+    if (cpu.length === 0 || cpu.some((l) => l.worker.isReady() || l.worker.isComing())) return;
+    const idle = cpu.find((l) => l.worker.isIdle());
+    if (idle) return idle.worker.wake();
     this.hasUnsorted = false;
     this.failAll(this.unsorted);
   }
