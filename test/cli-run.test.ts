@@ -76,7 +76,9 @@ describe('hearth run', () => {
 
   it('--cpu-workers 2 runs two files at once on two lanes, names each lane’s worker, and prints text file by file', async () => {
     const f = (n: string) => join(dataDir, n);
-    const sleepy = ['--set', 'mode=stream', '--set', 'count=3', '--set', 'delayMs=150'];
+    // Long enough (1.5 s a file) that the second lane, started when the second job waits, is up
+    // before the first job ends, even on a loaded machine.
+    const sleepy = ['--set', 'mode=stream', '--set', 'count=6', '--set', 'delayMs=250'];
     const twoLanes = (...args: string[]) =>
       cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--cpu-workers', '2', ...args);
     const r = await twoLanes('--json', ...sleepy, f('a.txt'), f('b.txt'));
@@ -93,7 +95,8 @@ describe('hearth run', () => {
     const text = await twoLanes(...sleepy, f('a.txt'), f('b.txt'));
     expect(text.code).toBe(0);
     // Each file's lines together, in the order the files were named.
-    expect(text.out).toBe(['{"i":0}', '{"i":1}', '{"i":2}', '{"i":0}', '{"i":1}', '{"i":2}', ''].join('\n'));
+    const chunkLines = (n: number) => Array.from({ length: n }, (_, i) => `{"i":${i}}`);
+    expect(text.out).toBe([...chunkLines(6), ...chunkLines(6), ''].join('\n'));
     expect(text.err.indexOf('✓ ' + f('a.txt'))).toBeLessThan(text.err.indexOf('✓ ' + f('b.txt')));
 
     const bad = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--cpu-workers', '0', f('a.txt'));

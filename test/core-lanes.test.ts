@@ -48,8 +48,9 @@ const overlap = (a: Job, b: Job) => (a.startedAt ?? 0) < (b.finishedAt ?? 0) && 
 
 describe('CPU lanes', () => {
   it('run two jobs at once, one on each lane', async () => {
+    // 1.5 s each: the second lane starts when the second job waits, and must be up before the first ends.
     const c = await twoLanes();
-    const jobs = await submit(c.core, [text('a', { mode: 'sleep', ms: 700 }), text('b', { mode: 'sleep', ms: 700 })]);
+    const jobs = await submit(c.core, [text('a', { mode: 'sleep', ms: 1500 }), text('b', { mode: 'sleep', ms: 1500 })]);
     const [a, b] = jobs.map((j) => j.id);
     await Promise.all([running(c, a!), running(c, b!)]);
     expect(new Set([c.core.laneOf(a!), c.core.laneOf(b!)])).toEqual(new Set(['cpu-1', 'cpu-2']));
