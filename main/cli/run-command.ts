@@ -257,6 +257,7 @@ class RunPrinter {
   private lastMessage = new Map<string, string>();
   /** Text output: the jobs in file order, the one printed live, and what the others said meanwhile. */
   private order: string[] = [];
+  private inRun = new Set<string>();
   private live = 0;
   private held = new Map<string, Array<() => void>>();
 
@@ -268,6 +269,7 @@ class RunPrinter {
   /** The submitted jobs, in the order their output is printed. */
   expect(jobIds: string[]): void {
     this.order = jobIds;
+    this.inRun = new Set(jobIds);
   }
 
   worker(w: { lane: string; pid: number | null; state: string; restarts: number; message?: string | undefined }): void {
@@ -284,7 +286,7 @@ class RunPrinter {
   /** Prints now if the job is the live one (or not one of the run's jobs), else when its turn comes. */
   private inTurn(jobId: string | null, print: () => void): void {
     const live = this.order[this.live];
-    if (jobId === null || live === undefined || jobId === live || !this.order.includes(jobId)) return print();
+    if (jobId === null || live === undefined || jobId === live || !this.inRun.has(jobId)) return print();
     const held = this.held.get(jobId) ?? [];
     held.push(print);
     this.held.set(jobId, held);

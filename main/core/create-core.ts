@@ -157,7 +157,8 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       return catalog.get(pluginId)?.wantsGpu ? 'gpu' : 'cpu';
     },
     needLanes: (kind) => {
-      if (kind === 'gpu') void pool?.planGpuLanes().then(() => placement.place());
+      // Each GPU lane places the plugins as it joins (attach), before the queue sees it.
+      if (kind === 'gpu') void pool?.planGpuLanes();
     },
     chooseLane: (job, lanes) =>
       catalog.get(job.pluginId)?.wantsGpu ? placement.choose(job.pluginId, lanes) : byAffinity(job, lanes),
@@ -222,7 +223,6 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     if (!pool) return [];
     if (catalog.get(pluginId)?.wantsGpu !== true) return pool.lanesOf('cpu');
     await pool.planGpuLanes();
-    placement.place();
     return pool.lanesOf('gpu');
   }
 
@@ -342,7 +342,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       // The worker owns the plugin's zod schema: the first lane's RELOAD answer is the validation.
       // Every lane of the kind, not just a pinned one: the plugin may move back to another.
       const [first, ...others] = await lanesOfKind(pluginId);
-      if (!first) return { ok: false, error: { code: 'WORKER_UNAVAILABLE', message: 'Hearth has not started yet.' } };
+      if (!first) return { ok: false, error: notStarted() };
       const answer = await request(first, { type: 'RELOAD', pluginId, config, load: false });
       if (!answer.ok) return answer;
       const refused = answer.value.error;
@@ -372,7 +372,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         lanes.find((l) => l.supervisor.hasLoaded(pluginId)) ??
         lanes.find((l) => l.supervisor.isReady() && l.supervisor.status().jobId === null) ??
         lanes[0];
-      if (!lane) return { ok: false, error: { code: 'WORKER_UNAVAILABLE', message: 'Hearth has not started yet.' } };
+      if (!lane) return { ok: false, error: notStarted() };
       return pluginOutcome(pluginId, await request(lane, { type: 'RELOAD', pluginId, load: true }));
     },
 
@@ -432,6 +432,10 @@ function mergeConfigs(
   const out = { ...saved };
   for (const [id, o] of Object.entries(overrides)) out[id] = { ...(saved[id] ?? {}), ...o };
   return out;
+}
+
+function notStarted(): HearthError {
+  return { code: 'WORKER_UNAVAILABLE', message: 'Hearth has not started yet.' };
 }
 
 function pluginNotFound(pluginId: string): HearthError {

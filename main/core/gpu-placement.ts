@@ -101,10 +101,7 @@ export function createGpuPlacement({ pool, catalog, settings, lastReport }: GpuP
     else pluginDevices[plugin.id] = device;
     await settings.setApp({ pluginDevices });
     place();
-    const info = catalog.get(plugin.id);
-    return info
-      ? { ok: true, value: info }
-      : { ok: false, error: { code: 'PLUGIN_NOT_FOUND', message: `There is no plugin "${plugin.id}".` } };
+    return { ok: true, value: catalog.get(plugin.id) ?? plugin };
   }
 
   return { pinnedLane, place, choose, setDevice };

@@ -8,7 +8,6 @@ describe('JobFifo', () => {
     const queued = new Set(['a', 'c', 'd']);
     expect([...fifo.queued((id) => queued.has(id), 2)]).toEqual(['a', 'c']);
     expect(fifo.peek((id) => queued.has(id))).toBe('a');
-    expect(fifo.count((id) => queued.has(id), 10)).toBe(3);
     expect(fifo.drain((id) => queued.has(id))).toEqual(['a', 'c', 'd']);
     expect(fifo.kept()).toBe(0);
   });

@@ -59,16 +59,6 @@ export class JobFifo {
     this.head = 0;
   }
 
-  /** How many queued ids there are, counting no further than `limit`. */
-  count(isQueued: (id: string) => boolean, limit: number): number {
-    let n = 0;
-    for (let i = this.head; i < this.order.length && n < limit; i++) {
-      const id = this.order[i];
-      if (id !== undefined && isQueued(id)) n += 1;
-    }
-    return n;
-  }
-
   /** Takes every queued id out, in order. */
   drain(isQueued: (id: string) => boolean): string[] {
     const out = this.order.slice(this.head).filter(isQueued);

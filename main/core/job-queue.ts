@@ -105,7 +105,6 @@ export const INTERRUPTED_MESSAGE = 'Hearth was closed while this job ran, so it 
 export class JobQueue {
   private readonly events: Emitter<QueueEvents>;
   private readonly jobs = new Map<string, Job>();
-  private readonly lanes: Lane[] = [];
   private readonly lanesByKind: Record<LaneKind, Lane[]> = { cpu: [], gpu: [] };
   private readonly fifos: Record<LaneKind, JobFifo> = { cpu: new JobFifo(), gpu: new JobFifo() };
   /** Jobs queued before any worker said which plugins want a GPU: sorted into fifos once one has. */
@@ -132,7 +131,6 @@ export class JobQueue {
   /** A lane joins the pool; it takes jobs from its kind's queue once its worker is ready. */
   addLane(spec: QueueLane): void {
     const lane: Lane = { ...spec, running: undefined };
-    this.lanes.push(lane);
     this.lanesByKind[lane.kind].push(lane);
     this.bag.add(
       lane.worker.on('message', (m) => this.receive(lane, m)),

@@ -75,7 +75,9 @@ export class WorkerPool {
       })
       .then((report) => {
         if (this.stopped) return;
-        for (const spec of gpuLanes(report, this.opts.probeSeesEveryGpu)) this.add(spec);
+        // All in the pool before the first is announced: whoever hears of one sees every GPU lane.
+        const added = gpuLanes(report, this.opts.probeSeesEveryGpu).map((spec) => this.push(spec));
+        for (const lane of added) this.events.emit('lane', lane);
       });
     return this.gpuPlanned;
   }
@@ -84,14 +86,15 @@ export class WorkerPool {
   fallback(): Lane | undefined {
     const there = this.all.find((l) => l.spec.id === GPU_FALLBACK_LANE);
     if (there || this.stopped) return there;
-    return this.add(fallbackLane(this.opts.probeSeesEveryGpu));
+    const lane = this.push(fallbackLane(this.opts.probeSeesEveryGpu));
+    this.events.emit('lane', lane);
+    return lane;
   }
 
-  private add(spec: LaneSpec): Lane {
+  private push(spec: LaneSpec): Lane {
     const lane = { spec, supervisor: this.opts.makeSupervisor(spec) };
     this.all.push(lane);
     this.opts.log.info(`lane ${spec.id} on ${spec.deviceName}`);
-    this.events.emit('lane', lane);
     return lane;
   }
 
