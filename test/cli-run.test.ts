@@ -29,6 +29,11 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
+/** `hearth run --plugin testkit` on the shared data folder, with these arguments. */
+function runTestkit(...args: string[]): ReturnType<typeof cli> {
+  return cli('run', '--data-dir', dataDir, '--plugin', 'testkit', ...args);
+}
+
 /** Each top-level entry with its bytes, inode and mtime: a rewrite with equal bytes shows too. */
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -50,18 +55,7 @@ function jsonLines(out: string): Array<Record<string, unknown>> {
 describe('hearth run', () => {
   it('--json gives one result line per file, missing and unsupported files included; exit 1 when one failed', async () => {
     const f = (n: string) => join(dataDir, n);
-    const r = await cli(
-      'run',
-      '--data-dir',
-      dataDir,
-      '--plugin',
-      'testkit',
-      '--json',
-      f('a.txt'),
-      f('missing.txt'),
-      f('image.png'),
-      f('b.txt'),
-    );
+    const r = await runTestkit('--json', f('a.txt'), f('missing.txt'), f('image.png'), f('b.txt'));
     expect(r.code).toBe(1);
     const lines = jsonLines(r.out);
     expect(lines[0]).toMatchObject({ type: 'worker', state: 'ready' });
@@ -79,8 +73,7 @@ describe('hearth run', () => {
     // Long enough (1.5 s a file) that the second lane, started when the second job waits, is up
     // before the first job ends, even on a loaded machine.
     const sleepy = ['--set', 'mode=stream', '--set', 'count=6', '--set', 'delayMs=250'];
-    const twoLanes = (...args: string[]) =>
-      cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--cpu-workers', '2', ...args);
+    const twoLanes = (...args: string[]) => runTestkit('--cpu-workers', '2', ...args);
     const r = await twoLanes('--json', ...sleepy, f('a.txt'), f('b.txt'));
     expect(r.code).toBe(0);
     const lines = jsonLines(r.out);
@@ -99,18 +92,13 @@ describe('hearth run', () => {
     expect(text.out).toBe([...chunkLines(6), ...chunkLines(6), ''].join('\n'));
     expect(text.err.indexOf('✓ ' + f('a.txt'))).toBeLessThan(text.err.indexOf('✓ ' + f('b.txt')));
 
-    const bad = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--cpu-workers', '0', f('a.txt'));
+    const bad = await runTestkit('--cpu-workers', '0', f('a.txt'));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--cpu-workers needs a whole number from 1 to 64/);
   });
 
   it('exits 0 when every job succeeded, streams chunks, and --set overrides settings for this run only', async () => {
-    const r = await cli(
-      'run',
-      '--data-dir',
-      dataDir,
-      '--plugin',
-      'testkit',
+    const r = await runTestkit(
       '--json',
       '--set',
       'mode=stream',
@@ -127,7 +115,7 @@ describe('hearth run', () => {
     expect(chunks[0]).toMatchObject({ data: { i: 0 } });
     expect(lines.filter((l) => l.type === 'result')).toEqual([expect.objectContaining({ ok: true, data: { count: 3 } })]);
     // Not persisted: the next run sees the default greeting again.
-    const again = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', '--json', join(dataDir, 'c.json'));
+    const again = await runTestkit('--json', join(dataDir, 'c.json'));
     expect(again.code).toBe(0);
     const result = jsonLines(again.out).find((l) => l.type === 'result');
     expect(result).toMatchObject({ ok: true, data: { config: { greeting: 'hello', level: 3 } } });
@@ -135,35 +123,14 @@ describe('hearth run', () => {
   });
 
   it('reports a crash and a restart, prints progress, and still gives every file its result', async () => {
-    const r = await cli(
-      'run',
-      '--data-dir',
-      dataDir,
-      '--plugin',
-      'testkit',
-      '--json',
-      '--set',
-      'mode=crash',
-      join(dataDir, 'a.txt'),
-      join(dataDir, 'b.txt'),
-    );
+    const r = await runTestkit('--json', '--set', 'mode=crash', join(dataDir, 'a.txt'), join(dataDir, 'b.txt'));
     expect(r.code).toBe(1);
     const lines = jsonLines(r.out);
     const results = lines.filter((l) => l.type === 'result');
     expect(results.map((l) => (l.error as { code: string }).code)).toEqual(['WORKER_CRASHED', 'WORKER_CRASHED']);
     expect(lines.filter((l) => l.type === 'worker' && l.state === 'restarting').length).toBeGreaterThanOrEqual(2);
 
-    const p = await cli(
-      'run',
-      '--data-dir',
-      dataDir,
-      '--plugin',
-      'testkit',
-      '--json',
-      '--set',
-      'mode=progress',
-      join(dataDir, 'a.txt'),
-    );
+    const p = await runTestkit('--json', '--set', 'mode=progress', join(dataDir, 'a.txt'));
     expect(p.code).toBe(0);
     expect(
       jsonLines(p.out)
@@ -173,25 +140,13 @@ describe('hearth run', () => {
   });
 
   it('fails a job past --timeout', async () => {
-    const r = await cli(
-      'run',
-      '--data-dir',
-      dataDir,
-      '--plugin',
-      'testkit',
-      '--json',
-      '--timeout',
-      '0.3',
-      '--set',
-      'mode=hang',
-      join(dataDir, 'a.txt'),
-    );
+    const r = await runTestkit('--json', '--timeout', '0.3', '--set', 'mode=hang', join(dataDir, 'a.txt'));
     expect(r.code).toBe(1);
     expect(jsonLines(r.out).find((l) => l.type === 'result')).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
   });
 
   it('prints text output without --json and a summary on stderr', async () => {
-    const r = await cli('run', '--data-dir', dataDir, '--plugin', 'testkit', join(dataDir, 'a.txt'));
+    const r = await runTestkit(join(dataDir, 'a.txt'));
     expect(r.code).toBe(0);
     expect(r.out).toBe('alpha\n');
     expect(r.err).toMatch(/✓ .*a\.txt/);
