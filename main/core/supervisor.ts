@@ -246,10 +246,11 @@ export class WorkerSupervisor {
           ready.plugins.filter((p) => p.state.status === 'ready' || p.state.status === 'busy').map((p) => p.id),
         );
         for (const p of ready.plugins) this.noteMemory(p.state);
+        // The catalog first: whoever sees this lane turn ready (a renderer holding a drop) finds its plugins listed.
+        this.events.emit('ready', ready);
         this.setPhase(this.busyJob ? 'busy' : 'ready');
         opts.log.info(`worker ${opts.lane.id} ready (pid ${ready.pid}, ${ready.plugins.length} plugins)`);
         for (const w of this.settleWaiters.splice(0)) w(true);
-        this.events.emit('ready', ready);
         this.schedulePing(worker);
       },
       () => undefined, // the exit handler reports it

@@ -9,6 +9,7 @@ import { call, selectJob } from '../store/actions.js';
 import { appStore, notify } from '../store/store.js';
 import type { DroppedFile, RejectedFile } from '../store/types.js';
 import { pathsOf } from './collect-files.js';
+import { catalogKnown, whenCatalogKnown } from './catalog-ready.js';
 import { planDrop, type Assignment } from './plan.js';
 
 const UPLOAD_CONCURRENCY = 3;
@@ -17,9 +18,23 @@ function reject(list: RejectedFile[]): void {
   if (list.length) appStore.setState((s) => ({ rejected: [...list, ...s.rejected].slice(0, 500) }));
 }
 
+const WORKER_DOWN =
+  'Hearth could not start its worker, so it does not know which plugin reads this file. See the Worker view for why, then add the file again.';
+
 export async function handleDropped(files: DroppedFile[]): Promise<void> {
   if (files.length === 0) return;
-  const { plugins, prefs } = appStore.getState();
+  if (!catalogKnown(appStore.getState())) {
+    notify(
+      'info',
+      `Hearth is still starting; ${files.length === 1 ? 'the file' : `the ${files.length} files`} will be added once its plugins are listed.`,
+    );
+    await whenCatalogKnown(appStore);
+  }
+  const { plugins, prefs, workers } = appStore.getState();
+  if (plugins.length === 0 && !workers.some((w) => w.phase === 'ready' || w.phase === 'busy')) {
+    reject(files.map((f) => ({ name: f.name, reason: WORKER_DOWN })));
+    return;
+  }
   const plan = planDrop(files, plugins, prefs.pluginByExtension);
   reject(plan.rejected);
   if (plan.choices.length) appStore.setState((s) => ({ choices: [...s.choices, ...plan.choices] }));
