@@ -17,9 +17,20 @@ export interface TinyLlamaOptions {
   nEmbd?: number;
   nHead?: number;
   nFf?: number;
+  /** llama.context_length, the context the model was "trained" on (default 2048). */
   contextLength?: number;
   dtype?: 'f32' | 'f16';
+  /**
+   * tokenizer.chat_template (Jinja). Left out by default: the model is then a base model,
+   * which the llm plugin runs as a plain completion unless told otherwise.
+   */
+  chatTemplate?: string;
 }
+
+/** A ChatML template, as instruction-tuned models ship it. */
+export const CHATML_TEMPLATE =
+  "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}" +
+  "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
 const WORDS = (
   'the of and to in is was for on that with as by at from it his an were are which this be or has had ' +
@@ -147,6 +158,7 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): Buffer {
     ['tokenizer.ggml.add_bos_token', { type: 'bool', value: true }],
     ['tokenizer.ggml.add_eos_token', { type: 'bool', value: false }],
   ]);
+  if (options.chatTemplate !== undefined) meta.set('tokenizer.chat_template', { type: 'string', value: options.chatTemplate });
   return encodeGguf(meta, tensors);
 }
 

@@ -1,7 +1,8 @@
 /**
  * Built-in text generation: llama.cpp through node-llama-cpp, on a GGUF model the user
  * chooses. The model and one context stay loaded between jobs; a job only clears the
- * context's sequence and generates, streaming text as it comes.
+ * context's sequence and generates, streaming text as it comes. Prompts run as a chat turn
+ * or a plain completion, whichever fits the model (mode.ts).
  */
 import { definePlugin, PluginError, type LoadContext, type PluginInstance, type RunContext } from '../../sdk/index.js';
 import { parseJobParams } from '../shared/job-params.js';
@@ -9,6 +10,7 @@ import { checkModelFile, modelFileBytes } from '../shared/model-file.js';
 import { openLlama } from './backend.js';
 import { LlmConfig, LlmJobParams } from './config.js';
 import { generate, type LlmChunk, type LlmResult } from './generate.js';
+import { chatTemplateOf, resolveMode } from './mode.js';
 import { promptText } from './prompt-text.js';
 import { messageOf } from '../../../common/errors.js';
 
@@ -50,17 +52,24 @@ async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInsta
           why,
         );
       });
-    const context = await model
-      .createContext({ contextSize: Math.min(config.contextSize, model.trainContextSize), threads: config.threads })
-      .catch(async (e: unknown) => {
-        await model.dispose();
-        const why = messageOf(e);
-        throw new PluginError(
-          'LOAD_FAILED',
-          `Not enough memory for a ${config.contextSize}-token context: ${why} — lower contextSize or gpuLayers`,
-          why,
-        );
-      });
+    // llama.cpp would open a longer context than the model was trained on, but the model has
+    // never seen positions past its training length: cap it, and say so.
+    const contextSize = Math.min(config.contextSize, model.trainContextSize);
+    const capNote =
+      contextSize < config.contextSize
+        ? `contextSize ${config.contextSize} is more than this model was trained on (${model.trainContextSize} tokens); using ${contextSize}`
+        : undefined;
+    if (capNote) ctx.log.warn(capNote);
+    const { mode, why: modeWhy } = resolveMode(config.mode, chatTemplateOf(model));
+    const context = await model.createContext({ contextSize, threads: config.threads }).catch(async (e: unknown) => {
+      await model.dispose();
+      const why = messageOf(e);
+      throw new PluginError(
+        'LOAD_FAILED',
+        `Not enough memory for a ${contextSize}-token context: ${why} — lower contextSize or gpuLayers`,
+        why,
+      );
+    });
     const sequence = context.getSequence();
 
     let device = opened.device;
@@ -69,8 +78,12 @@ async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInsta
       device = 'cpu';
       note = 'gpuLayers is 0 (or no layer fits in GPU memory): the model runs on the CPU';
     }
-    ctx.reportDevice(device, note);
-    ctx.log.info(`loaded ${modelPath} on ${device}${note ? ` (${note})` : ''}, ${config.threads} threads`);
+    const notes = [note, capNote].filter((n): n is string => n !== undefined);
+    ctx.reportDevice(device, notes.length > 0 ? notes.join('; ') : undefined);
+    ctx.log.info(
+      `loaded ${modelPath} on ${device}${note ? ` (${note})` : ''}, ${config.threads} threads, ` +
+        `${context.contextSize}-token context, ${mode} mode: ${modeWhy}`,
+    );
 
     let busy = false;
     return {
@@ -84,6 +97,7 @@ async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInsta
             const params = jobParams(run.params);
             const prompt = await promptText(input);
             return yield* generate(sequence, {
+              mode,
               prompt,
               systemPrompt: config.systemPrompt,
               maxTokens: params.maxTokens ?? config.maxTokens,
@@ -118,5 +132,6 @@ export default definePlugin<LlmConfig, LlmResult, LlmChunk>({
   wantsGpu: true,
   configSchema: LlmConfig,
   estimateMemory: (config, dataDir) => modelFileBytes(config.modelPath, dataDir),
+  modelSettings: { modelPath: 'gguf' },
   load: loadLlm,
 });

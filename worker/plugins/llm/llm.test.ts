@@ -6,7 +6,8 @@ import { copyFile, mkdtemp, rm, unlink, writeFile, mkdir } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyLlama } from '../../../test/support/gguf/tiny-llama.js';
+import type { LlamaModel } from 'node-llama-cpp';
+import { CHATML_TEMPLATE, writeTinyLlama } from '../../../test/support/gguf/tiny-llama.js';
 import { failureOf, fakeLoadContext, loadPlugin, pathInput, runJob, textInput } from '../../../test/support/plugin-harness.js';
 import type { PluginInstance } from '../../sdk/index.js';
 import llm, { type LlmChunk, type LlmResult } from './index.js';
@@ -185,5 +186,250 @@ describe('llm plugin: devices', () => {
     } finally {
       await instance.unload();
     }
+  });
+});
+
+describe('llm plugin: modes and fitting the context', () => {
+  // A base model trained on 256 tokens (no chat template), and instruction-style ones with one.
+  let short: string;
+  let chat: string;
+  let shortChat: string;
+  let tokenizerModel: LlamaModel;
+  let disposeTokenizer: () => Promise<void>;
+
+  beforeAll(async () => {
+    short = await writeTinyLlama(join(dir, 'short.gguf'), { seed: 7, contextLength: 256 });
+    chat = await writeTinyLlama(join(dir, 'chat.gguf'), { seed: 7, chatTemplate: CHATML_TEMPLATE });
+    shortChat = await writeTinyLlama(join(dir, 'short-chat.gguf'), {
+      seed: 7,
+      contextLength: 256,
+      chatTemplate: CHATML_TEMPLATE,
+    });
+    // The same tokenizer, opened directly, so expected counts come from llama.cpp rather than the plugin.
+    const { getLlama } = await import('node-llama-cpp');
+    const llama = await getLlama({ build: 'never', gpu: false, maxThreads: 1 });
+    tokenizerModel = await llama.loadModel({ modelPath: short });
+    disposeTokenizer = async () => {
+      await tokenizerModel.dispose();
+      await llama.dispose();
+    };
+  });
+  afterAll(async () => {
+    await disposeTokenizer?.();
+  });
+
+  /** What a completion evaluates: <s>, then the text (SentencePiece drops the leading space after <s>). */
+  function completionTokens(text: string): number {
+    return 1 + tokenizerModel.tokenize(text, false, 'trimLeadingSpace').length;
+  }
+
+  /** A prompt of words whose completion takes exactly `tokens` tokens. */
+  function promptOf(tokens: number): string {
+    const words = 'the river ran north past the old stone house and the quiet garden'.split(' ');
+    let text = 'Once';
+    for (let i = 0; completionTokens(text) < tokens; i++) text += ` ${words[i % words.length] ?? 'the'}`;
+    // One word may overshoot by more than one token: trim letters off the end until it is exact.
+    while (completionTokens(text) > tokens) text = text.slice(0, -1);
+    expect(completionTokens(text)).toBe(tokens);
+    return text;
+  }
+
+  it('runs a short prompt on a 256-token base model as a plain completion', async () => {
+    const { instance, ctx } = await loadPlugin(llm, { ...cpu, contextSize: 256, modelPath: short });
+    try {
+      expect(ctx.recorded.devices).toEqual([{ device: 'cpu', note: undefined }]);
+      expect(ctx.recorded.logs.join('\n')).toMatch(/complete mode: the model has no chat template/);
+      const run = await runJob(instance, textInput('Once upon a time'), { params: { maxTokens: 8, temperature: 0 } });
+      expect(run.chunksBeforeResult).toBeGreaterThan(1);
+      expect(run.result).toMatchObject({ mode: 'complete', tokens: 8, stoppedBecause: 'max-tokens' });
+      expect(run.result.promptTokens).toBe(completionTokens('Once upon a time'));
+      expect(run.result.note).toBeUndefined();
+    } finally {
+      await instance.unload();
+    }
+  });
+
+  it('refuses a prompt that does not fit, giving both token counts, and stays usable', async () => {
+    const { instance } = await loadPlugin(llm, { ...cpu, contextSize: 256, modelPath: short });
+    try {
+      const long = 'the river ran past the old stone house. '.repeat(40);
+      const need = completionTokens(long);
+      expect(need).toBeGreaterThan(256);
+      const err = await failureOf(runJob(instance, textInput(long)));
+      expect(err.code).toBe('INVALID_INPUT');
+      expect(err.message).toBe(
+        `The prompt needs ${need} tokens, but the model's context holds 256 — shorten it, or use a model with a longer context`,
+      );
+      // The whole context is one token too few: nothing could be generated.
+      const full = promptOf(256);
+      expect((await failureOf(runJob(instance, textInput(full)))).message).toContain('needs 256 tokens');
+      const after = await runJob(instance, textInput('Still there?'), { params: { maxTokens: 3 } });
+      expect(after.result.tokens).toBe(3);
+    } finally {
+      await instance.unload();
+    }
+  });
+
+  it('counts the system prompt, and says to clear it', async () => {
+    const systemPrompt = 'You tell short stories about rivers and stone houses.';
+    const { instance } = await loadPlugin(llm, { ...cpu, contextSize: 256, modelPath: short, systemPrompt });
+    try {
+      const prompt = 'the quiet garden at night. '.repeat(30);
+      const need = completionTokens(`${systemPrompt}\n\n${prompt}`);
+      const err = await failureOf(runJob(instance, textInput(prompt)));
+      expect(err.message).toBe(
+        `The prompt needs ${need} tokens with the system prompt, but the model's context holds 256 — ` +
+          'shorten it, clear systemPrompt, or use a model with a longer context',
+      );
+      const ok = await runJob(instance, textInput('Once upon a time'), { params: { maxTokens: 4 } });
+      expect(ok.result.promptTokens).toBe(completionTokens(`${systemPrompt}\n\nOnce upon a time`));
+    } finally {
+      await instance.unload();
+    }
+  });
+
+  it('generates what fits when maxTokens is more than the context has room for, and says so', async () => {
+    const { instance } = await loadPlugin(llm, { ...cpu, contextSize: 256, modelPath: short });
+    try {
+      const run = await runJob(instance, textInput(promptOf(240)), { params: { maxTokens: 100, temperature: 0 } });
+      expect(run.result).toMatchObject({ promptTokens: 240, tokens: 16, stoppedBecause: 'context-full' });
+      expect(run.result.note).toBe(
+        "Stopped at 16 tokens: the prompt took 240 of the context's 256, so maxTokens 100 did not fit",
+      );
+      // The last token the context can hold.
+      const last = await runJob(instance, textInput(promptOf(255)), { params: { maxTokens: 100 } });
+      expect(last.result).toMatchObject({ promptTokens: 255, tokens: 1, stoppedBecause: 'context-full' });
+      // Exactly as many as asked and as fit: not cut short by the context.
+      const exact = await runJob(instance, textInput(promptOf(240)), { params: { maxTokens: 16 } });
+      expect(exact.result).toMatchObject({ tokens: 16, stoppedBecause: 'max-tokens' });
+    } finally {
+      await instance.unload();
+    }
+  });
+
+  it('says that a contextSize longer than the model was trained on is capped', async () => {
+    const { instance, ctx } = await loadPlugin(llm, { ...cpu, contextSize: 2048, modelPath: short });
+    try {
+      const said = 'contextSize 2048 is more than this model was trained on (256 tokens); using 256';
+      expect(ctx.recorded.devices).toEqual([{ device: 'cpu', note: said }]);
+      expect(ctx.recorded.logs).toContain(`warn: ${said}`);
+      expect((await runJob(instance, textInput('Hello'), { params: { maxTokens: 3 } })).result.tokens).toBe(3);
+      const err = await failureOf(runJob(instance, textInput(promptOf(300))));
+      expect(err.message).toContain("needs 300 tokens, but the model's context holds 256");
+    } finally {
+      await instance.unload();
+    }
+  });
+
+  it('suggests a longer contextSize when the model was trained on more', async () => {
+    const { instance } = await loadPlugin(llm, { ...cpu, contextSize: 256, modelPath: model });
+    try {
+      const err = await failureOf(runJob(instance, textInput(promptOf(300))));
+      expect(err.message).toBe(
+        "The prompt needs 300 tokens, but the model's context holds 256 — " +
+          'shorten it, or raise contextSize (this model takes up to 2048 tokens)',
+      );
+    } finally {
+      await instance.unload();
+    }
+  });
+
+  it('auto picks chat when the model has a chat template, and counts the template', async () => {
+    const { instance, ctx } = await loadPlugin(llm, { ...cpu, contextSize: 256, modelPath: shortChat });
+    try {
+      expect(ctx.recorded.logs.join('\n')).toMatch(/chat mode: the model has a chat template/);
+      const run = await runJob(instance, textInput('Once upon a time'), { params: { maxTokens: 4 } });
+      expect(run.result.mode).toBe('chat');
+      // ChatML's "<|im_start|>user\n…<|im_end|>…assistant\n" around the prompt, spelled out in this vocabulary.
+      expect(run.result.promptTokens).toBeGreaterThan(completionTokens('Once upon a time') + 20);
+      // Fits as a completion, not inside the template: the template's tokens are counted.
+      const prompt = promptOf(240);
+      const err = await failureOf(runJob(instance, textInput(prompt)));
+      expect(err.code).toBe('INVALID_INPUT');
+      expect(err.message).toMatch(/^The prompt needs (\d+) tokens, but the model's context holds 256 — /);
+      expect(Number(/needs (\d+)/.exec(err.message)?.[1])).toBeGreaterThan(240 + 20);
+    } finally {
+      await instance.unload();
+    }
+  });
+
+  it('follows an explicit mode over what the model says', async () => {
+    const forced = await loadPlugin(llm, { ...cpu, contextSize: 256, modelPath: shortChat, mode: 'complete' });
+    try {
+      const run = await runJob(forced.instance, textInput('Once upon a time'), { params: { maxTokens: 4 } });
+      expect(run.result).toMatchObject({ mode: 'complete', promptTokens: completionTokens('Once upon a time') });
+    } finally {
+      await forced.instance.unload();
+    }
+    const base = await loadPlugin(llm, { ...cpu, contextSize: 512, modelPath: model, mode: 'chat' });
+    try {
+      expect(base.ctx.recorded.logs.join('\n')).toMatch(/chat mode: mode is set to chat/);
+      const run = await runJob(base.instance, textInput('Once upon a time'), { params: { maxTokens: 4 } });
+      expect(run.result.mode).toBe('chat');
+      expect(run.result.tokens).toBeGreaterThan(0);
+    } finally {
+      await base.instance.unload();
+    }
+  });
+
+  describe.each(['chat', 'complete'] as const)('%s mode', (mode) => {
+    let instance: PluginInstance<LlmResult, LlmChunk>;
+    beforeAll(async () => {
+      instance = (await loadPlugin(llm, { ...cpu, modelPath: chat, mode, maxTokens: 12 })).instance;
+    });
+    afterAll(async () => {
+      await instance?.unload();
+    });
+
+    it('streams, and repeats itself for the same seed', async () => {
+      const run = await runJob(instance, textInput('Tell me about the river.'));
+      expect(run.result.mode).toBe(mode);
+      expect(run.chunksBeforeResult).toBeGreaterThan(1);
+      expect(run.result.text).toBe(run.chunks.map((c) => c.text).join(''));
+      expect(run.result.tokens).toBe(12);
+      for (const params of [{ temperature: 0 }, { temperature: 1, seed: 5 }]) {
+        const a = await runJob(instance, textInput('Once upon a time'), { params });
+        const b = await runJob(instance, textInput('Once upon a time'), { params });
+        expect(b.result.text).toBe(a.result.text);
+      }
+      const texts = new Set<string>();
+      for (const seed of [1, 2, 3])
+        texts.add((await runJob(instance, textInput('Once upon a time'), { params: { temperature: 1.5, seed } })).result.text);
+      expect(texts.size).toBeGreaterThan(1);
+      const three = await runJob(instance, textInput('Count with me'), { params: { maxTokens: 3 } });
+      expect(three.result).toMatchObject({ tokens: 3, stoppedBecause: 'max-tokens' });
+    });
+
+    it('generates what fits in a full context', async () => {
+      const small = (await loadPlugin(llm, { ...cpu, contextSize: 256, modelPath: shortChat, mode })).instance;
+      try {
+        const prompt = 'the river ran past the old stone house. '.repeat(4);
+        const { promptTokens } = (await runJob(small, textInput(prompt), { params: { maxTokens: 1 } })).result;
+        const room = 256 - promptTokens;
+        const run = await runJob(small, textInput(prompt), { params: { maxTokens: 1000, temperature: 0 } });
+        expect(run.result).toMatchObject({ promptTokens, tokens: room, stoppedBecause: 'context-full' });
+      } finally {
+        await small.unload();
+      }
+    });
+
+    it('cancels mid-generation and keeps the model usable', async () => {
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const err = await failureOf(
+        runJob(instance, textInput('Go on and on'), {
+          params: { maxTokens: 4000 },
+          signal: controller.signal,
+          onChunk: (chunk, i) => {
+            seen.push(chunk.text);
+            if (i === 1) controller.abort();
+          },
+        }),
+      );
+      expect(err.code).toBe('CANCELLED');
+      expect(seen.length).toBeLessThan(50);
+      const after = await runJob(instance, textInput('Still there?'), { params: { maxTokens: 5 } });
+      expect(after.result).toMatchObject({ mode, tokens: 5 });
+    });
   });
 });
