@@ -1,0 +1,184 @@
+/**
+ * `hearth models pull URL [--name NAME] [--sha256 HEX] [--json]`: one download into
+ * `<data-dir>/models` with the downloads service alone — no worker, no core, so it runs beside a
+ * desktop app that has the data folder open. A `.part` of the same target that an earlier run
+ * left (its sidecar names the URL) is resumed; Ctrl-C keeps the `.part` so the same command
+ * continues where it stopped.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { messageOf } from '../../common/errors.js';
+import type { ModelDownload } from '../../common/models.js';
+import type { HearthError } from '../../common/protocol.js';
+import { resolveDataDir } from '../core/data-dir.js';
+import { formatBytes } from '../core/models/disk-space.js';
+import { createDownloads } from '../core/models/downloads.js';
+import { MODELS_FOLDER, type PullRequest } from '../core/models/types.js';
+import type { CliIo } from './io.js';
+
+export interface ModelsPullOptions {
+  /** Whether stderr is a terminal, so the progress line is redrawn in place; default: process.stderr's. */
+  isTTY?: boolean;
+  /** Where SIGINT and SIGTERM come from; default: the process. */
+  signals?: Pick<NodeJS.Process, 'once' | 'off'>;
+}
+
+/** Without a terminal, a progress line this often (a log file would fill with redraws). */
+const LINE_EVERY_MS = 5000;
+const STOPPED = 'Stopped; run the same command again to resume';
+
+export async function modelsPull(argv: string[], io: CliIo, options: ModelsPullOptions = {}): Promise<number> {
+  const args = parsePullArgs(argv);
+  if (!args.ok) {
+    io.err(`hearth models pull: ${args.message}\nUsage: hearth models pull URL [--name NAME] [--sha256 HEX] [--json]\n`);
+    return 2;
+  }
+  const { request, json, dataDir } = args;
+  const isTTY = options.isTTY ?? process.stderr.isTTY === true;
+  const signals = options.signals ?? process;
+  const service = createDownloads({ modelsDir: join(dataDir, MODELS_FOLDER) });
+
+  let lastLineAt = -Infinity;
+  let drawn = false;
+  let toldResume = false;
+  const off = service.on('change', (d) => {
+    if (json) {
+      if (d.state === 'downloading' || d.state === 'verifying') io.out(`${JSON.stringify(progressLine(d))}\n`);
+      return;
+    }
+    if (d.state !== 'downloading' && d.state !== 'verifying') return;
+    // Before the server has answered there is nothing worth a line.
+    if (d.receivedBytes === 0 && d.totalBytes === null) return;
+    if (d.resumedFrom !== null && !toldResume) {
+      toldResume = true;
+      io.err(`${drawn ? '\n' : ''}Resuming ${d.name} from ${formatBytes(d.resumedFrom)}\n`);
+      drawn = false;
+    }
+    if (isTTY) {
+      io.err(`\r${progressText(d)}\u001b[K`);
+      drawn = true;
+    } else if (Date.now() - lastLineAt >= LINE_EVERY_MS || d.state === 'verifying') {
+      lastLineAt = Date.now();
+      io.err(`${progressText(d)}\n`);
+    }
+  });
+
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    // stop(), not cancel(): the `.part` and its sidecar stay, so the same command resumes.
+    void service.stop();
+  };
+  signals.once('SIGINT', onSignal);
+  signals.once('SIGTERM', onSignal);
+  try {
+    const started = service.pull(request);
+    if (!started.ok) return finish(io, json, drawn, { ok: false, error: started.error });
+    const end = await service.settled(started.value.id);
+    if (interrupted) return finish(io, json, drawn, { ok: false, error: { code: 'CANCELLED', message: STOPPED } }, 130);
+    if (end.state === 'done') return finish(io, json, drawn, { ok: true, download: end });
+    const error: HearthError = end.error ?? { code: 'CANCELLED', message: 'The download was cancelled' };
+    return finish(io, json, drawn, { ok: false, error });
+  } catch (error) {
+    return finish(io, json, drawn, { ok: false, error: { code: 'INTERNAL', message: messageOf(error) } });
+  } finally {
+    off();
+    signals.off('SIGINT', onSignal);
+    signals.off('SIGTERM', onSignal);
+    await service.stop();
+  }
+}
+
+type PullArgs = { ok: true; request: PullRequest; json: boolean; dataDir: string } | { ok: false; message: string };
+
+function parsePullArgs(argv: string[]): PullArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        name: { type: 'string' },
+        sha256: { type: 'string' },
+        json: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    return { ok: false, message: messageOf(error) };
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1 || positionals[0] === undefined) {
+    return { ok: false, message: positionals.length === 0 ? 'give the URL of the model file' : 'give one URL at a time' };
+  }
+  const request: PullRequest = { url: positionals[0] };
+  if (values.name !== undefined) request.name = values.name;
+  if (values.sha256 !== undefined) request.sha256 = values.sha256;
+  return { ok: true, request, json: values.json === true, dataDir: resolveDataDir({ flag: values['data-dir'] }) };
+}
+
+type Final = { ok: true; download: ModelDownload } | { ok: false; error: HearthError };
+
+function finish(io: CliIo, json: boolean, drawn: boolean, final: Final, failCode = 1): number {
+  if (json) {
+    const line = final.ok
+      ? {
+          type: 'model',
+          ok: true,
+          path: final.download.path,
+          name: final.download.name,
+          sha256: final.download.sha256,
+          sizeBytes: final.download.receivedBytes,
+        }
+      : { type: 'model', ok: false, error: { code: final.error.code, message: final.error.message } };
+    io.out(`${JSON.stringify(line)}\n`);
+    return final.ok ? 0 : failCode;
+  }
+  if (drawn) io.err('\n');
+  if (final.ok) {
+    const d = final.download;
+    io.out(`Downloaded ${d.name} (${formatBytes(d.receivedBytes)}) to ${d.path}\nsha256 ${d.sha256 ?? ''}\n`);
+    return 0;
+  }
+  io.err(final.error.code === 'CANCELLED' ? `${final.error.message}\n` : `hearth models pull: ${final.error.message}\n`);
+  return failCode;
+}
+
+function progressLine(d: ModelDownload) {
+  return {
+    type: 'progress',
+    id: d.id,
+    name: d.name,
+    state: d.state,
+    receivedBytes: d.receivedBytes,
+    totalBytes: d.totalBytes,
+    bytesPerSecond: Math.round(d.bytesPerSecond),
+    etaSeconds: d.etaSeconds,
+    resumedFrom: d.resumedFrom,
+  };
+}
+
+/** "ggml-base.en.bin  42% 61.2 MB of 147.9 MB  12.3 MB/s  7 s left" */
+export function progressText(d: ModelDownload): string {
+  if (d.state === 'verifying') return `${d.name}  checking the sha256…`;
+  const parts = [d.name];
+  if (d.totalBytes !== null && d.totalBytes > 0) {
+    const percent = Math.floor((d.receivedBytes / d.totalBytes) * 100);
+    parts.push(`${percent}% ${formatBytes(d.receivedBytes)} of ${formatBytes(d.totalBytes)}`);
+  } else {
+    parts.push(formatBytes(d.receivedBytes));
+  }
+  parts.push(d.bytesPerSecond > 0 ? `${formatBytes(d.bytesPerSecond)}/s` : 'waiting for data');
+  if (d.etaSeconds !== null && d.bytesPerSecond > 0) parts.push(`${duration(d.etaSeconds)} left`);
+  return parts.join('  ');
+}
+
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  const h = Math.floor(s / 3600);
+  const min = Math.round((s % 3600) / 60);
+  return min === 0 ? `${h} h` : `${h} h ${min} min`;
+}
