@@ -22,6 +22,16 @@ export interface TinyWhisperOptions {
   /** n_audio_state = n_text_state; at least as many as the scripted distinct tokens. */
   nState?: number;
   nHead?: number;
+  /**
+   * 'f16' (the default) is what whisper.cpp runs. 'f32' (ftype 0, every tensor f32) is what
+   * the transcribe plugin must refuse: this build's CPU im2col aborts the process on it.
+   */
+  dtype?: 'f16' | 'f32';
+  /**
+   * false: the file ends after the vocabulary, like whisper.cpp's models/for-tests-ggml-*.bin,
+   * which whisper.cpp "loads" and transcribes to empty text.
+   */
+  weights?: boolean;
 }
 
 /** What the tiny model transcribes any audio (longer than ~1.3 s) to: seconds, text as the plugin reports it. */
@@ -75,10 +85,11 @@ function script(): number[] {
   return tokens;
 }
 
-// Always ftype 1 (matrices and conv kernels in f16), like the published models: with ftype 0
-// the kernels are f32, and this build's CPU im2col aborts the process on them
+// ftype 1 by default (matrices and conv kernels in f16), like the published models: with
+// ftype 0 the kernels are f32, and this build's CPU im2col aborts the process on them
 // (GGML_ASSERT(src0->type == GGML_TYPE_F16)).
 const FTYPE_F16 = 1;
+const FTYPE_F32 = 0;
 
 type Kind = 'f32' | 'weight';
 interface Tensor {
@@ -232,11 +243,12 @@ export function whisperGgmlHeader(ftype: number, nState = 64, nHead = 2): Buffer
 }
 
 export function tinyWhisperGgml(options: TinyWhisperOptions = {}): Buffer {
-  const opts: Required<TinyWhisperOptions> = { seed: 1, nState: 64, nHead: 2, ...options };
+  const opts: Required<TinyWhisperOptions> = { seed: 1, nState: 64, nHead: 2, dtype: 'f16', weights: true, ...options };
   if (opts.nState % opts.nHead !== 0) throw new Error('nState must be a multiple of nHead');
   const out = new Sink();
   const n = opts.nState;
-  out.bytes(whisperGgmlHeader(FTYPE_F16, n, opts.nHead));
+  const f32 = opts.dtype === 'f32';
+  out.bytes(whisperGgmlHeader(f32 ? FTYPE_F32 : FTYPE_F16, n, opts.nHead));
   out.i32(N_MELS, N_FFT);
   out.f32s(melFilters());
   out.i32(WORDS.length);
@@ -245,8 +257,8 @@ export function tinyWhisperGgml(options: TinyWhisperOptions = {}): Buffer {
     out.i32(bytes.length);
     out.bytes(bytes);
   }
-  for (const t of tensors(opts)) {
-    const half = t.kind === 'weight';
+  for (const t of opts.weights ? tensors(opts) : []) {
+    const half = t.kind === 'weight' && !f32;
     const name = Buffer.from(t.name, 'utf8');
     out.i32(t.ne.length, name.length, half ? 1 : 0, ...t.ne);
     out.bytes(name);

@@ -11,7 +11,7 @@ import { checkModelFile, modelFileBytes } from '../shared/model-file.js';
 import { readSpeech } from './audio.js';
 import { TranscribeConfig, TranscribeJobParams } from './config.js';
 import { openWhisper } from './engine.js';
-import { refuseF32Model } from './model-ftype.js';
+import { refuseUnrunnableModel } from './model-ftype.js';
 import { messageOf } from '../../../common/errors.js';
 
 export { TranscribeConfig } from './config.js';
@@ -111,7 +111,7 @@ async function loadTranscribe(
   ctx: LoadContext,
 ): Promise<PluginInstance<TranscriptResult, TranscriptSegment>> {
   const modelPath = await checkModelFile(config.modelPath, ctx.dataDir, WHISPER_MODEL);
-  await refuseF32Model(modelPath);
+  await refuseUnrunnableModel(modelPath);
   ctx.progress(null, 'loading whisper model');
   const opened = await openWhisper(modelPath, config.device, ctx.log);
   ctx.reportDevice(opened.device, opened.note);
@@ -148,5 +148,6 @@ export default definePlugin<TranscribeConfig, TranscriptResult, TranscriptSegmen
   wantsGpu: true,
   configSchema: TranscribeConfig,
   estimateMemory: (config, dataDir) => modelFileBytes(config.modelPath, dataDir),
+  modelSettings: { modelPath: 'whisper-ggml' },
   load: loadTranscribe,
 });

@@ -1,36 +1,49 @@
 /**
- * whisper.cpp's CPU backend aborts the whole process (GGML_ASSERT in im2col) on a model whose
- * weights are all f32 (ftype 0): the encoder's conv kernels must be f16. The header says which
- * it is, so such a model is refused with a clear error before whisper.cpp ever sees it.
+ * Refuses, before whisper.cpp ever sees it, a model file whisper.cpp cannot run:
+ * - f32 weights (ftype 0): the CPU backend aborts the whole process (GGML_ASSERT in im2col),
+ *   since the encoder's conv kernels must be f16;
+ * - an ftype ggml does not know: ggml_ftype_to_ggml_type aborts the process on it;
+ * - a vocabulary without weights (whisper.cpp's models/for-tests-ggml-*.bin): it "loads" and
+ *   transcribes everything to empty text, which looks like success;
+ * - a header that is damaged or cut short, which whisper.cpp would read on into.
+ * The header, mel filters and vocabulary tell (common/whisper-header.ts); only those are read,
+ * in chunks, never the weights.
  */
 import { open } from 'node:fs/promises';
 import { PluginError } from '../../sdk/index.js';
+import { readWhisperHeader, type WhisperHeaderResult } from '../../../common/whisper-header.js';
 
-// Magic, then n_vocab, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer, n_text_ctx,
-// n_text_state, n_text_head, n_text_layer, n_mels, ftype: all int32, little-endian.
-const FTYPE_OFFSET = 4 + 10 * 4;
-// Newer files fold the quantisation version in: ftype = version * 1000 + type.
-const QNT_VERSION_FACTOR = 1000;
-const FTYPE_ALL_F32 = 0;
-
-export const F32_MODEL_MESSAGE =
-  'This whisper model stores its weights as 32-bit floats, which this build of whisper.cpp cannot run. Use an f16 or quantised model such as ggml-base.en.bin.';
-
-/** The header's ftype, or undefined when the file is too short to have one (whisper.cpp then reports it as damaged). */
-export async function readWhisperFtype(path: string): Promise<number | undefined> {
+/** The start of the file as far as the tensors (a few hundred kB for a real model). */
+export async function readWhisperFileHeader(path: string): Promise<WhisperHeaderResult> {
   const handle = await open(path, 'r');
   try {
-    const word = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(word, 0, 4, FTYPE_OFFSET);
-    return bytesRead === 4 ? word.readInt32LE(0) : undefined;
+    const { size } = await handle.stat();
+    return await readWhisperHeader(async (offset, length) => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    }, size);
   } finally {
     await handle.close();
   }
 }
 
-export async function refuseF32Model(path: string): Promise<void> {
-  const ftype = await readWhisperFtype(path);
-  if (ftype !== undefined && ftype % QNT_VERSION_FACTOR === FTYPE_ALL_F32) {
-    throw new PluginError('LOAD_FAILED', F32_MODEL_MESSAGE, `${path}: ftype ${ftype}`);
+/** Throws LOAD_FAILED, with the sentence the model library shows for the same file, unless whisper.cpp can run it. */
+export async function refuseUnrunnableModel(path: string): Promise<void> {
+  const result = await readWhisperFileHeader(path);
+  if (!result.ok) {
+    throw new PluginError(
+      'LOAD_FAILED',
+      `${path} cannot be loaded as a whisper model. ${result.error.message} Choose another model in the plugin's settings.`,
+      result.error.kind,
+    );
+  }
+  const { header } = result;
+  if (header.problem !== null) {
+    throw new PluginError(
+      'LOAD_FAILED',
+      header.problem,
+      `${path}: ftype ${header.hparams.ftype}, tensors at ${header.tensorOffset}`,
+    );
   }
 }

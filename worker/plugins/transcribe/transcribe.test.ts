@@ -10,8 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyLlama } from '../../../test/support/gguf/tiny-llama.js';
-import { TINY_WHISPER_SEGMENTS, whisperGgmlHeader, writeTinyWhisper } from '../../../test/support/whisper/tiny-whisper.js';
+import {
+  TINY_WHISPER_SEGMENTS,
+  tinyWhisperGgml,
+  whisperGgmlHeader,
+  writeTinyWhisper,
+} from '../../../test/support/whisper/tiny-whisper.js';
 import { failureOf, fakeLoadContext, loadPlugin, pathInput, runJob, textInput } from '../../../test/support/plugin-harness.js';
+import { F32_MODEL_MESSAGE } from '../../../common/whisper-header.js';
 import transcribe from './index.js';
 
 let dir: string;
@@ -68,6 +74,32 @@ describe('transcribe plugin: model errors', () => {
         'This whisper model stores its weights as 32-bit floats, which this build of whisper.cpp cannot run. Use an f16 or quantised model such as ggml-base.en.bin.',
       );
     }
+  });
+
+  it('refuses a whole f32 model too, not only its header', async () => {
+    const f32 = await writeTinyWhisper(join(dir, 'ggml-tiny-f32.bin'), { dtype: 'f32' });
+    const err = await loadError({ device: 'cpu', modelPath: f32 });
+    expect(err.code).toBe('LOAD_FAILED');
+    expect(err.message).toBe(F32_MODEL_MESSAGE);
+  });
+
+  it('refuses a vocabulary without weights (like whisper.cpp for-tests-ggml-tiny.bin), which whisper.cpp would "transcribe" to empty text', async () => {
+    const vocabOnly = await writeTinyWhisper(join(dir, 'for-tests-ggml-tiny.bin'), { weights: false });
+    const err = await loadError({ device: 'cpu', modelPath: vocabOnly });
+    expect(err.code).toBe('LOAD_FAILED');
+    expect(err.message).toBe(
+      "This file has whisper's vocabulary but no weights (a test file such as for-tests-ggml-tiny.bin) — download a real model such as ggml-base.en.bin.",
+    );
+  });
+
+  it('refuses a header cut short inside the vocabulary, naming the file', async () => {
+    const cut = join(dir, 'ggml-cut.bin');
+    const vocabOnly = tinyWhisperGgml({ weights: false });
+    await writeFile(cut, vocabOnly.subarray(0, vocabOnly.length - 3));
+    const err = await loadError({ device: 'cpu', modelPath: cut });
+    expect(err.code).toBe('LOAD_FAILED');
+    expect(err.message).toContain(cut);
+    expect(err.message).toContain('not fully downloaded');
   });
 
   it('rejects a bad language code in the settings', () => {
