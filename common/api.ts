@@ -9,6 +9,7 @@ import { HearthError, PluginInfo } from './protocol.js';
 import { DevicesReport } from './devices.js';
 import { Chunk, Job, LogEntry, WorkerStatus } from './model.js';
 import { MAX_EXTENSION_LENGTH } from './file-types.js';
+import { CatalogueItem, ModelDownload, ModelLibrary } from './models.js';
 import type { Outcome } from './outcome.js';
 
 const PluginId = z.string().min(1).max(200);
@@ -114,8 +115,34 @@ export const Commands = {
   ),
   /** The CPU and the GPUs Hearth can see, with their memory (probed at most every few seconds). */
   devices: command(Empty, DevicesReport),
-  /** A native "choose a file" dialog (Electron); null when the user cancelled. */
-  pickPath: command(z.object({ title: z.string().max(200).optional() }).strict(), z.string().nullable()),
+  /** A native "choose a file" (or `folder`) dialog (Electron); null when the user cancelled. */
+  pickPath: command(
+    z.object({ title: z.string().max(200).optional(), folder: z.boolean().optional() }).strict(),
+    z.string().nullable(),
+  ),
+  /** The model files in the models folders, read from their headers. */
+  listModels: command(Empty, ModelLibrary),
+  /** The folders scanned besides `<data-dir>/models`; saved. Each must be an existing folder. */
+  setModelFolders: command(z.object({ folders: z.array(z.string().min(1).max(4096)).max(50) }).strict(), ModelLibrary),
+  /** The recommended models, each with where it would run here. */
+  modelCatalogue: command(Empty, z.array(CatalogueItem)),
+  /** Starts a download into the models folder; progress comes as `download` events. */
+  pullModel: command(
+    z
+      .object({
+        url: z.string().min(1).max(8192),
+        name: z.string().min(1).max(255).optional(),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-fA-F]{64}$/)
+          .optional(),
+      })
+      .strict(),
+    ModelDownload,
+  ),
+  cancelPull: command(z.object({ id: z.string().min(1).max(200) }).strict(), ModelDownload),
+  /** Downloads running or finished since the start, newest first. */
+  listDownloads: command(Empty, z.array(ModelDownload)),
 } as const;
 
 export type Commands = typeof Commands;
@@ -143,6 +170,9 @@ export const ApiEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), entry: LogEntry }).strict(),
   z.object({ type: z.literal('queue'), queue: QueueState }).strict(),
   z.object({ type: z.literal('prefs'), prefs: AppPrefs }).strict(),
+  z.object({ type: z.literal('download'), download: ModelDownload }).strict(),
+  /** The model library changed (a download finished, a folder was added). */
+  z.object({ type: z.literal('models'), library: ModelLibrary }).strict(),
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;
 

@@ -6,6 +6,7 @@
  * nothing has to be polled.
  */
 import { z } from 'zod';
+import { ModelFormat } from './model-format.js';
 
 export const ErrorCode = z.enum([
   'PLUGIN_NOT_FOUND',
@@ -23,6 +24,8 @@ export const ErrorCode = z.enum([
   'BUSY',
   'PROTOCOL',
   'INTERNAL',
+  /** A model download that did not finish: the message says why (404, stalled, checksum, disk full). */
+  'DOWNLOAD_FAILED',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -33,6 +36,8 @@ export const HearthError = z
     /** Written for the person reading it: what happened and what to do. */
     message: z.string(),
     detail: z.string().optional(),
+    /** The settings key the error is about, so the settings panel shows it under that field. */
+    field: z.string().optional(),
   })
   .strict();
 export type HearthError = z.infer<typeof HearthError>;
@@ -83,12 +88,24 @@ export const PluginInfo = z
     /** The folder a user plugin was found in. */
     path: z.string().optional(),
     configSchema: JsonSchema,
+    /**
+     * Settings that name a model file, and the format each wants ({ modelPath: 'gguf' }): the
+     * settings panel makes them a picker over the model library, and main checks the file
+     * when they are saved and before a job is queued.
+     */
+    modelSettings: z.record(z.string(), ModelFormat).optional(),
     state: PluginState,
     /**
      * GPU plugins only, set by main (never by the worker): the device its jobs run on, 'auto'
      * (the GPU with the most free memory) or a Device id of common/devices.ts ("cuda:1").
      */
     device: z.string().min(1).optional(),
+    /**
+     * Set by main (never by the worker): why a job for this plugin would be refused now — no
+     * model chosen, a model file it cannot run, a plugin that failed to load. Absent when jobs
+     * can be queued. The UI answers a drop with it before uploading anything.
+     */
+    blocked: HearthError.optional(),
   })
   .strict();
 export type PluginInfo = z.infer<typeof PluginInfo>;

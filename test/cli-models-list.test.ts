@@ -7,23 +7,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../main/cli/io.js';
 import { formatParameters, modelsList } from '../main/cli/models-list.js';
 import { ModelInfo } from '../common/models.js';
 import { NO_WEIGHTS_MESSAGE } from '../common/whisper-header.js';
 import { writeTinyLlama } from './support/gguf/tiny-llama.js';
 import { writeTinyWhisper } from './support/whisper/tiny-whisper.js';
-
-function captured(): CliIo & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+import { capturedIo } from './support/captured-io.js';
 
 let dataDir: string;
 let extra: string;
@@ -45,7 +34,7 @@ afterAll(async () => {
 
 describe('hearth models list', () => {
   it('--json: one line of {"models":[…]}, each a ModelInfo with its architecture and context length', async () => {
-    const io = captured();
+    const io = capturedIo();
     expect(await modelsList(['--json', '--data-dir', dataDir], io)).toBe(0);
     const text = io.stdout();
     expect(text.endsWith('\n')).toBe(true);
@@ -76,7 +65,7 @@ describe('hearth models list', () => {
   });
 
   it('text: one line per model with what it is, its size, and its plugins or its problem', async () => {
-    const io = captured();
+    const io = capturedIo();
     expect(await modelsList(['--data-dir', dataDir], io)).toBe(0);
     const lines = io.stdout().trimEnd().split('\n');
     expect(lines).toHaveLength(3);
@@ -95,11 +84,11 @@ describe('hearth models list', () => {
     expect(await readFile(join(dataDir, 'settings.json'), 'utf8')).toBe(settingsText(extra));
     const empty = await mkdtemp(join(tmpdir(), 'hearth-models-empty-'));
     try {
-      const io = captured();
+      const io = capturedIo();
       expect(await modelsList(['--data-dir', empty], io)).toBe(0);
       expect(io.stdout()).toBe('');
       expect(io.stderr()).toContain(`No models in ${join(empty, 'models')}`);
-      const json = captured();
+      const json = capturedIo();
       expect(await modelsList(['--json', '--data-dir', empty], json)).toBe(0);
       expect(json.stdout()).toBe('{"models":[]}\n');
     } finally {
@@ -108,7 +97,7 @@ describe('hearth models list', () => {
   });
 
   it('refuses an unknown option with the usage', async () => {
-    const io = captured();
+    const io = capturedIo();
     expect(await modelsList(['--bogus'], io)).toBe(2);
     expect(io.stderr()).toContain('Usage: hearth models list [--json] [--data-dir DIR]');
   });

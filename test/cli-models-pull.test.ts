@@ -4,6 +4,7 @@
  * command runs from source through test/support/models-pull-child.ts; the server is a real
  * one on loopback (test/support/model-server.ts).
  */
+import { capturedIo } from './support/captured-io.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -12,7 +13,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../main/core/worker-entry-path.js';
 import { modelsPull } from '../main/cli/models-pull.js';
-import type { CliIo } from '../main/cli/io.js';
 import { startModelServer, type ModelServer } from './support/model-server.js';
 
 const root = findPackageRoot();
@@ -81,11 +81,6 @@ const modelsDir = () => join(dataDir, 'models');
 const folder = async () => (await readdir(modelsDir())).sort();
 const lastJson = (run: Run) => JSON.parse(run.lines.at(-1) ?? 'null') as Record<string, unknown>;
 
-function captured(): CliIo & { out_: string; err_: string } {
-  const io = { out_: '', err_: '', out: (t: string) => void (io.out_ += t), err: (t: string) => void (io.err_ += t) };
-  return io;
-}
-
 describe('hearth models pull', () => {
   it('resumes with a Range request after the process is killed half-way (SIGKILL), and verifies the result', async () => {
     const args = [server.url('slow'), '--sha256', server.sha256, '--json'];
@@ -112,6 +107,8 @@ describe('hearth models pull', () => {
       name: 'tiny-model.gguf',
       sha256: server.sha256,
       sizeBytes: server.bytes.length,
+      // A fresh data folder: the llm plugin had no model, so it takes this one.
+      usedBy: 'llm',
     });
     const progress = second.lines.slice(0, -1).map((l) => JSON.parse(l) as { type: string; resumedFrom: number | null });
     expect(progress.length).toBeGreaterThan(0);
@@ -142,17 +139,18 @@ describe('hearth models pull', () => {
     expect(await second.exited).toEqual({ code: 0, signal: null });
     expect(second.stderr()).toMatch(/Resuming ggml-model\.bin from \d/);
     expect(second.lines.join('\n')).toBe(
-      `Downloaded ggml-model.bin (4.6 MB) to ${join(modelsDir(), 'ggml-model.bin')}\nsha256 ${server.sha256}`,
+      `Downloaded ggml-model.bin (4.6 MB) to ${join(modelsDir(), 'ggml-model.bin')}\nsha256 ${server.sha256}\n` +
+        'The llm plugin had no model and will use this one.',
     );
     expect(server.rangesOf('slow')[1]).toMatch(/^bytes=[1-9]\d*-$/);
     expect(await folder()).toEqual(['ggml-model.bin']);
   });
 
   it('ends --json with ok:false and the reason on a 404, leaving nothing', async () => {
-    const io = captured();
+    const io = capturedIo();
     const code = await modelsPull([server.url('missing'), '--json', '--data-dir', dataDir], io);
     expect(code).toBe(1);
-    const lines = io.out_.trim().split('\n');
+    const lines = io.stdout().trim().split('\n');
     expect(JSON.parse(lines.at(-1) ?? '')).toEqual({
       type: 'model',
       ok: false,
@@ -162,17 +160,17 @@ describe('hearth models pull', () => {
   });
 
   it('refuses a link that is not http(s) or a name that is not a model, before any request', async () => {
-    const io = captured();
+    const io = capturedIo();
     expect(await modelsPull(['file:///etc/passwd', '--data-dir', dataDir], io)).toBe(1);
-    expect(io.err_).toBe(
+    expect(io.stderr()).toBe(
       'hearth models pull: Only http:// and https:// links can be downloaded, not file: — give the web address of the model file\n',
     );
-    const named = captured();
+    const named = capturedIo();
     expect(await modelsPull([server.url('normal'), '--name', 'notes.txt', '--json', '--data-dir', dataDir], named)).toBe(1);
-    expect(JSON.parse(named.out_)).toMatchObject({ type: 'model', ok: false, error: { code: 'INVALID_INPUT' } });
-    const usage = captured();
+    expect(JSON.parse(named.stdout())).toMatchObject({ type: 'model', ok: false, error: { code: 'INVALID_INPUT' } });
+    const usage = capturedIo();
     expect(await modelsPull(['--data-dir', dataDir], usage)).toBe(2);
-    expect(usage.err_).toMatch(/^hearth models pull: give the URL of the model file\n/);
+    expect(usage.stderr()).toMatch(/^hearth models pull: give the URL of the model file\n/);
     expect(server.requests).toEqual([]);
   });
 });

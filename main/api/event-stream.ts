@@ -5,12 +5,15 @@
  */
 import type { HearthCore } from '../core/hearth-core.js';
 import type { ApiEvent } from '../../common/api.js';
+import type { ModelLibrary } from '../../common/models.js';
 import type { PrefsStore } from './prefs.js';
 
+/** `visible`: the part of the model library this transport may see (router.ts visibleLibrary). */
 export function streamEvents(
   core: HearthCore,
   prefs: PrefsStore | undefined,
   toTransport: (events: ApiEvent[]) => void,
+  visible: (library: ModelLibrary) => ModelLibrary = (library) => library,
 ): () => void {
   let pending: ApiEvent[] = [];
   let scheduled = false;
@@ -39,6 +42,8 @@ export function streamEvents(
     core.on('worker', (status) => push({ type: 'worker', status })),
     core.on('log', (entry) => push({ type: 'log', entry })),
     core.on('queue', (queue) => push({ type: 'queue', queue })),
+    core.on('download', (download) => push({ type: 'download', download })),
+    core.on('models', (library) => push({ type: 'models', library: visible(library) })),
   ];
   if (prefs) disposers.push(prefs.onChange((p) => push({ type: 'prefs', prefs: p })));
 

@@ -126,3 +126,46 @@ describe('handleApiCall', () => {
     expect(await handleApiCall(withProbe, 'devices', {})).toEqual({ ok: true, value: report });
   });
 });
+
+describe('the model library through a face', () => {
+  const model = (path: string) => ({
+    name: path.split('/').at(-1) ?? path,
+    path,
+    format: 'gguf' as const,
+    architecture: 'llama',
+    label: null,
+    parameterCount: 1,
+    fileType: 'F16',
+    contextLength: 256,
+    hasChatTemplate: false,
+    sizeBytes: 10,
+    plugins: ['llm'],
+    problem: null,
+  });
+
+  beforeEach(() => {
+    core.library = {
+      folders: [join(dir, 'models'), '/srv/other-models'],
+      models: [model(join(dir, 'models', 'inside.gguf')), model('/srv/other-models/outside.gguf')],
+    };
+  });
+
+  it('shows a browser only the models inside the data folder', async () => {
+    const out = await handleApiCall(ctx, 'listModels', {});
+    expect(out).toEqual({
+      ok: true,
+      value: { folders: [join(dir, 'models')], models: [model(join(dir, 'models', 'inside.gguf'))] },
+    });
+  });
+
+  it('shows the desktop app every folder', async () => {
+    const out = await handleApiCall({ ...ctx, modelFoldersAllowed: true }, 'listModels', {});
+    expect(out.ok && out.value.models.map((m) => m.name)).toEqual(['inside.gguf', 'outside.gguf']);
+  });
+
+  it('refuses to add model folders from a browser, and changes nothing', async () => {
+    const out = await handleApiCall(ctx, 'setModelFolders', { folders: ['/etc'] });
+    expect(out.ok ? 'added' : out.error.message).toMatch(/desktop app/);
+    expect(core.calls).toEqual([]);
+  });
+});

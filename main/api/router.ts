@@ -3,11 +3,12 @@
  * it a command name and an untrusted payload; it validates with zod, calls the core and
  * answers an Outcome. Nothing here throws across the boundary: every failure is data.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { messageOf } from '../../common/errors.js';
 import { normalizeExtension } from '../../common/file-types.js';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import type { DevicesReport } from '../../common/devices.js';
+import type { ModelLibrary } from '../../common/models.js';
 import type { HearthCore } from '../core/hearth-core.js';
 import { Commands, isCommandName, type CommandName, type CommandRequest, type CommandResponse } from '../../common/api.js';
 import type { PrefsStore } from './prefs.js';
@@ -28,7 +29,12 @@ export interface ApiContext {
   /** The device list (main/core/devices/monitor.ts); absent where nothing probes. */
   devices?(): Promise<DevicesReport>;
   /** A native file dialog (Electron); absent elsewhere. */
-  pickPath?(title: string | undefined): Promise<string | null>;
+  pickPath?(title: string | undefined, folder: boolean): Promise<string | null>;
+  /**
+   * Whether this face may add model folders and see models outside the data folder (the
+   * desktop app). `hearth serve` may not: it reveals nothing outside its data folder.
+   */
+  modelFoldersAllowed?: boolean;
 }
 
 type Handler<N extends CommandName> = (ctx: ApiContext, req: CommandRequest<N>) => Promise<Outcome<CommandResponse<N>>>;
@@ -110,13 +116,37 @@ const handlers: Handlers = {
   async pickPath(ctx, req) {
     if (!ctx.pickPath)
       return fail('INVALID_INPUT', 'Choosing a file from a dialog works only in the desktop app — type the path instead.');
-    return succeed(await ctx.pickPath(req.title));
+    return succeed(await ctx.pickPath(req.title, req.folder === true));
   },
   async devices(ctx) {
     if (!ctx.devices) return fail('INTERNAL', 'This Hearth does not list devices.');
     return succeed(await ctx.devices());
   },
+  listModels: async (ctx) => succeed(visibleLibrary(ctx, await ctx.core.models.library())),
+  async setModelFolders(ctx, req) {
+    if (!ctx.modelFoldersAllowed) {
+      return fail('INVALID_INPUT', 'Model folders are added in the desktop app; from a browser, download models into the data folder.');
+    }
+    const outcome = await ctx.core.models.setFolders(req.folders.map((f) => resolve(f)));
+    return outcome.ok ? succeed(visibleLibrary(ctx, outcome.value)) : outcome;
+  },
+  modelCatalogue: async (ctx) => succeed(await ctx.core.models.catalogue()),
+  pullModel: async (ctx, req) => ctx.core.models.pull(req),
+  cancelPull: async (ctx, req) => ctx.core.models.cancelPull(req.id),
+  listDownloads: async (ctx) => succeed(ctx.core.models.downloads()),
 };
+
+/** The library as this face may show it: outside the desktop app, only what is in the data folder. */
+export function visibleLibrary(ctx: ApiContext, library: ModelLibrary): ModelLibrary {
+  if (ctx.modelFoldersAllowed) return library;
+  const inside = (p: string) => isInside(ctx.dataDir, p);
+  return { folders: library.folders.filter(inside), models: library.models.filter((m) => inside(m.path)) };
+}
+
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
 
 /** Validates `payload` for command `name`, runs it and answers an Outcome; never throws. */
 export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unknown): Promise<Outcome<unknown>> {

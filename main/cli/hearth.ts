@@ -6,6 +6,7 @@ import { messageOf } from '../../common/errors.js';
 import { splitArgs } from './global-args.js';
 import { processIo, type CliIo } from './io.js';
 import { devicesCommand } from './devices-command.js';
+import { modelsCommand } from './models-command.js';
 import { pluginsCommand } from './plugins-command.js';
 import { runCommand } from './run-command.js';
 import { USAGE } from './usage.js';
@@ -26,6 +27,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await pluginsCommand(rest, io);
       case 'devices':
         return await devicesCommand(rest, io);
+      case 'models':
+        return await modelsCommand(rest, io);
       case 'run':
         return await runCommand(rest, io);
       case undefined:

@@ -12,7 +12,9 @@ import type { ModelDownload } from '../../common/models.js';
 import type { HearthError } from '../../common/protocol.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import { formatBytes } from '../core/models/disk-space.js';
+import { adoptIfUnset } from '../core/models/adopt-settings.js';
 import { createDownloads } from '../core/models/downloads.js';
+import { inspectModel } from '../core/models/inspect.js';
 import { MODELS_FOLDER, type PullRequest } from '../core/models/types.js';
 import type { CliIo } from './io.js';
 
@@ -76,7 +78,10 @@ export async function modelsPull(argv: string[], io: CliIo, options: ModelsPullO
     if (!started.ok) return finish(io, json, drawn, { ok: false, error: started.error });
     const end = await service.settled(started.value.id);
     if (interrupted) return finish(io, json, drawn, { ok: false, error: { code: 'CANCELLED', message: STOPPED } }, 130);
-    if (end.state === 'done') return finish(io, json, drawn, { ok: true, download: end });
+    if (end.state === 'done') {
+      const adopted = await adopt(dataDir, end.path, io);
+      return finish(io, json, drawn, { ok: true, download: end, ...(adopted ? { adoptedBy: adopted } : {}) });
+    }
     const error: HearthError = end.error ?? { code: 'CANCELLED', message: 'The download was cancelled' };
     return finish(io, json, drawn, { ok: false, error });
   } catch (error) {
@@ -118,7 +123,27 @@ function parsePullArgs(argv: string[]): PullArgs {
   return { ok: true, request, json: values.json === true, dataDir: resolveDataDir({ flag: values['data-dir'] }) };
 }
 
-type Final = { ok: true; download: ModelDownload } | { ok: false; error: HearthError };
+type Final = { ok: true; download: ModelDownload; adoptedBy?: string } | { ok: false; error: HearthError };
+
+/** The plugin that had no model now uses this one; a warning, never a failure, when that cannot be written. */
+async function adopt(dataDir: string, path: string, io: CliIo): Promise<string | undefined> {
+  const info = await inspectModel(path);
+  if (!info.ok) return undefined;
+  const warn = (m: string) => io.err(`hearth models pull: ${m}\n`);
+  const log = { debug: () => undefined, info: () => undefined, warn, error: warn };
+  try {
+    const adoption = await adoptIfUnset(dataDir, info.value, log);
+    if (adoption.kind === 'app-running') {
+      warn(
+        `Hearth is running on this data folder: choose ${info.value.name} in the ${adoption.pluginId} plugin's settings there.`,
+      );
+    }
+    return adoption.kind === 'adopted' ? adoption.pluginId : undefined;
+  } catch (e) {
+    warn(`the model was downloaded, but settings.json could not be updated: ${messageOf(e)}`);
+    return undefined;
+  }
+}
 
 function finish(io: CliIo, json: boolean, drawn: boolean, final: Final, failCode = 1): number {
   if (json) {
@@ -130,6 +155,7 @@ function finish(io: CliIo, json: boolean, drawn: boolean, final: Final, failCode
           name: final.download.name,
           sha256: final.download.sha256,
           sizeBytes: final.download.receivedBytes,
+          usedBy: final.adoptedBy ?? null,
         }
       : { type: 'model', ok: false, error: { code: final.error.code, message: final.error.message } };
     io.out(`${JSON.stringify(line)}\n`);
@@ -139,6 +165,7 @@ function finish(io: CliIo, json: boolean, drawn: boolean, final: Final, failCode
   if (final.ok) {
     const d = final.download;
     io.out(`Downloaded ${d.name} (${formatBytes(d.receivedBytes)}) to ${d.path}\nsha256 ${d.sha256 ?? ''}\n`);
+    if (final.adoptedBy) io.out(`The ${final.adoptedBy} plugin had no model and will use this one.\n`);
     return 0;
   }
   io.err(final.error.code === 'CANCELLED' ? `${final.error.message}\n` : `hearth models pull: ${final.error.message}\n`);

@@ -4,6 +4,12 @@ export const USAGE = `Usage: hearth <command> [options]
 Commands:
   plugins [--json]                       List plugins: id, name, version, file types, state, settings schema.
   devices [--json]                       List the CPU and the GPUs Hearth can use, with their memory.
+  models list [--json]                   List the model files in <data-dir>/models and the added folders,
+                                         with format, architecture, context length, size and plugins.
+  models pull URL [options]              Download a model into <data-dir>/models (resumes a stopped one).
+      --name NAME                        The file name to give it (default: the URL's last part).
+      --sha256 HEX                       Check the download against this checksum.
+      --json                             Progress as JSON lines, then {"type":"model","ok":…,"path":…}.
   run --plugin ID [options] FILE…        Run one job per file and print the output as it streams.
       --set key=value                    Override a setting for this run only (repeatable; JSON values
                                          such as 3 or true are parsed, anything else is a string).

@@ -28,6 +28,8 @@ import { WorkerPool, type Lane } from './worker-pool.js';
 import { createGpuPlacement } from './gpu-placement.js';
 import { resolveWorkerEntry } from './worker-entry-path.js';
 import type { WorkerHost } from './worker-host.js';
+import { createCoreModels } from './models/core-models.js';
+import type { DownloadsService, ModelLibraryService } from './models/types.js';
 
 export interface CreateCoreOptions {
   dataDir: string;
@@ -73,6 +75,12 @@ export interface CreateCoreOptions {
   clock?: Clock;
   /** Receives every log entry as well (the CLI prints warnings to stderr). */
   log?: LogSink;
+  /** The model library; default: `<dataDir>/models` plus the saved app.modelFolders. */
+  modelLibrary?: ModelLibraryService;
+  /** Model downloads; default: into `<dataDir>/models`. */
+  downloads?: DownloadsService;
+  /** Resume the downloads an earlier run left unfinished (the desktop app and `hearth serve`). */
+  resumeDownloads?: boolean;
 }
 
 /** How often the devices are probed while a GPU lane runs a job (watchDevices). */
@@ -211,8 +219,42 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     return made;
   }
 
+  const configOf = (plugin: PluginInfo): Record<string, unknown> => ({
+    ...defaultsFromSchema(plugin.configSchema),
+    ...(settings.pluginConfig(plugin.id) ?? {}),
+    ...(opts.configOverrides?.[plugin.id] ?? {}),
+  });
+  const models = createCoreModels({
+    dataDir: opts.dataDir,
+    settings,
+    catalog,
+    configOf,
+    devices,
+    ...(opts.modelLibrary ? { library: opts.modelLibrary } : {}),
+    ...(opts.downloads ? { downloads: opts.downloads } : {}),
+    resumeDownloads: opts.resumeDownloads ?? false,
+    adopt: (pluginId, config) => core.saveSettings(pluginId, config),
+    info: (m) => log('models').info(m),
+    warn: (m) => log('models').warn(m),
+  });
+  // A plugin's `blocked` follows its state and settings; busy/loading say nothing new about it.
+  const toRefresh = new Set<string>();
+  const scheduleRefresh = (p: PluginInfo) => {
+    if (p.state.status === 'busy' || p.state.status === 'loading' || toRefresh.has(p.id)) return;
+    toRefresh.add(p.id);
+    queueMicrotask(() => {
+      toRefresh.delete(p.id);
+      void models.refresh([p.id]).catch((e: unknown) => log('models').warn(`checking ${p.id}'s model: ${messageOf(e)}`));
+    });
+  };
+
   bag.add(
-    catalog.on('plugin', (p) => events.emit('plugin', p)),
+    catalog.on('plugin', (p) => {
+      events.emit('plugin', p);
+      scheduleRefresh(p);
+    }),
+    models.on('download', (d) => events.emit('download', d)),
+    models.on('models', (library) => events.emit('models', library)),
     queue.on('job', (job) => events.emit('job', job)),
     queue.on('chunk', (chunk) => events.emit('chunk', chunk)),
     queue.on('queue', (state) => events.emit('queue', state)),
@@ -290,12 +332,24 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     return undefined;
   }
 
+  /** The first plugin among the requests that cannot run now says why; nothing is queued then. */
+  async function blockedAmong(requests: SubmitRequest[]): Promise<HearthError | undefined> {
+    if (catalog.size() === 0) return undefined;
+    for (const pluginId of new Set(requests.map((r) => r.pluginId))) {
+      const plugin = catalog.get(pluginId);
+      const blocked = plugin && (await models.blockedOf(plugin));
+      if (blocked) return blocked;
+    }
+    return undefined;
+  }
+
   const core: HearthCore = {
     start() {
       started ??= (async () => {
         // Not once stop() has run: nothing would release it.
         if (needsLock && !stopped) lock = await acquireDataDirLock(opts.dataDir);
         await settings.load();
+        await models.start();
         const jobs = await journal.open();
         await queue.restore(jobs);
         // Quitting already: do not bring a worker up only to stop it.
@@ -322,6 +376,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         // start() may have made the pool after the first look.
         await (poolStopped ?? pool?.stop(grace));
         queue.dispose();
+        await models.stop();
         await journal.close();
         await lock?.release();
         bag.dispose();
@@ -338,7 +393,11 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     },
 
     async saveSettings(pluginId, config) {
-      if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
+      const plugin = catalog.get(pluginId);
+      if (!plugin) return { ok: false, error: pluginNotFound(pluginId) };
+      // A model file the plugin cannot run is refused here, with its field; nothing is saved.
+      const badModel = await models.checkSave(plugin, config);
+      if (badModel) return { ok: false, error: badModel };
       // The worker owns the plugin's zod schema: the first lane's RELOAD answer is the validation.
       // Every lane of the kind, not just a pinned one: the plugin may move back to another.
       const [first, ...others] = await lanesOfKind(pluginId);
@@ -351,6 +410,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         return { ok: false, error: refused ?? { code: 'INVALID_CONFIG', message: 'The plugin refused these settings.' } };
       }
       await settings.setPluginConfig(pluginId, config);
+      await models.refresh([pluginId]);
       // Lanes never started read the saved settings at INIT; the live ones take them now.
       await Promise.all(
         others.filter((l) => !l.supervisor.isIdle()).map((l) => request(l, { type: 'RELOAD', pluginId, config, load: false })),
@@ -389,7 +449,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     // a submit never remembers anything, so `hearth run` cannot change what the app picks.
 
     async submit(requests) {
-      const invalid = validate(requests);
+      const invalid = validate(requests) ?? (await blockedAmong(requests));
       if (invalid) return { ok: false, error: invalid };
       reviveLanes();
       const jobs = await queue.submit(requests);
@@ -416,6 +476,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     laneOf: (jobId) => queue.laneOf(jobId),
     devices: () => devices(),
     logs: () => ring.list(),
+    models: models.api,
     on: (event, listener) => events.on(event, listener),
   };
   return core;

@@ -5,6 +5,8 @@
 import type { JobInput, PluginInfo } from '../../common/protocol.js';
 import type { DevicesReport } from '../../common/devices.js';
 import type { Chunk, Job, LogEntry, WorkerStatus } from '../../common/model.js';
+import type { ModelDownload, ModelLibrary } from '../../common/models.js';
+import type { CoreModels } from './models/core-models.js';
 
 export type Disposer = () => void;
 
@@ -28,6 +30,10 @@ export interface CoreEvents {
   worker: (status: WorkerStatus) => void;
   log: (entry: LogEntry) => void;
   queue: (state: { paused: boolean }) => void;
+  /** A model download moved on (progress, done, failed, cancelled). */
+  download: (download: ModelDownload) => void;
+  /** The model library changed: a download finished, a folder was added. */
+  models: (library: ModelLibrary) => void;
 }
 
 export interface HearthCore {
@@ -68,6 +74,8 @@ export interface HearthCore {
   /** The machine's devices (probed at most every few seconds). */
   devices(): Promise<DevicesReport>;
   logs(): LogEntry[];
+  /** The model library, the catalogue and downloads (main/core/models/). */
+  readonly models: CoreModels;
 
   on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): Disposer;
 }

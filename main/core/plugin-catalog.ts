@@ -5,7 +5,7 @@
  * with the loads of all lanes counted together. It never guesses: when a lane's worker dies,
  * what it held counts as unloaded until its new READY says otherwise.
  */
-import type { PluginInfo, PluginState, PluginStatus } from '../../common/protocol.js';
+import type { HearthError, PluginInfo, PluginState, PluginStatus } from '../../common/protocol.js';
 import { Emitter, type Disposer } from './emitter.js';
 
 interface CatalogEvents {
@@ -22,6 +22,8 @@ export class PluginCatalog {
   private readonly events = new Emitter<CatalogEvents>();
   /** GPU plugins: the device main runs them on, and why it cannot when it cannot. */
   private readonly devices = new Map<string, { device: string; note?: string }>();
+  /** Why main would refuse a job for the plugin now (main/core/models/model-gate.ts). */
+  private readonly blocked = new Map<string, HearthError>();
 
   on(event: 'plugin', listener: (plugin: PluginInfo) => void): Disposer {
     return this.events.on(event, listener);
@@ -71,6 +73,15 @@ export class PluginCatalog {
     this.publish(pluginId);
   }
 
+  /** Publishes only a change, so a listener that sets this on every plugin event settles. */
+  setBlocked(pluginId: string, error: HearthError | undefined): void {
+    const before = this.blocked.get(pluginId);
+    if (JSON.stringify(before) === JSON.stringify(error)) return;
+    if (error) this.blocked.set(pluginId, error);
+    else this.blocked.delete(pluginId);
+    this.publish(pluginId);
+  }
+
   deviceOf(pluginId: string): string {
     return this.devices.get(pluginId)?.device ?? 'auto';
   }
@@ -109,7 +120,14 @@ export class PluginCatalog {
     const placed = this.devices.get(pluginId);
     const live = state.status === 'ready' || state.status === 'busy';
     if (placed?.note !== undefined && live) state.deviceNote = placed.note;
-    const next: PluginInfo = known.wantsGpu ? { ...known, state, device: placed?.device ?? 'auto' } : { ...known, state };
+    const { blocked: _old, ...rest } = known;
+    const blocked = this.blocked.get(pluginId);
+    const next: PluginInfo = {
+      ...rest,
+      state,
+      ...(known.wantsGpu ? { device: placed?.device ?? 'auto' } : {}),
+      ...(blocked ? { blocked } : {}),
+    };
     this.plugins.set(pluginId, next);
     this.events.emit('plugin', next);
   }

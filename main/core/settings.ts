@@ -29,6 +29,8 @@ export const AppSettings = z
       .object({ cpu: z.number().int().min(1).max(64).optional() })
       .strict()
       .default({}),
+    /** Folders the model library scans besides `<data-dir>/models` (main/core/models/library.ts). */
+    modelFolders: z.array(z.string().min(1)).default([]),
     /**
      * Written by older versions: the plugin chosen per extension. Still accepted (a strict
      * schema would move such a file aside) and kept as it is, never written anew; prefs.json

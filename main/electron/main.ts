@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     devices: createDeviceMonitor({ run: runCommand }, systemClock()),
     devicesSeeEveryGpu: false,
     watchDevices: true,
+    resumeDownloads: true,
   });
   installQuitSequence(app, () => core.stop(), log);
   installCsp(session.defaultSession);
@@ -60,10 +61,14 @@ async function main(): Promise<void> {
     dataDir,
     // Every path comes from the user's own drop or file dialog on this machine.
     allowPath: () => true,
+    modelFoldersAllowed: true,
     devices: () => core.devices(),
     openPath: (p) => shell.openPath(p),
-    async pickPath(title) {
-      const options = { title: title ?? 'Choose a file', properties: ['openFile' as const] };
+    async pickPath(title, folder) {
+      const options = {
+        title: title ?? (folder ? 'Choose a folder' : 'Choose a file'),
+        properties: [folder ? ('openDirectory' as const) : ('openFile' as const)],
+      };
       const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },

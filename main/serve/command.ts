@@ -79,8 +79,8 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
 
   const core = (io.createCore ?? createHearthCore)(
     options.cpuWorkers === undefined
-      ? { dataDir, watchDevices: true }
-      : { dataDir, watchDevices: true, cpuWorkers: options.cpuWorkers },
+      ? { dataDir, watchDevices: true, resumeDownloads: true }
+      : { dataDir, watchDevices: true, resumeDownloads: true, cpuWorkers: options.cpuWorkers },
   );
   try {
     await core.start();

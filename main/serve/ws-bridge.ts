@@ -5,7 +5,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { BridgeRequest, type BridgeMessage } from '../../common/bridge.js';
 import { messageOf } from '../../common/errors.js';
-import { handleApiCall, type ApiContext } from '../api/router.js';
+import { handleApiCall, visibleLibrary, type ApiContext } from '../api/router.js';
 import { streamEvents } from '../api/event-stream.js';
 
 /** A socket this far behind on reading is dropped rather than letting main buffer without bound. */
@@ -30,7 +30,12 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
     ws.send(text);
   };
 
-  const stopEvents = streamEvents(ctx.core, ctx.prefs, (events) => toSocket({ kind: 'events', events }));
+  const stopEvents = streamEvents(
+    ctx.core,
+    ctx.prefs,
+    (events) => toSocket({ kind: 'events', events }),
+    (library) => visibleLibrary(ctx, library),
+  );
 
   ws.on('message', (data, isBinary) => {
     if (isBinary) {

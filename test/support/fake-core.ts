@@ -2,6 +2,7 @@
  * A small in-memory HearthCore for testing the faces (router, socket bridge, IPC) without a
  * worker process (one CPU lane, "cpu-1"). It records calls and emits events like the real one.
  */
+import type { ModelLibrary } from '../../common/models.js';
 import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../main/core/hearth-core.js';
 import { isFinished, type Chunk, type Job, type LogEntry, type PluginInfo, type WorkerStatus } from '../../common/model.js';
 
@@ -26,6 +27,8 @@ export interface FakeCore extends HearthCore {
   emit<E extends keyof CoreEvents>(event: E, ...args: Parameters<CoreEvents[E]>): void;
   jobs: Map<string, Job>;
   throwOn?: string;
+  /** What models.library() answers; tests set it. */
+  library: ModelLibrary;
 }
 
 export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png']), fakePlugin('vad', ['wav'])]): FakeCore {
@@ -53,9 +56,23 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
     },
   ];
 
+  const notHere = { ok: false, error: { code: 'INTERNAL', message: 'The fake core has no downloads.' } } as const;
   const core: FakeCore = {
     calls: [],
     jobs,
+    library: { folders: [], models: [] },
+    models: {
+      library: async () => core.library,
+      async setFolders(folders) {
+        core.calls.push({ name: 'setFolders', args: [folders] });
+        core.library = { ...core.library, folders };
+        return { ok: true, value: core.library };
+      },
+      catalogue: async () => [],
+      pull: () => notHere,
+      cancelPull: () => notHere,
+      downloads: () => [],
+    },
     emit(event, ...args) {
       for (const l of listeners.get(event) ?? []) l(...args);
     },

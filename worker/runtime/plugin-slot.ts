@@ -60,6 +60,7 @@ export function makeSlot(plugin: DiscoveredPlugin, rawConfig: Config | undefined
     source: plugin.source,
     ...(plugin.path ? { path: plugin.path } : {}),
     configSchema: def ? jsonSchemaOf(def, log) : {},
+    ...(def?.modelSettings ? { modelSettings: { ...def.modelSettings } } : {}),
   };
   const slot: Slot = {
     id: plugin.id,

@@ -4,6 +4,7 @@
  * so a plugin folder needs no dependencies of its own.
  */
 import { z } from 'zod';
+import { ModelFormat } from '../../common/model-format.js';
 import type { PluginDefinition } from './types.js';
 import { PluginError } from './types.js';
 
@@ -33,7 +34,19 @@ export function definePlugin<Config, Result = unknown, Chunk = unknown>(
   if (def.estimateMemory !== undefined && typeof def.estimateMemory !== 'function') {
     throw new TypeError(`Plugin ${def.id}: "estimateMemory" must be a function when given`);
   }
+  if (def.modelSettings !== undefined) checkModelSettings(def.id, def.modelSettings);
   return { ...def, accepts: def.accepts.map((e) => e.toLowerCase().replace(/^\./, '')) };
+}
+
+function checkModelSettings(id: string, settings: unknown): void {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw new TypeError(`Plugin ${id}: "modelSettings" must be an object like { modelPath: 'gguf' }`);
+  }
+  for (const [key, format] of Object.entries(settings)) {
+    if (!ModelFormat.safeParse(format).success) {
+      throw new TypeError(`Plugin ${id}: modelSettings.${key} must be one of ${ModelFormat.options.join(', ')}`);
+    }
+  }
 }
 
 /** What a user plugin's default-exported function receives. */

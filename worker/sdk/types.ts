@@ -1,6 +1,7 @@
 /**
  * The plugin SDK's types: what a plugin author implements and what Hearth hands it.
  */
+import type { ModelFormat } from '../../common/model-format.js';
 import type { z } from 'zod';
 import type { HearthError, LogLevel } from '../../common/protocol.js';
 
@@ -74,6 +75,12 @@ export interface PluginDefinition<Config = Record<string, unknown>, Result = unk
    * plugin has loaded, what it really took is used instead.
    */
   estimateMemory?(config: Config, dataDir: string): number | undefined;
+  /**
+   * Settings that name a model file, and its format ({ modelPath: 'gguf' }). The settings
+   * panel shows them as a picker over the model library; main refuses to save a file the
+   * plugin cannot run, and refuses jobs while none is chosen.
+   */
+  modelSettings?: Record<string, ModelFormat>;
 }
 
 /** Thrown (or returned as a rejection) by a plugin to give the user a precise error. */

@@ -1,0 +1,19 @@
+/** `hearth models list|pull`: the model library without starting a worker (dispatch only). */
+import type { CliIo } from './io.js';
+import { modelsList } from './models-list.js';
+import { modelsPull } from './models-pull.js';
+
+export async function modelsCommand(argv: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'list':
+      return modelsList(rest, io);
+    case 'pull':
+      return modelsPull(rest, io);
+    default:
+      io.err(
+        `hearth models: ${sub === undefined ? 'say what to do' : `unknown subcommand "${sub}"`} — use \`hearth models list\` or \`hearth models pull URL\`\n`,
+      );
+      return 2;
+  }
+}
