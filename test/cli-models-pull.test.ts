@@ -170,7 +170,12 @@ describe('hearth models pull', () => {
     expect(JSON.parse(named.stdout())).toMatchObject({ type: 'model', ok: false, error: { code: 'INVALID_INPUT' } });
     const usage = capturedIo();
     expect(await modelsPull(['--data-dir', dataDir], usage)).toBe(2);
-    expect(usage.stderr()).toMatch(/^hearth models pull: give the URL of the model file\n/);
+    expect(usage.stderr()).toMatch(/^hearth models pull: give the URL of the model file, or a catalogue id/);
+    const unknown = capturedIo();
+    expect(await modelsPull(['no-such-model', '--data-dir', dataDir], unknown)).toBe(1);
+    expect(unknown.stderr()).toMatch(
+      /"no-such-model" is neither a link nor a catalogue model — give a URL, or one of: .*whisper-tiny\.en/,
+    );
     expect(server.requests).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPrefs } from './prefs.js';
+import type { ModelLibrary } from '../../common/models.js';
 import { handleApiCall, type ApiContext } from './router.js';
 import { createFakeCore, type FakeCore } from '../../test/support/fake-core.js';
 
@@ -160,7 +161,7 @@ describe('the model library through a face', () => {
 
   it('shows the desktop app every folder', async () => {
     const out = await handleApiCall({ ...ctx, modelFoldersAllowed: true }, 'listModels', {});
-    expect(out.ok && out.value.models.map((m) => m.name)).toEqual(['inside.gguf', 'outside.gguf']);
+    expect(out.ok && (out.value as ModelLibrary).models.map((m) => m.name)).toEqual(['inside.gguf', 'outside.gguf']);
   });
 
   it('refuses to add model folders from a browser, and changes nothing', async () => {

@@ -1,20 +1,15 @@
 /** `hearth devices [--json]`: the CPU and every GPU Hearth can see, with memory in bytes. */
 import { parseArgs } from 'node:util';
+import { memorySize } from '../../common/format-bytes.js';
 import type { Device, DevicesReport } from '../../common/devices.js';
 import { messageOf } from '../../common/errors.js';
 import { nodeProbeSources } from '../core/devices/node-sources.js';
 import { probeDevices, type ProbeSources } from '../core/devices/probe-devices.js';
 import type { CliIo } from './io.js';
 
-const GIB = 1024 ** 3;
-
-function gib(bytes: number): string {
-  return `${(bytes / GIB).toFixed(1)} GiB`;
-}
-
 function describe(device: Device): string {
   const memory = device.memory
-    ? `${gib(device.memory.free)} free of ${gib(device.memory.total)}`
+    ? `${memorySize(device.memory.free)} free of ${memorySize(device.memory.total)}`
     : 'memory not reported by the driver';
   const use = device.utilization === undefined ? '' : `, ${device.utilization}% busy`;
   return `${device.id.padEnd(10)} ${device.name} (${device.backend}) — ${memory}${use}`;

@@ -1,5 +1,6 @@
-/** `hearth models list|pull`: the model library without starting a worker (dispatch only). */
+/** `hearth models list|catalogue|pull`: the model library without starting a worker (dispatch only). */
 import type { CliIo } from './io.js';
+import { modelsCatalogue } from './models-catalogue.js';
 import { modelsList } from './models-list.js';
 import { modelsPull } from './models-pull.js';
 
@@ -10,6 +11,9 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       return modelsList(rest, io);
     case 'pull':
       return modelsPull(rest, io);
+    case 'catalogue':
+    case 'catalog':
+      return modelsCatalogue(rest, io);
     default:
       io.err(
         `hearth models: ${sub === undefined ? 'say what to do' : `unknown subcommand "${sub}"`} — use \`hearth models list\` or \`hearth models pull URL\`\n`,

@@ -9,7 +9,7 @@ import { messageOf } from '../../common/errors.js';
 import type { ModelInfo } from '../../common/models.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import { createLogger } from '../core/logger.js';
-import { formatBytes } from '../core/models/disk-space.js';
+import { fileSize } from '../../common/format-bytes.js';
 import { createModelLibrary } from '../core/models/library.js';
 import { Settings } from '../core/settings.js';
 import type { CliIo } from './io.js';
@@ -82,7 +82,7 @@ function describe(m: ModelInfo): string {
     m.parameterCount === null ? '' : formatParameters(m.parameterCount),
     m.fileType ?? '',
     m.contextLength === null ? '' : `context ${m.contextLength}`,
-    formatBytes(m.sizeBytes),
+    fileSize(m.sizeBytes),
     m.problem === null ? `plugins: ${m.plugins.join(', ')}` : `problem: ${m.problem}`,
   ];
   return parts.filter((p) => p !== '').join('  ');

@@ -1,5 +1,5 @@
 /**
- * `hearth models pull URL [--name NAME] [--sha256 HEX] [--json]`: one download into
+ * `hearth models pull URL|CATALOGUE-ID [--name NAME] [--sha256 HEX] [--json]`: one download into
  * `<data-dir>/models` with the downloads service alone — no worker, no core, so it runs beside a
  * desktop app that has the data folder open. A `.part` of the same target that an earlier run
  * left (its sidecar names the URL) is resumed; Ctrl-C keeps the `.part` so the same command
@@ -11,8 +11,9 @@ import { messageOf } from '../../common/errors.js';
 import type { ModelDownload } from '../../common/models.js';
 import type { HearthError } from '../../common/protocol.js';
 import { resolveDataDir } from '../core/data-dir.js';
-import { formatBytes } from '../core/models/disk-space.js';
+import { fileSize } from '../../common/format-bytes.js';
 import { adoptIfUnset } from '../core/models/adopt-settings.js';
+import { loadCatalogue } from '../core/models/catalogue.js';
 import { createDownloads } from '../core/models/downloads.js';
 import { inspectModel } from '../core/models/inspect.js';
 import { MODELS_FOLDER, type PullRequest } from '../core/models/types.js';
@@ -35,7 +36,10 @@ export async function modelsPull(argv: string[], io: CliIo, options: ModelsPullO
     io.err(`hearth models pull: ${args.message}\nUsage: hearth models pull URL [--name NAME] [--sha256 HEX] [--json]\n`);
     return 2;
   }
-  const { request, json, dataDir } = args;
+  const { json, dataDir } = args;
+  const fromCatalogue = await catalogueRequest(args.request);
+  if (!fromCatalogue.ok) return finish(io, json, false, fromCatalogue);
+  const request = fromCatalogue.value;
   const isTTY = options.isTTY ?? process.stderr.isTTY === true;
   const signals = options.signals ?? process;
   const service = createDownloads({ modelsDir: join(dataDir, MODELS_FOLDER) });
@@ -53,7 +57,7 @@ export async function modelsPull(argv: string[], io: CliIo, options: ModelsPullO
     if (d.receivedBytes === 0 && d.totalBytes === null) return;
     if (d.resumedFrom !== null && !toldResume) {
       toldResume = true;
-      io.err(`${drawn ? '\n' : ''}Resuming ${d.name} from ${formatBytes(d.resumedFrom)}\n`);
+      io.err(`${drawn ? '\n' : ''}Resuming ${d.name} from ${fileSize(d.resumedFrom)}\n`);
       drawn = false;
     }
     if (isTTY) {
@@ -115,7 +119,13 @@ function parsePullArgs(argv: string[]): PullArgs {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || positionals[0] === undefined) {
-    return { ok: false, message: positionals.length === 0 ? 'give the URL of the model file' : 'give one URL at a time' };
+    return {
+      ok: false,
+      message:
+        positionals.length === 0
+          ? 'give the URL of the model file, or a catalogue id (`hearth models catalogue` lists them)'
+          : 'give one URL at a time',
+    };
   }
   const request: PullRequest = { url: positionals[0] };
   if (values.name !== undefined) request.name = values.name;
@@ -124,6 +134,26 @@ function parsePullArgs(argv: string[]): PullArgs {
 }
 
 type Final = { ok: true; download: ModelDownload; adoptedBy?: string } | { ok: false; error: HearthError };
+
+/** Not a URL: the id of a catalogue entry, whose URL, file name and sha256 are used (a --name or --sha256 given wins). */
+async function catalogueRequest(
+  request: PullRequest,
+): Promise<{ ok: true; value: PullRequest } | { ok: false; error: HearthError }> {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(request.url)) return { ok: true, value: request };
+  const entries = await loadCatalogue();
+  const entry = entries.find((e) => e.id === request.url);
+  if (!entry) {
+    const ids = entries.map((e) => e.id).join(', ');
+    return {
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: `"${request.url}" is neither a link nor a catalogue model — give a URL, or one of: ${ids}`,
+      },
+    };
+  }
+  return { ok: true, value: { url: entry.url, name: request.name ?? entry.fileName, sha256: request.sha256 ?? entry.sha256 } };
+}
 
 /** The plugin that had no model now uses this one; a warning, never a failure, when that cannot be written. */
 async function adopt(dataDir: string, path: string, io: CliIo): Promise<string | undefined> {
@@ -164,7 +194,7 @@ function finish(io: CliIo, json: boolean, drawn: boolean, final: Final, failCode
   if (drawn) io.err('\n');
   if (final.ok) {
     const d = final.download;
-    io.out(`Downloaded ${d.name} (${formatBytes(d.receivedBytes)}) to ${d.path}\nsha256 ${d.sha256 ?? ''}\n`);
+    io.out(`Downloaded ${d.name} (${fileSize(d.receivedBytes)}) to ${d.path}\nsha256 ${d.sha256 ?? ''}\n`);
     if (final.adoptedBy) io.out(`The ${final.adoptedBy} plugin had no model and will use this one.\n`);
     return 0;
   }
@@ -192,11 +222,11 @@ export function progressText(d: ModelDownload): string {
   const parts = [d.name];
   if (d.totalBytes !== null && d.totalBytes > 0) {
     const percent = Math.floor((d.receivedBytes / d.totalBytes) * 100);
-    parts.push(`${percent}% ${formatBytes(d.receivedBytes)} of ${formatBytes(d.totalBytes)}`);
+    parts.push(`${percent}% ${fileSize(d.receivedBytes)} of ${fileSize(d.totalBytes)}`);
   } else {
-    parts.push(formatBytes(d.receivedBytes));
+    parts.push(fileSize(d.receivedBytes));
   }
-  parts.push(d.bytesPerSecond > 0 ? `${formatBytes(d.bytesPerSecond)}/s` : 'waiting for data');
+  parts.push(d.bytesPerSecond > 0 ? `${fileSize(d.bytesPerSecond)}/s` : 'waiting for data');
   if (d.etaSeconds !== null && d.bytesPerSecond > 0) parts.push(`${duration(d.etaSeconds)} left`);
   return parts.join('  ');
 }

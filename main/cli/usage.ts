@@ -6,7 +6,9 @@ Commands:
   devices [--json]                       List the CPU and the GPUs Hearth can use, with their memory.
   models list [--json]                   List the model files in <data-dir>/models and the added folders,
                                          with format, architecture, context length, size and plugins.
-  models pull URL [options]              Download a model into <data-dir>/models (resumes a stopped one).
+  models catalogue [--json]              Recommended models, with whether each fits this machine's GPU.
+  models pull URL|ID [options]           Download a model (a URL, or a catalogue ID) into <data-dir>/models;
+                                         resumes a stopped one. A plugin with no model yet takes it.
       --name NAME                        The file name to give it (default: the URL's last part).
       --sha256 HEX                       Check the download against this checksum.
       --json                             Progress as JSON lines, then {"type":"model","ok":…,"path":…}.

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, DevicesReport } from '../../../common/devices.js';
 import type { CatalogueEntry } from '../../../common/models.js';
 import { parseGpus } from '../devices/nvidia-smi.js';
-import { fitOf, formatMemory, loadCatalogue } from './catalogue.js';
+import { fitOf, loadCatalogue } from './catalogue.js';
+import { memorySize } from '../../../common/format-bytes.js';
 
 const GiB = 1024 ** 3;
 
@@ -105,17 +106,17 @@ describe('fitOf', () => {
   it.each<[keyof typeof REPORTS, number, string, string]>([
     ['no GPU, 16 GB', 0.5, 'cpu-only', 'Runs on the CPU (no GPU found)'],
     ['no GPU, 16 GB', 9.1, 'cpu-only', 'Runs on the CPU (no GPU found)'],
-    ['no GPU, 16 GB', 20, 'too-big', 'Needs 20 GB of memory; this machine has 16 GB'],
-    ['a 24 GB GPU', 0.5, 'fits-gpu', 'Fits your NVIDIA GeForce RTX 4090 (24 GB free)'],
-    ['a 24 GB GPU', 23.9, 'fits-gpu', 'Fits your NVIDIA GeForce RTX 4090 (24 GB free)'],
+    ['no GPU, 16 GB', 20, 'too-big', 'Needs 20 GiB of memory; this machine has 16 GiB'],
+    ['a 24 GB GPU', 0.5, 'fits-gpu', 'Fits your NVIDIA GeForce RTX 4090 (24 GiB free)'],
+    ['a 24 GB GPU', 23.9, 'fits-gpu', 'Fits your NVIDIA GeForce RTX 4090 (24 GiB free)'],
     ['a 24 GB GPU', 30, 'cpu-only', 'Too big for your GPU, runs on the CPU'],
-    ['a 4 GB GPU, 32 GB RAM', 2, 'fits-gpu', 'Fits your NVIDIA GeForce GTX 1650 (3.7 GB free)'],
+    ['a 4 GB GPU, 32 GB RAM', 2, 'fits-gpu', 'Fits your NVIDIA GeForce GTX 1650 (3.7 GiB free)'],
     // Free memory decides, not the card's total: 3.7 GB are free of its 4.
     ['a 4 GB GPU, 32 GB RAM', 3.9, 'cpu-only', 'Too big for your GPU, runs on the CPU'],
     ['a 4 GB GPU, 32 GB RAM', 31, 'cpu-only', 'Too big for your GPU, runs on the CPU'],
-    ['a 4 GB GPU, 32 GB RAM', 40, 'too-big', 'Needs 40 GB of memory; this machine has 32 GB'],
+    ['a 4 GB GPU, 32 GB RAM', 40, 'too-big', 'Needs 40 GiB of memory; this machine has 32 GiB'],
     ['no GPU, 4 GB RAM', 0.4, 'cpu-only', 'Runs on the CPU (no GPU found)'],
-    ['no GPU, 4 GB RAM', 9.1, 'too-big', 'Needs 9.1 GB of memory; this machine has 4 GB'],
+    ['no GPU, 4 GB RAM', 9.1, 'too-big', 'Needs 9.1 GiB of memory; this machine has 4 GiB'],
   ])('%s, a model needing %s GiB: %s', (name, needsGiB, fit, fitText) => {
     expect(fitOf(entry(needsGiB), REPORTS[name], notInstalled)).toEqual({
       entry: entry(needsGiB),
@@ -130,7 +131,7 @@ describe('fitOf', () => {
       ...parseGpus('0, NVIDIA RTX A6000, 49140, 1200, 47940, 7\n1, NVIDIA GeForce RTX 4090, 24564, 20, 24544, 0\n'),
       cpu(128),
     );
-    expect(fitOf(entry(10), two, notInstalled).fitText).toBe('Fits your NVIDIA RTX A6000 (46.8 GB free)');
+    expect(fitOf(entry(10), two, notInstalled).fitText).toBe('Fits your NVIDIA RTX A6000 (46.8 GiB free)');
     expect(fitOf(entry(60), two, notInstalled).fitText).toBe('Too big for your GPUs, runs on the CPU');
   });
 
@@ -141,7 +142,7 @@ describe('fitOf', () => {
       backend: 'vulkan',
       memory: { total: 8 * GiB, used: 0, free: 0 },
     };
-    expect(fitOf(entry(6), report(vulkan, cpu(16)), notInstalled).fitText).toBe('Fits your AMD Radeon RX 7600 (8 GB)');
+    expect(fitOf(entry(6), report(vulkan, cpu(16)), notInstalled).fitText).toBe('Fits your AMD Radeon RX 7600 (8 GiB)');
     const unknown: Device = { id: 'vulkan:0', name: 'llvmpipe', backend: 'vulkan', memory: null };
     expect(fitOf(entry(1), report(unknown, cpu(16)), notInstalled)).toMatchObject({
       fit: 'cpu-only',
@@ -164,14 +165,14 @@ describe('fitOf', () => {
   });
 });
 
-describe('formatMemory', () => {
+describe('memorySize', () => {
   it.each([
-    [2.5 * 1024 ** 2, '3 MB'],
-    [380 * 1024 ** 2, '380 MB'],
-    [GiB, '1 GB'],
-    [9.14 * GiB, '9.1 GB'],
-    [24544 * 1024 ** 2, '24 GB'],
+    [2.5 * 1024 ** 2, '3 MiB'],
+    [380 * 1024 ** 2, '380 MiB'],
+    [GiB, '1 GiB'],
+    [9.14 * GiB, '9.1 GiB'],
+    [24544 * 1024 ** 2, '24 GiB'],
   ])('%s bytes: %s', (bytes, text) => {
-    expect(formatMemory(bytes)).toBe(text);
+    expect(memorySize(bytes)).toBe(text);
   });
 });

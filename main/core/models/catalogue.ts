@@ -4,6 +4,7 @@
  * machine, judged from the device probe. Nothing here downloads anything: the user asks for a
  * download, and the downloads service checks the entry's sha256.
  */
+import { memorySize } from '../../../common/format-bytes.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -53,14 +54,6 @@ export async function loadCatalogue(path: string = defaultCataloguePath()): Prom
  * Memory is counted in binary units and written "GB", as operating systems and GPU vendors
  * write it: a card nvidia-smi reports as 24564 MiB is sold and known as "24 GB".
  */
-const GB = 1024 ** 3;
-const MB = 1024 ** 2;
-
-export function formatMemory(bytes: number): string {
-  if (bytes < GB) return `${Math.max(1, Math.round(bytes / MB))} MB`;
-  const tenths = Math.round((bytes / GB) * 10) / 10;
-  return `${Number.isInteger(tenths) ? tenths.toFixed(0) : tenths.toFixed(1)} GB`;
-}
 
 /** Room on a GPU: its free memory, or its total when the driver gave no use figures at all. */
 function gpuRoom(memory: DeviceMemory): { bytes: number; free: boolean } {
@@ -90,7 +83,7 @@ export function fitOf(
     .filter(({ room }) => room.bytes >= entry.needsBytes)
     .sort((a, b) => b.room.bytes - a.room.bytes)[0];
   if (best) {
-    const room = `${formatMemory(best.room.bytes)}${best.room.free ? ' free' : ''}`;
+    const room = `${memorySize(best.room.bytes)}${best.room.free ? ' free' : ''}`;
     return item('fits-gpu', `Fits your ${best.gpu.name} (${room})`);
   }
   const ram = ramOf(report.devices);
@@ -102,7 +95,7 @@ export function fitOf(
     // Without a RAM figure Hearth cannot call it too big; it says what it could not check.
     return item('cpu-only', ram === undefined ? `${why}; this machine's memory was not reported` : why);
   }
-  return item('too-big', `Needs ${formatMemory(entry.needsBytes)} of memory; this machine has ${formatMemory(ram)}`);
+  return item('too-big', `Needs ${memorySize(entry.needsBytes)} of memory; this machine has ${memorySize(ram)}`);
 }
 
 function ramOf(devices: Device[]): number | undefined {

@@ -3,6 +3,7 @@
  * does not fail at 3.9 GB. `freeBytes` is a collaborator: the one thing a test cannot make real
  * is a nearly full disk.
  */
+import { fileSize } from '../../../common/format-bytes.js';
 import { statfs } from 'node:fs/promises';
 import type { HearthError } from '../../../common/protocol.js';
 
@@ -14,17 +15,6 @@ export async function statfsFreeBytes(folder: string): Promise<number> {
   return info.bavail * info.bsize;
 }
 
-/** "4.1 GB", "147.9 MB", "512 B": decimal units, as download pages and file managers show sizes. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
 
 /** A DOWNLOAD_FAILED saying the model does not fit, or undefined when it does (or its size is unknown). */
 export async function checkDiskSpace(
@@ -39,8 +29,8 @@ export async function checkDiskSpace(
 }
 
 export function diskFullError(folder: string, needBytes: number | null, free: number | null): HearthError {
-  const needs = needBytes === null ? 'the model does not fit' : `the model needs ${formatBytes(needBytes)}`;
-  const has = free === null ? `${folder} is full` : `${folder} has ${formatBytes(free)} free`;
+  const needs = needBytes === null ? 'the model does not fit' : `the model needs ${fileSize(needBytes)}`;
+  const has = free === null ? `${folder} is full` : `${folder} has ${fileSize(free)} free`;
   return {
     code: 'DOWNLOAD_FAILED',
     message: `Not enough disk space: ${needs} and ${has} — free some space or add a models folder on another disk`,
