@@ -29,7 +29,7 @@ test('the Devices tab lists the GPU with its memory, and the CPU', async ({ page
   const gpu = page.getByTestId('device-cuda:0');
   await expect(gpu.getByRole('heading', { name: 'NVIDIA RTX A6000' })).toBeVisible();
   await expect(gpu.getByText('CUDA', { exact: true })).toBeVisible();
-  await expect(page.getByTestId('device-memory-cuda:0')).toHaveText('47 GiB free of 48 GiB (2% in use)');
+  await expect(page.getByTestId('device-memory-cuda:0')).toHaveText('46.8 GiB free of 48 GiB (2% in use)');
   await expect(gpu.getByText('7% busy')).toBeVisible();
   await expect(page.getByTestId('device-cpu')).toBeVisible();
   await expect(page.getByText('No GPU found')).toHaveCount(0);

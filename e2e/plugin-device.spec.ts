@@ -51,8 +51,8 @@ test('the device chosen for a GPU plugin is where its job runs, and it is rememb
   await expect(device).toHaveValue('auto');
   await expect(device.getByRole('option')).toHaveText([
     'Auto — the GPU with the most free memory',
-    'NVIDIA RTX A6000 (cuda:0) — 47 GiB free',
-    'NVIDIA GeForce RTX 4090 (cuda:1) — 20 GiB free',
+    'NVIDIA RTX A6000 (cuda:0) — 46.8 GiB free',
+    'NVIDIA GeForce RTX 4090 (cuda:1) — 19.5 GiB free',
   ]);
 
   await device.selectOption('cuda:1');
@@ -113,7 +113,7 @@ test('a GPU main does not know is refused inline; a chosen GPU that is gone is m
   await expect(device).toHaveValue('cuda:1');
   await expect(device.getByRole('option')).toHaveText([
     'Auto — the GPU with the most free memory',
-    'NVIDIA RTX A6000 (cuda:0) — 47 GiB free',
+    'NVIDIA RTX A6000 (cuda:0) — 46.8 GiB free',
     'cuda:1 (not found — runs on the CPU)',
   ]);
 });

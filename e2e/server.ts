@@ -1,6 +1,6 @@
 /** Starts a real `hearth serve` for one test, in its own data folder, and stops it afterwards. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,13 +16,23 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
+export interface ModelFile {
+  name: string;
+  bytes: Buffer;
+}
+
 /** `journal`: lines to pre-write to jobs.jsonl, as a previous session of Hearth would have left them. */
 /** `env`: variables to set for the server (a fake nvidia-smi's folder first on PATH, say). */
+/** `models`: files to put in the data folder's models/ before start, as a user would have. */
 export async function startServe(
-  opts: { plugins?: string[]; journal?: string; env?: Record<string, string> } = {},
+  opts: { plugins?: string[]; journal?: string; env?: Record<string, string>; models?: ModelFile[] } = {},
 ): Promise<Served> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
   if (opts.journal !== undefined) await writeFile(join(dataDir, 'jobs.jsonl'), opts.journal);
+  if (opts.models?.length) {
+    await mkdir(join(dataDir, 'models'), { recursive: true });
+    for (const m of opts.models) await writeFile(join(dataDir, 'models', m.name), m.bytes);
+  }
   for (const name of opts.plugins ?? []) {
     await cp(join(import.meta.dirname, 'fixtures', 'plugins', name), join(dataDir, 'plugins', name), { recursive: true });
   }

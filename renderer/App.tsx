@@ -1,8 +1,10 @@
 import { ChoiceDialog } from './drop/ChoiceDialog.js';
 import { DevicesView } from './devices/DevicesView.js';
+import { BlockedList } from './drop/BlockedList.js';
 import { DropOverlay, useWindowDrop } from './drop/DropZone.js';
 import { RejectedList } from './drop/RejectedList.js';
 import { JobList } from './jobs/JobList.js';
+import { ModelsView } from './models/ModelsView.js';
 import { OutputView } from './output/OutputView.js';
 import { PluginsView } from './plugins/PluginsView.js';
 import { Header } from './shell/Header.js';
@@ -14,6 +16,7 @@ import { WorkerView } from './worker/WorkerView.js';
 function JobsView() {
   return (
     <div className="jobs-view" id="panel-jobs" role="tabpanel" aria-labelledby="tab-jobs">
+      <BlockedList />
       <RejectedList />
       <div className="split">
         <JobList />
@@ -37,6 +40,7 @@ function Body() {
   }
   if (!loaded) return <div className="loading muted">Starting Hearth…</div>;
   if (view === 'plugins') return <PluginsView />;
+  if (view === 'models') return <ModelsView />;
   if (view === 'worker') return <WorkerView />;
   if (view === 'devices') return <DevicesView />;
   return <JobsView />;

@@ -6,6 +6,7 @@ import { pickBinding } from './api/binding.js';
 import { setApi } from './api/current.js';
 import { loadSnapshot } from './store/actions.js';
 import { createEventPump } from './store/event-pump.js';
+import { reloadModelsIfLoaded } from './store/model-actions.js';
 import { appStore } from './store/store.js';
 
 function start(): void {
@@ -22,7 +23,7 @@ function start(): void {
       binding.api.onConnection((open) => {
         appStore.setState({ connection: open ? 'open' : wasOpen ? 'lost' : 'connecting' });
         // After a reconnect the events in between are lost: reload the whole picture.
-        if (open) void loadSnapshot();
+        if (open) void loadSnapshot().then(reloadModelsIfLoaded);
         wasOpen ||= open;
       });
     } else {

@@ -68,8 +68,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   });
 
   const interrupted = new AbortController();
+  // on(), not once(): with our listener gone, signal-exit (node-llama-cpp's, once main has read
+  // a GGUF header) would re-raise the signal and kill the process before the jobs are cancelled.
   const onSigint = () => interrupted.abort();
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   try {
     await core.start();
     return await runJobs(core, a, printer, interrupted.signal);

@@ -28,11 +28,17 @@ export interface ServeIo {
   createCore: (opts: { dataDir: string }) => HearthCore;
 }
 
+/**
+ * The first signal stops cleanly, a second one ends the process at once. The listeners stay
+ * registered to the end: node-llama-cpp (whose GGUF reader main uses) brings signal-exit, which
+ * re-raises a signal it finds no other listener for — killing the process mid-shutdown.
+ */
 function untilSignal(): Promise<void> {
   return new Promise((done) => {
+    let stopping = false;
     const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      if (stopping) process.exit(130);
+      stopping = true;
       done();
     };
     process.on('SIGINT', stop);

@@ -5,7 +5,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Device } from '../../common/devices.js';
-import { formatBytes } from '../lib/format.js';
+import { formatMemory } from '../lib/format.js';
 import { refreshDevices } from '../store/actions.js';
 import { useApp } from '../store/store.js';
 import { LaneJob, LoadedPlugins, PhaseBadge, useLane } from '../worker/lane-parts.js';
@@ -23,7 +23,7 @@ function MemoryBar({ device }: { device: Device }) {
     <div className="memory">
       <meter min={0} max={memory.total} value={memory.used} aria-label={`${device.name} memory in use`} />
       <p className="small" data-testid={`device-memory-${device.id}`}>
-        {formatBytes(memory.free)} free of {formatBytes(memory.total)} ({usedPercent}% in use)
+        {formatMemory(memory.free)} free of {formatMemory(memory.total)} ({usedPercent}% in use)
       </p>
     </div>
   );
@@ -40,7 +40,7 @@ function DeviceLane({ lane, processes }: { lane: string; processes: Processes })
     <li className="device-lane" data-testid={`device-lane-${lane}`}>
       <div className="device-lane-head">
         <span className="lane-name">{lane}</span> <PhaseBadge phase={w.phase} />
-        {held !== undefined && <span className="muted small"> holds {formatBytes(held)} here</span>}
+        {held !== undefined && <span className="muted small"> holds {formatMemory(held)} here</span>}
       </div>
       <p className="small">
         Running: <LaneJob jobId={w.jobId} testId={`device-lane-job-${lane}`} />
@@ -100,7 +100,7 @@ function DeviceCard({ device }: { device: Device }) {
       <MemoryBar device={device} />
       {device.utilization !== undefined && <p className="small">{device.utilization}% busy</p>}
       {device.processes && device.processes.length > 0 && (
-        <p className="small muted">{device.processes.map((p) => `pid ${p.pid}: ${formatBytes(p.usedBytes)}`).join(' · ')}</p>
+        <p className="small muted">{device.processes.map((p) => `pid ${p.pid}: ${formatMemory(p.usedBytes)}`).join(' · ')}</p>
       )}
       <DeviceLanes device={device} />
     </li>

@@ -1,18 +1,57 @@
-/** Several plugins read this file type: the user picks one, remembered for the extension. */
+/**
+ * Several plugins read this file type: the user picks one, remembered for the extension. Each
+ * candidate says whether it is ready; one that cannot run now is shown with why and cannot be picked.
+ */
 import { useEffect, useRef, useState } from 'react';
 import { baseNameOf, filesOfType } from '../../common/file-types.js';
-import { useApp } from '../store/store.js';
+import type { PluginInfo } from '../../common/model.js';
+import { appStore, useApp } from '../store/store.js';
+import { READINESS_TEXT, readinessOf } from './readiness.js';
 import { dismissChoice, resolveChoice } from './submit.js';
+
+function firstReady(candidates: string[], plugins: PluginInfo[]): string {
+  return candidates.find((id) => readinessOf(plugins.find((p) => p.id === id) ?? {}).kind === 'ready') ?? '';
+}
+
+function Candidate({ id, picked, onPick }: { id: string; picked: boolean; onPick: () => void }) {
+  const p = useApp((s) => s.plugins.find((x) => x.id === id));
+  const readiness = readinessOf(p ?? {});
+  const ready = readiness.kind === 'ready';
+  const reasonId = `choice-reason-${id}`;
+  return (
+    <label className={`choice${ready ? '' : ' choice-blocked'}`}>
+      <input
+        type="radio"
+        name="plugin"
+        value={id}
+        checked={picked}
+        disabled={!ready}
+        aria-describedby={ready ? undefined : reasonId}
+        onChange={onPick}
+      />
+      <span>
+        <strong>
+          {p?.name ?? id} <span className={`readiness readiness-${readiness.kind}`}>{READINESS_TEXT[readiness.kind]}</span>
+        </strong>
+        <span className="muted small">{p?.description}</span>
+        {!ready && (
+          <span id={reasonId} className="choice-reason small">
+            {readiness.error.message}
+          </span>
+        )}
+      </span>
+    </label>
+  );
+}
 
 export function ChoiceDialog() {
   const choice = useApp((s) => s.choices[0]);
-  const plugins = useApp((s) => s.plugins);
   const [picked, setPicked] = useState<string>('');
   const [remember, setRemember] = useState(true);
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
-    setPicked(choice?.candidates[0] ?? '');
+    setPicked(choice ? firstReady(choice.candidates, appStore.getState().plugins) : '');
     const d = dialog.current;
     if (!d) return;
     if (choice && !d.open) d.showModal();
@@ -50,18 +89,9 @@ export function ChoiceDialog() {
         </p>
         <fieldset className="choice-list">
           <legend className="sr-only">Plugin</legend>
-          {choice.candidates.map((id) => {
-            const p = plugins.find((x) => x.id === id);
-            return (
-              <label key={id} className="choice">
-                <input type="radio" name="plugin" value={id} checked={picked === id} onChange={() => setPicked(id)} />
-                <span>
-                  <strong>{p?.name ?? id}</strong>
-                  <span className="muted small">{p?.description}</span>
-                </span>
-              </label>
-            );
-          })}
+          {choice.candidates.map((id) => (
+            <Candidate key={id} id={id} picked={picked === id} onPick={() => setPicked(id)} />
+          ))}
         </fieldset>
         {ext !== '' && (
           <label className="check">

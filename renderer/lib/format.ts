@@ -1,13 +1,13 @@
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 && i > 0 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+import { fileSize, memorySize } from '../../common/format-bytes.js';
+
+/** A memory figure (RAM, VRAM, a process's RSS), or a dash when none was reported. */
+export function formatMemory(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '—' : memorySize(n);
+}
+
+/** A file's size, or a dash when it is not known. */
+export function formatFileSize(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '—' : fileSize(n);
 }
 
 export function formatDuration(ms: number): string {

@@ -2,7 +2,7 @@
 import type { PluginInfo } from '../../common/model.js';
 import { call } from '../store/actions.js';
 import { appStore, useApp } from '../store/store.js';
-import { formatBytes } from '../lib/format.js';
+import { formatMemory } from '../lib/format.js';
 import { SettingsPanel } from '../settings/SettingsPanel.js';
 import { PluginStateBadge } from './PluginStateBadge.js';
 
@@ -47,7 +47,7 @@ function PluginItem({ plugin, selected }: { plugin: PluginInfo; selected: boolea
       </button>
       <div className="plugin-facts small">
         {st.device && <span title="Device">{st.device}</span>}
-        {st.memoryBytes !== undefined && <span title="Model memory">{formatBytes(st.memoryBytes)}</span>}
+        {st.memoryBytes !== undefined && <span title="Model memory">{formatMemory(st.memoryBytes)}</span>}
         {plugin.wantsGpu && <span className="muted">wants GPU</span>}
         {plugin.source === 'user' && <span className="muted">user plugin</span>}
         <LoadButton plugin={plugin} />

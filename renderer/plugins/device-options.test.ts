@@ -30,8 +30,8 @@ describe('deviceOptions', () => {
   it('puts Auto first, then every GPU by name with its free memory, never the CPU', () => {
     expect(deviceOptions(report, AUTO_DEVICE)).toEqual([
       { value: 'auto', label: 'Auto — the GPU with the most free memory', name: 'the GPU with the most free memory' },
-      { value: 'cuda:0', label: 'NVIDIA RTX A6000 (cuda:0) — 47 GiB free', name: 'NVIDIA RTX A6000 (cuda:0)' },
-      { value: 'cuda:1', label: 'NVIDIA GeForce RTX 4090 (cuda:1) — 8.0 GiB free', name: 'NVIDIA GeForce RTX 4090 (cuda:1)' },
+      { value: 'cuda:0', label: 'NVIDIA RTX A6000 (cuda:0) — 46.8 GiB free', name: 'NVIDIA RTX A6000 (cuda:0)' },
+      { value: 'cuda:1', label: 'NVIDIA GeForce RTX 4090 (cuda:1) — 8 GiB free', name: 'NVIDIA GeForce RTX 4090 (cuda:1)' },
       // The driver does not tell this one's memory: no free figure rather than a wrong one.
       { value: 'vulkan:0', label: 'llvmpipe (vulkan:0)', name: 'llvmpipe (vulkan:0)' },
     ]);

@@ -5,7 +5,7 @@
  * Pure, so it is tested without a DOM.
  */
 import type { DevicesReport } from '../../common/devices.js';
-import { formatBytes } from '../lib/format.js';
+import { formatMemory } from '../lib/format.js';
 
 /** What main calls "let Hearth pick": the GPU with the most free memory. */
 export const AUTO_DEVICE = 'auto';
@@ -35,7 +35,7 @@ export function deviceOptions(report: DevicesReport | null, current: string): De
   for (const d of report?.devices ?? []) {
     if (d.backend === 'cpu') continue;
     const name = `${d.name} (${d.id})`;
-    options.push({ value: d.id, label: d.memory ? `${name} — ${formatBytes(d.memory.free)} free` : name, name });
+    options.push({ value: d.id, label: d.memory ? `${name} — ${formatMemory(d.memory.free)} free` : name, name });
   }
   if (current !== AUTO_DEVICE && !options.some((o) => o.value === current)) {
     options.push({ value: current, label: report ? `${current} (not found — runs on the CPU)` : current, name: current });

@@ -1,14 +1,16 @@
 /**
  * A plugin's settings, generated from its JSON Schema. Save validates inline, then main
- * validates again, persists and reloads the plugin; a refusal shows main's reason. A GPU
- * plugin's device comes first, chosen on its own (../plugins/DeviceSetting.tsx).
+ * validates again, persists and reloads the plugin; a refusal shows main's reason, under the
+ * field it names when it names one (a model file main cannot use), and the draft is kept.
+ * A GPU plugin's device comes first, chosen on its own (../plugins/DeviceSetting.tsx).
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { PluginInfo } from '../../common/model.js';
 import { api } from '../api/current.js';
-import { call } from '../store/actions.js';
-import { notify } from '../store/store.js';
+import { loadLibrary } from '../store/model-actions.js';
+import { appStore, notify, useApp } from '../store/store.js';
 import { DeviceSetting } from '../plugins/DeviceSetting.js';
+import { FieldInput } from './FieldInput.js';
 import { fieldsOf, parseField, toInputText, type Field } from './schema-fields.js';
 
 type Draft = Record<string, string | boolean>;
@@ -20,107 +22,6 @@ function draftOf(fields: Field[], config: Record<string, unknown>): Draft {
     d[f.key] = f.kind === 'boolean' ? v === true : toInputText(f, v);
   }
   return d;
-}
-
-function FieldInput({
-  field,
-  value,
-  error,
-  onChange,
-}: {
-  field: Field;
-  value: string | boolean;
-  error?: string;
-  onChange: (v: string | boolean) => void;
-}) {
-  const id = `setting-${field.key}`;
-  const describedBy = [field.description ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy };
-  const textInput = (
-    <input type="text" {...common} value={String(value)} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} />
-  );
-  let control;
-  switch (field.kind) {
-    case 'boolean':
-      control = (
-        <input type="checkbox" {...common} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />
-      );
-      break;
-    case 'enum':
-      control = (
-        <select {...common} value={String(value)} onChange={(e) => onChange(e.currentTarget.value)}>
-          {field.options?.map((o) => (
-            <option key={String(o)} value={String(o)}>
-              {String(o)}
-            </option>
-          ))}
-        </select>
-      );
-      break;
-    case 'const':
-      control = <input type="text" {...common} value={String(value)} readOnly />;
-      break;
-    case 'integer':
-    case 'number':
-      control = (
-        <input
-          type="number"
-          {...common}
-          value={String(value)}
-          step={field.kind === 'integer' ? 1 : 'any'}
-          min={field.min}
-          max={field.max}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
-      );
-      break;
-    case 'path':
-      control = (
-        <div className="path-input">
-          {textInput}
-          {api().kind === 'electron' && (
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => {
-                void call('pickPath', { title: `Choose ${field.label.toLowerCase()}` }).then((picked) => {
-                  if (picked) onChange(picked);
-                });
-              }}
-            >
-              Browse…
-            </button>
-          )}
-        </div>
-      );
-      break;
-    default:
-      control = textInput;
-  }
-  return (
-    <div className={`field field-${field.kind}`}>
-      <label htmlFor={id}>
-        {field.label}
-        {field.min !== undefined || field.max !== undefined ? (
-          <span className="muted small">
-            {' '}
-            ({field.min ?? '…'}–{field.max ?? '…'})
-          </span>
-        ) : null}
-      </label>
-      {control}
-      {field.description && (
-        <p id={`${id}-help`} className="help">
-          {field.description}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 export function SettingsPanel({ plugin }: { plugin: PluginInfo }) {
@@ -139,11 +40,22 @@ function SchemaSettings({ plugin }: { plugin: PluginInfo }) {
   const [touched, setTouched] = useState(false);
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
+  /** Main's refusal of one field's value, shown under it until that field changes. */
+  const [fieldRefusal, setFieldRefusal] = useState<{ key: string; message: string } | null>(null);
+  const modelSettings = plugin.modelSettings;
+  const hasModelSetting = modelSettings !== undefined && Object.keys(modelSettings).length > 0;
+  const focusSetting = useApp((s) => s.focusSetting);
+
+  // The picker lists the library as it is now: asked for each time such a panel opens.
+  useEffect(() => {
+    if (hasModelSetting) void loadLibrary();
+  }, [plugin.id, hasModelSetting]);
 
   useEffect(() => {
     let live = true;
     setSaved(null);
     setRefusal(null);
+    setFieldRefusal(null);
     void api()
       .invoke('getSettings', { pluginId: plugin.id })
       .then((o) => {
@@ -158,6 +70,18 @@ function SchemaSettings({ plugin }: { plugin: PluginInfo }) {
     };
   }, [plugin.id, fields]);
 
+  // "Choose one…" on a held-back drop lands here: focus the setting it named, once.
+  useEffect(() => {
+    if (saved === null || focusSetting === null) return;
+    document.getElementById(`setting-${focusSetting}`)?.focus();
+    appStore.setState({ focusSetting: null });
+  }, [saved, focusSetting]);
+
+  // A refused field is brought into view and focused, so its reason is read where it applies.
+  useEffect(() => {
+    if (fieldRefusal) document.getElementById(`setting-${fieldRefusal.key}`)?.focus();
+  }, [fieldRefusal]);
+
   const parsed = fields.map((f) => [f, parseField(f, draft[f.key] ?? '')] as const);
   const errors = Object.fromEntries(parsed.flatMap(([f, p]) => (p.ok ? [] : [[f.key, p.error.message]])));
   const valid = Object.keys(errors).length === 0;
@@ -168,10 +92,16 @@ function SchemaSettings({ plugin }: { plugin: PluginInfo }) {
     for (const [f, p] of parsed) if (p.ok && p.value !== undefined) config[f.key] = p.value;
     setSaving(true);
     setRefusal(null);
+    setFieldRefusal(null);
     const o = await api().invoke('saveSettings', { pluginId: plugin.id, config });
     setSaving(false);
     if (!o.ok) {
-      setRefusal(o.error.message + (o.error.detail ? ` (${o.error.detail})` : ''));
+      const message = o.error.message + (o.error.detail ? ` (${o.error.detail})` : '');
+      const field = fields.find((f) => f.key === o.error.field);
+      if (field) {
+        setFieldRefusal({ key: field.key, message });
+        setRefusal(`${field.label} was refused — see the reason under it.`);
+      } else setRefusal(message);
       return;
     }
     setSaved(o.value);
@@ -191,20 +121,27 @@ function SchemaSettings({ plugin }: { plugin: PluginInfo }) {
         void save();
       }}
     >
-      {fields.map((f) => (
-        <FieldInput
-          key={f.key}
-          field={f}
-          value={draft[f.key] ?? ''}
-          {...(touched && errors[f.key] ? { error: errors[f.key] } : {})}
-          onChange={(v) => {
-            setTouched(true);
-            setDraft((d) => ({ ...d, [f.key]: v }));
-          }}
-        />
-      ))}
+      {fields.map((f) => {
+        const format = modelSettings && Object.hasOwn(modelSettings, f.key) ? modelSettings[f.key] : undefined;
+        const error = fieldRefusal?.key === f.key ? fieldRefusal.message : touched ? errors[f.key] : undefined;
+        return (
+          <FieldInput
+            key={f.key}
+            field={f}
+            value={draft[f.key] ?? ''}
+            {...(error ? { error } : {})}
+            {...(format ? { model: { pluginId: plugin.id, format } } : {})}
+            onChange={(v) => {
+              setTouched(true);
+              if (fieldRefusal?.key === f.key) setFieldRefusal(null);
+              setDraft((d) => ({ ...d, [f.key]: v }));
+            }}
+          />
+        );
+      })}
       {refusal && (
-        <div className="callout callout-error" role="alert">
+        // The field's own message is the alert; this only points at it.
+        <div className="callout callout-error" role={fieldRefusal ? 'status' : 'alert'}>
           Not saved: {refusal}
         </div>
       )}
@@ -217,6 +154,7 @@ function SchemaSettings({ plugin }: { plugin: PluginInfo }) {
             setDraft(draftOf(fields, saved));
             setTouched(false);
             setRefusal(null);
+            setFieldRefusal(null);
           }}
         >
           Revert

@@ -11,6 +11,7 @@ import { Icon, type IconName } from './Icon.js';
 const TABS: { view: View; label: string; icon: IconName }[] = [
   { view: 'jobs', label: 'Jobs', icon: 'jobs' },
   { view: 'plugins', label: 'Plugins', icon: 'plugins' },
+  { view: 'models', label: 'Models', icon: 'models' },
   { view: 'worker', label: 'Workers', icon: 'worker' },
   { view: 'devices', label: 'Devices', icon: 'devices' },
 ];

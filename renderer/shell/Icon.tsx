@@ -13,6 +13,7 @@ const PATHS = {
   worker: 'M4 5h16v10H4zM8 19h8M12 15v4',
   devices: 'M7 7h10v10H7zM10 3v4M14 3v4M10 17v4M14 17v4M3 10h4M3 14h4M17 10h4M17 14h4',
   folder: 'M3 6h6l2 2h10v11H3z',
+  models: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5',
   upload: 'M12 16V4M7 9l5-5 5 5M4 20h16',
 } as const;
 

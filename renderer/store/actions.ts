@@ -104,3 +104,8 @@ export async function setPluginDevice(pluginId: string, device: string): Promise
   }
   return outcome;
 }
+
+/** Opens the Plugins view on one plugin's settings, focusing `field` when given (a drop's "Choose one…"). */
+export function openPluginSettings(pluginId: string, field: string | null = null): void {
+  appStore.setState({ view: 'plugins', selectedPluginId: pluginId, focusSetting: field });
+}

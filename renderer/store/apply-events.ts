@@ -5,6 +5,7 @@
 import type { ApiEvent, Snapshot } from '../../common/api.js';
 import { chunkText } from '../../common/display-text.js';
 import { isFinished, type Job, type PluginInfo, type WorkerStatus } from '../../common/model.js';
+import type { ModelDownload } from '../../common/models.js';
 import type { AppState, BatchSummary } from './types.js';
 
 const MAX_LOGS = 2000;
@@ -52,6 +53,18 @@ export function putPlugin(plugins: AppState['plugins'], plugin: PluginInfo): App
   return next;
 }
 
+/**
+ * The download list with one download written in: its entry replaced where it stands, a new one
+ * first (the list is newest first, as main's listDownloads answers it).
+ */
+export function putDownload(downloads: ModelDownload[], download: ModelDownload): ModelDownload[] {
+  const i = downloads.findIndex((d) => d.id === download.id);
+  if (i < 0) return [download, ...downloads];
+  const next = [...downloads];
+  next[i] = download;
+  return next;
+}
+
 /** The whole picture main answered to `snapshot`: it replaces what the store held of each slice. */
 export function applySnapshot(state: AppState, s: Snapshot): Partial<AppState> {
   const jobs = Object.fromEntries(s.jobs.map((j) => [j.id, j]));
@@ -77,6 +90,7 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
   let plugins: AppState['plugins'] | undefined;
   let logs: AppState['logs'] | undefined;
   let workers: WorkerStatus[] | undefined;
+  let downloads: ModelDownload[] | undefined;
   let output = state.output;
   let outputText: string[] | undefined;
 
@@ -113,6 +127,12 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
       case 'prefs':
         patch.prefs = ev.prefs;
         break;
+      case 'download':
+        downloads = putDownload(downloads ?? state.downloads, ev.download);
+        break;
+      case 'models':
+        patch.library = ev.library;
+        break;
     }
   }
   if (jobs) {
@@ -123,6 +143,7 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
   }
   if (plugins) patch.plugins = plugins;
   if (workers) patch.workers = workers;
+  if (downloads) patch.downloads = downloads;
   if (logs) patch.logs = logs.length > MAX_LOGS ? logs.slice(-MAX_LOGS) : logs;
   if (output !== state.output && output && outputText) patch.output = { ...output, text: outputText.join('') };
   return patch;

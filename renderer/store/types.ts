@@ -2,6 +2,7 @@
 import type { AppPrefs } from '../../common/api.js';
 import type { HearthError, Job, LogEntry, PluginInfo, WorkerStatus } from '../../common/model.js';
 import type { DevicesReport } from '../../common/devices.js';
+import type { CatalogueItem, ModelDownload, ModelLibrary } from '../../common/models.js';
 
 export interface PluginSlice {
   plugins: PluginInfo[];
@@ -72,7 +73,27 @@ export interface Notice {
   message: string;
 }
 
-export type View = 'jobs' | 'plugins' | 'worker' | 'devices';
+export type View = 'jobs' | 'plugins' | 'models' | 'worker' | 'devices';
+
+/** The model library, its downloads and the recommended catalogue, as main last told them. */
+export interface ModelsSlice {
+  /** null until first asked (the Models tab or a settings panel with a model setting). */
+  library: ModelLibrary | null;
+  /** Newest first, as main lists them; a 'download' event writes its entry in. */
+  downloads: ModelDownload[];
+  /** null until the Models tab first asks. */
+  catalogue: CatalogueItem[] | null;
+}
+
+/**
+ * Files held back because their plugin cannot run now (no model, a failed load): answered at
+ * once with main's reason, never uploaded nor queued. Kept so they can be added once it can.
+ */
+export interface BlockedDrop {
+  pluginId: string;
+  error: HearthError;
+  files: DroppedFile[];
+}
 
 export interface DeviceSlice {
   /** The last device list main answered; null until the Devices view first asks. */
@@ -88,10 +109,14 @@ export interface UiSlice {
   loaded: boolean;
   notices: Notice[];
   rejected: RejectedFile[];
+  /** One entry per plugin, newest first. */
+  blocked: BlockedDrop[];
+  /** The settings key to focus when the Plugins view next shows a plugin's settings ("Choose one…"). */
+  focusSetting: string | null;
   choices: PendingChoice[];
   uploading: { done: number; total: number } | null;
   dragging: boolean;
 }
 
-export type AppState = PluginSlice & JobSlice & OutputSlice & WorkerSlice & PrefsSlice & DeviceSlice & UiSlice;
+export type AppState = PluginSlice & JobSlice & OutputSlice & WorkerSlice & PrefsSlice & DeviceSlice & ModelsSlice & UiSlice;
 export type { HearthError };

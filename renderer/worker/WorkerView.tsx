@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { WorkerStatus } from '../../common/model.js';
 import { useApp } from '../store/store.js';
 import { copyText } from '../lib/copy.js';
-import { formatBytes, formatClock } from '../lib/format.js';
+import { formatMemory, formatClock } from '../lib/format.js';
 import { Icon } from '../shell/Icon.js';
 import { LaneJob, LoadedPlugins, PhaseBadge, useLane } from './lane-parts.js';
 import { isWarningPhase, laneRole } from './lanes.js';
@@ -63,7 +63,7 @@ function LanePanel({ lane }: { lane: string }) {
         <Fact label="Restarts" testId={`worker-restarts-${lane}`}>
           {String(w.restarts)}
         </Fact>
-        <Fact label="Memory (RSS)">{formatBytes(w.memory?.rss)}</Fact>
+        <Fact label="Memory (RSS)">{formatMemory(w.memory?.rss)}</Fact>
         <Fact label="Running">
           <LaneJob jobId={w.jobId} testId={`worker-job-${lane}`} />
         </Fact>

@@ -1,6 +1,6 @@
 /** Pieces of a lane that the Workers and Devices views both show: its status, its job, its plugins. */
 import type { WorkerStatus } from '../../common/model.js';
-import { formatBytes } from '../lib/format.js';
+import { formatMemory } from '../lib/format.js';
 import { useApp } from '../store/store.js';
 import { phaseWords } from './lanes.js';
 
@@ -44,7 +44,7 @@ export function LoadedPlugins({ w, testId }: { w: Pick<WorkerStatus, 'loaded' | 
         return (
           <li key={id}>
             <PluginName id={id} />{' '}
-            <span className="muted small">{bytes === undefined ? 'memory not reported' : formatBytes(bytes)}</span>
+            <span className="muted small">{bytes === undefined ? 'memory not reported' : formatMemory(bytes)}</span>
           </li>
         );
       })}
