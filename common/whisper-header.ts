@@ -45,8 +45,9 @@ function unknownFtypeMessage(ftype: number): string {
 }
 
 /**
- * ggml's ftype names (ggml.h enum ggml_ftype), as far as ggml_ftype_to_ggml_type accepts
- * them: any other value (4, 5, 6 or a newer one) makes it GGML_ASSERT, aborting the process.
+ * ggml's ftype names (ggml.h enum ggml_ftype of the whisper.cpp inside @fugood/whisper.node,
+ * which stops at 27), as far as ggml_ftype_to_ggml_type accepts them: any other value (4, 5, 6
+ * or a newer one) makes it GGML_ASSERT, aborting the process.
  */
 const FILE_TYPES: Readonly<Record<number, string>> = {
   0: 'F32',
@@ -74,7 +75,6 @@ const FILE_TYPES: Readonly<Record<number, string>> = {
   25: 'MXFP4',
   26: 'NVFP4',
   27: 'Q1_0',
-  28: 'Q2_0',
 };
 
 export type WhisperSize = 'tiny' | 'base' | 'small' | 'medium' | 'large';

@@ -148,4 +148,75 @@ describe('the model gate', () => {
       await server.close();
     }
   });
+
+  it('retry of an llm job is refused too once the model setting is cleared', async () => {
+    await mkdir(join(dataDir, 'models'), { recursive: true });
+    const model = await writeTinyLlama(join(dataDir, 'models', 'tiny.gguf'));
+    const base = t.core.getSettings('llm');
+    const config = base.ok ? base.value : {};
+    expect((await t.core.saveSettings('llm', { ...config, modelPath: model })).ok).toBe(true);
+    const out = await t.core.submit([{ pluginId: 'llm', source: { kind: 'text', text: 'Once' }, params: { maxTokens: 2 } }]);
+    if (!out.ok) throw new Error(out.error.message);
+    await whenFinished(
+      t.core,
+      out.value.map((j) => j.id),
+    );
+    expect((await t.core.saveSettings('llm', { ...config, modelPath: '' })).ok).toBe(true);
+    const again = await t.core.retry(out.value[0]?.id ?? '');
+    expect(again.ok ? 'queued' : again.error.code).toBe('NEEDS_MODEL');
+    expect(t.core.listJobs()).toHaveLength(1);
+  });
+
+  it('a submit made the moment a download is done already finds the model adopted', async () => {
+    const server = await startModelServer();
+    try {
+      const answered = new Promise<string>((resolve) => {
+        const off = t.core.on('download', (d) => {
+          if (d.state !== 'done') return;
+          off();
+          void t.core
+            .submit([{ pluginId: 'llm', source: { kind: 'text', text: 'Once' }, params: { maxTokens: 2 } }])
+            .then((o) => resolve(o.ok ? 'queued' : o.error.message));
+        });
+      });
+      expect(t.core.models.pull({ url: server.url('normal', 'right-away.gguf') }).ok).toBe(true);
+      expect(await answered).toBe('queued');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('a user plugin without modelSettings that turns out to need a model', () => {
+  it('is shown blocked once it said so, and its next job is refused before the queue', async () => {
+    const dir = await makeDataDir(['needs-model']);
+    const c = testCore(dir);
+    await c.core.start();
+    try {
+      const first = await c.core.submit([{ pluginId: 'needs-model', source: { kind: 'text', text: 'x' } }]);
+      if (!first.ok) throw new Error(first.error.message);
+      const [failed] = await whenFinished(
+        c.core,
+        first.value.map((j) => j.id),
+      );
+      expect(failed?.error?.code).toBe('NEEDS_MODEL');
+      const blocked = await new Promise<PluginInfo>((resolve) => {
+        const now = c.core.listPlugins().find((p) => p.id === 'needs-model');
+        if (now?.blocked) return resolve(now);
+        const off = c.core.on('plugin', (p) => {
+          if (p.id === 'needs-model' && p.blocked) {
+            off();
+            resolve(p);
+          }
+        });
+      });
+      expect(blocked.blocked?.code).toBe('NEEDS_MODEL');
+      const second = await c.core.submit([{ pluginId: 'needs-model', source: { kind: 'text', text: 'x' } }]);
+      expect(second.ok ? 'queued' : second.error.code).toBe('NEEDS_MODEL');
+      expect(c.core.listJobs()).toHaveLength(1);
+    } finally {
+      await c.core.stop();
+      await removeDir(dir);
+    }
+  });
 });

@@ -170,3 +170,34 @@ describe('the model library through a face', () => {
     expect(core.calls).toEqual([]);
   });
 });
+
+describe('the catalogue through a face', () => {
+  it('names an installed path to a browser only inside the data folder', async () => {
+    const entry = {
+      id: 'm',
+      name: 'M',
+      plugin: 'llm',
+      description: '',
+      url: 'https://example.org/m.gguf',
+      fileName: 'm.gguf',
+      sizeBytes: 1,
+      sha256: 'a'.repeat(64),
+      licence: 'MIT',
+      needsBytes: 2,
+    };
+    const item = (installedPath: string | null) => ({
+      entry,
+      fit: 'cpu-only' as const,
+      fitText: 'Runs on the CPU',
+      installedPath,
+    });
+    core.models.catalogue = async () => [item('/srv/private/m.gguf'), item(join(dir, 'models', 'm.gguf'))];
+    const browser = await handleApiCall(ctx, 'modelCatalogue', {});
+    expect(browser).toEqual({ ok: true, value: [item(null), item(join(dir, 'models', 'm.gguf'))] });
+    const desktop = await handleApiCall({ ...ctx, modelFoldersAllowed: true }, 'modelCatalogue', {});
+    expect(desktop.ok && (desktop.value as { installedPath: string | null }[]).map((i) => i.installedPath)).toEqual([
+      '/srv/private/m.gguf',
+      join(dir, 'models', 'm.gguf'),
+    ]);
+  });
+});

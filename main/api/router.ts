@@ -125,12 +125,20 @@ const handlers: Handlers = {
   listModels: async (ctx) => succeed(visibleLibrary(ctx, await ctx.core.models.library())),
   async setModelFolders(ctx, req) {
     if (!ctx.modelFoldersAllowed) {
-      return fail('INVALID_INPUT', 'Model folders are added in the desktop app; from a browser, download models into the data folder.');
+      return fail(
+        'INVALID_INPUT',
+        'Model folders are added in the desktop app; from a browser, download models into the data folder.',
+      );
     }
     const outcome = await ctx.core.models.setFolders(req.folders.map((f) => resolve(f)));
     return outcome.ok ? succeed(visibleLibrary(ctx, outcome.value)) : outcome;
   },
-  modelCatalogue: async (ctx) => succeed(await ctx.core.models.catalogue()),
+  async modelCatalogue(ctx) {
+    const items = await ctx.core.models.catalogue();
+    // "Installed" names a path: outside the desktop app, only one inside the data folder.
+    const shown = (p: string | null) => (p !== null && (ctx.modelFoldersAllowed || isInside(ctx.dataDir, p)) ? p : null);
+    return succeed(items.map((i) => ({ ...i, installedPath: shown(i.installedPath) })));
+  },
   pullModel: async (ctx, req) => ctx.core.models.pull(req),
   cancelPull: async (ctx, req) => ctx.core.models.cancelPull(req.id),
   listDownloads: async (ctx) => succeed(ctx.core.models.downloads()),

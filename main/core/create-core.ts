@@ -333,9 +333,11 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   }
 
   /** The first plugin among the requests that cannot run now says why; nothing is queued then. */
-  async function blockedAmong(requests: SubmitRequest[]): Promise<HearthError | undefined> {
+  async function blockedAmong(pluginIds: Iterable<string>): Promise<HearthError | undefined> {
     if (catalog.size() === 0) return undefined;
-    for (const pluginId of new Set(requests.map((r) => r.pluginId))) {
+    // A download that just finished may be becoming a plugin's model this moment.
+    await models.settled();
+    for (const pluginId of new Set(pluginIds)) {
       const plugin = catalog.get(pluginId);
       const blocked = plugin && (await models.blockedOf(plugin));
       if (blocked) return blocked;
@@ -449,7 +451,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     // a submit never remembers anything, so `hearth run` cannot change what the app picks.
 
     async submit(requests) {
-      const invalid = validate(requests) ?? (await blockedAmong(requests));
+      const invalid = validate(requests) ?? (await blockedAmong(requests.map((r) => r.pluginId)));
       if (invalid) return { ok: false, error: invalid };
       reviveLanes();
       const jobs = await queue.submit(requests);
@@ -461,6 +463,9 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     },
 
     async retry(jobId) {
+      const job = queue.get(jobId);
+      const blocked = job && (await blockedAmong([job.pluginId]));
+      if (blocked) return { ok: false, error: blocked };
       reviveLanes();
       return queue.retry(jobId);
     },

@@ -39,6 +39,8 @@ export interface ModelsWiring {
   /** Why a job for the plugin would be refused now (and published on the plugin as `blocked`). */
   blockedOf(plugin: PluginInfo): Promise<HearthError | undefined>;
   checkSave(plugin: PluginInfo, config: Record<string, unknown>): Promise<HearthError | undefined>;
+  /** Resolves once every finished download has become the model of the plugins that had none. */
+  settled(): Promise<void>;
   /** Recomputes `blocked` for these plugins (all when omitted) and publishes what changed. */
   refresh(pluginIds?: string[]): Promise<void>;
   start(): Promise<void>;
@@ -69,6 +71,7 @@ export function createCoreModels(opts: ModelsOptions): ModelsWiring {
   const downloads = opts.downloads ?? createDownloads({ modelsDir: join(opts.dataDir, MODELS_FOLDER) });
   const gate = createModelGate({ library, configOf: opts.configOf });
   const disposers: Disposer[] = [];
+  const pending = new Set<Promise<void>>();
 
   // The headers name the built-in plugin of each format; user plugins that declare one join it.
   const listLibrary = async (): Promise<ModelLibrary> => {
@@ -96,7 +99,8 @@ export function createCoreModels(opts: ModelsOptions): ModelsWiring {
     const plugins = pluginIds ? pluginIds.flatMap((id) => opts.catalog.get(id) ?? []) : opts.catalog.list();
     await Promise.all(
       plugins.map(async (p) => {
-        if (!p.modelSettings && p.state.status !== 'failed' && !p.blocked) return;
+        const worthAsking = p.modelSettings || p.state.status === 'failed' || p.state.status === 'needs-model' || p.blocked;
+        if (!worthAsking) return;
         const mine = (generation.get(p.id) ?? 0) + 1;
         generation.set(p.id, mine);
         const blocked = await gate.blockedOf(p);
@@ -153,16 +157,22 @@ export function createCoreModels(opts: ModelsOptions): ModelsWiring {
     blockedOf: (plugin) => gate.blockedOf(plugin),
     checkSave: (plugin, config) => gate.checkSave(plugin, config),
     refresh,
+    async settled() {
+      await Promise.all([...pending]);
+    },
     async start() {
       disposers.push(
         downloads.on('change', (d) => {
-          events.emit('download', d);
+          // Pending before anyone hears "done": a submit it prompts waits for the adoption (blockedAmong).
           if (d.state === 'done') {
-            void adopt(d.path)
+            const adopting = adopt(d.path)
               .then(publishLibrary)
               .then(() => refresh())
               .catch((e: unknown) => opts.warn(`model library: ${messageOf(e)}`));
+            pending.add(adopting);
+            void adopting.finally(() => pending.delete(adopting));
           }
+          events.emit('download', d);
         }),
       );
       if (opts.resumeDownloads) await downloads.resumeLeftOver();

@@ -167,6 +167,8 @@ export async function checkModel(
   format: ModelFormat,
   pluginName: string,
   dataDir: string,
+  /** Reads the header; the library passes its cached inspect, so a check is a stat once the file is known. */
+  read: (path: string) => Promise<Outcome<ModelInfo>> = inspectModel,
 ): Promise<HearthError | undefined> {
   if (modelPath.trim() === '') return undefined;
   const path = resolveModelPath(modelPath.trim(), dataDir);
@@ -192,7 +194,7 @@ export async function checkModel(
       `it is a ${found.format} model; ${pluginName} reads ${format} models`,
     );
   }
-  const described = await describe(path, found.format, found.size);
+  const described = await read(path);
   if (!described.ok) return refuse(described.error.message, described.error.detail);
   if (described.value.problem !== null) return refuse(`${path}: ${described.value.problem}`);
   return undefined;

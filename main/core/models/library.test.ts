@@ -113,6 +113,24 @@ describe('createModelLibrary', () => {
     expect((await library.list()).models).toEqual([]);
   });
 
+  it('checks and inspects from the same cache: a model used by a setting is parsed once, outside the folders too', async () => {
+    const inside = join(models, 'tiny.gguf');
+    const outside = join(dir, 'elsewhere.gguf');
+    await mkdir(models);
+    await writeTinyLlama(inside, { nLayer: 1, nEmbd: 32 });
+    await writeTinyLlama(outside, { nLayer: 1, nEmbd: 32 });
+    const counting = countingInspect();
+    const library = createModelLibrary({ dataDir: dir, extraFolders: () => [], inspect: counting.inspect });
+    await library.list();
+    for (let i = 0; i < 5; i++) {
+      expect(await library.check(inside, 'gguf')).toBeUndefined();
+      expect(await library.check(outside, 'gguf')).toBeUndefined();
+      expect((await library.inspect(outside)).ok).toBe(true);
+      await library.list();
+    }
+    expect(counting.seen.sort()).toEqual([outside, inside].sort());
+  });
+
   it('lists 200 models, reading a few headers at a time', async () => {
     await mkdir(models);
     const gguf = await writeTinyLlama(join(dir, 'template.gguf'), { nLayer: 1, nEmbd: 32 });

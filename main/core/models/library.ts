@@ -6,7 +6,7 @@
  * so listing again reads only what changed.
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { ModelFormat } from '../../../common/model-format.js';
 import type { ModelInfo, ModelLibrary } from '../../../common/models.js';
 import type { Outcome } from '../../../common/outcome.js';
@@ -30,13 +30,24 @@ const DEFAULT_CONCURRENCY = 8;
 interface Cached {
   size: number;
   mtimeMs: number;
-  info: ModelInfo | undefined;
+  outcome: Outcome<ModelInfo>;
 }
 
 export function createModelLibrary(opts: ModelLibraryOptions): ModelLibraryService {
   const modelsFolder = join(opts.dataDir, MODELS_FOLDER);
   const cache = new Map<string, Cached>();
   const inspect = opts.inspect ?? inspectModel;
+  // A big GGUF's header (a 128k-token vocabulary) takes most of a second to parse: it is read
+  // again only when the file's size or mtime says it changed — list(), check() and inspect() alike.
+  const cachedInspect = async (path: string): Promise<Outcome<ModelInfo>> => {
+    const now = await stat(path).catch(() => undefined);
+    if (!now?.isFile()) return inspect(path);
+    const hit = cache.get(path);
+    if (hit && hit.size === now.size && hit.mtimeMs === now.mtimeMs) return hit.outcome;
+    const outcome = await inspect(path);
+    cache.set(path, { size: now.size, mtimeMs: now.mtimeMs, outcome });
+    return outcome;
+  };
 
   return {
     async list(): Promise<ModelLibrary> {
@@ -44,17 +55,12 @@ export function createModelLibrary(opts: ModelLibraryOptions): ModelLibraryServi
       const folders = unique([modelsFolder, ...opts.extraFolders().map((f) => resolveModelPath(f, opts.dataDir))]);
       const files = unique((await Promise.all(folders.map(modelFilesIn))).flat());
       const seen = new Set(files);
-      for (const path of cache.keys()) if (!seen.has(path)) cache.delete(path);
+      // Files outside the folders stay cached: a setting may name one (check()).
+      for (const path of cache.keys()) if (!seen.has(path) && isUnder(folders, path)) cache.delete(path);
       const infos = await mapLimited(files, opts.concurrency ?? DEFAULT_CONCURRENCY, async (path) => {
-        const now = await stat(path).catch(() => undefined);
-        if (!now?.isFile()) return undefined;
-        const hit = cache.get(path);
-        if (hit && hit.size === now.size && hit.mtimeMs === now.mtimeMs) return hit.info;
-        const inspected = await inspect(path);
+        const inspected = await cachedInspect(path);
         // A .bin that is no model Hearth reads (a PyTorch checkpoint, say) is not listed.
-        const info = inspected.ok ? inspected.value : undefined;
-        cache.set(path, { size: now.size, mtimeMs: now.mtimeMs, info });
-        return info;
+        return inspected.ok ? inspected.value : undefined;
       });
       const models = infos
         .filter((m): m is ModelInfo => m !== undefined)
@@ -63,11 +69,11 @@ export function createModelLibrary(opts: ModelLibraryOptions): ModelLibraryServi
     },
 
     inspect(path: string): Promise<Outcome<ModelInfo>> {
-      return inspect(resolveModelPath(path.trim(), opts.dataDir));
+      return cachedInspect(resolveModelPath(path.trim(), opts.dataDir));
     },
 
     check(path: string, format: ModelFormat, pluginName?: string) {
-      return checkModel(path, format, pluginName ?? PLUGINS_OF[format], opts.dataDir);
+      return checkModel(path, format, pluginName ?? PLUGINS_OF[format], opts.dataDir, cachedInspect);
     },
   };
 }
@@ -98,6 +104,10 @@ async function entriesOf(folder: string): Promise<Entry[]> {
       return { name: d.name, path, isDirectory: () => directory };
     }),
   );
+}
+
+function isUnder(folders: readonly string[], path: string): boolean {
+  return folders.some((f) => path.startsWith(f + sep));
 }
 
 function unique(items: readonly string[]): string[] {

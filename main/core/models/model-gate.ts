@@ -66,8 +66,10 @@ function needsModel(plugin: PluginInfo, field: string | undefined): HearthError 
 
 function failedError(plugin: PluginInfo): HearthError {
   const why = plugin.state.error?.message ?? 'it failed to load';
-  return {
-    code: 'LOAD_FAILED',
-    message: `${plugin.name} cannot run jobs: ${why} — fix its settings, or load it again from the Plugins view.`,
-  };
+  // A user plugin whose code could not be read has no schema: no setting or reload can fix it.
+  const unreadable = plugin.source === 'user' && Object.keys(plugin.configSchema).length === 0;
+  const todo = unreadable
+    ? `fix the plugin's files${plugin.path ? ` in ${plugin.path}` : ''} and restart Hearth`
+    : 'fix its settings, or load it again from the Plugins view';
+  return { code: 'LOAD_FAILED', message: `${plugin.name} cannot run jobs: ${why} — ${todo}.` };
 }
