@@ -33,10 +33,20 @@ const run = (io = capturedIo()) =>
   );
 
 describe('from a fresh install to a text-generation job', () => {
-  it('refuses the job before any model is there, saying what to do', async () => {
+  it('refuses the job before any model is there, saying what to do, and starts no worker', async () => {
     const { code, io } = await run();
     expect(code).toBe(1);
-    expect(io.stderr()).toMatch(/Text generation needs a model — choose one in its settings .*hearth models pull URL/);
+    expect(io.stderr()).toMatch(/The llm plugin needs a model — choose one in its settings .*hearth models pull URL/);
+    const json = capturedIo();
+    const args = ['--plugin', 'llm', '--data-dir', dataDir, '--json', '--set', `modelPath=${join(dataDir, 'gone.gguf')}`, prompt];
+    expect(await runCommand(args, json)).toBe(1);
+    const lines = json
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; error?: { code: string; message: string } });
+    expect(lines.map((l) => l.type)).toEqual(['result']);
+    expect(lines[0]?.error).toMatchObject({ code: 'NEEDS_MODEL', message: expect.stringMatching(/No file at .*gone\.gguf/) });
   });
 
   it('pulls a model, which llm then uses, and the job runs', async () => {

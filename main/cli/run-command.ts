@@ -21,6 +21,9 @@ import { fail as failure, succeed, type Outcome } from '../../common/outcome.js'
 import type { HearthError } from '../../common/protocol.js';
 import { createHearthCore } from '../core/create-core.js';
 import { resolveDataDir } from '../core/data-dir.js';
+import { createLogger } from '../core/logger.js';
+import { builtinModelProblem } from '../core/models/builtin-precheck.js';
+import { Settings } from '../core/settings.js';
 import type { HearthCore } from '../core/hearth-core.js';
 import type { CliIo } from './io.js';
 import { parseSets } from './parse-set.js';
@@ -46,6 +49,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const a = args.value;
   const printer = new RunPrinter(io, a.json);
+  const noModel = await modelProblem(a, io);
+  if (noModel) {
+    for (const file of a.files) printer.result({ jobId: null, file, ok: false, error: noModel });
+    return 1;
+  }
   const hasSets = Object.keys(a.sets).length > 0;
   const core = createHearthCore({
     dataDir: a.dataDir,
@@ -80,6 +88,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     offWorker();
     await core.stop();
   }
+}
+
+/** A built-in plugin with no model it can run is refused here, before any worker starts. */
+async function modelProblem(a: RunArgs, io: CliIo): Promise<HearthError | undefined> {
+  const settings = new Settings(a.dataDir, createLogger('settings', printLog(io, a.verbose)), Date.now, 'read-only');
+  await settings.load();
+  return builtinModelProblem(a.plugin, { ...(settings.pluginConfig(a.plugin) ?? {}), ...a.sets }, a.dataDir);
 }
 
 async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interrupted: AbortSignal): Promise<number> {

@@ -28,12 +28,12 @@ export function createModelGate(opts: ModelGateOptions): ModelGate {
       const config = opts.configOf(plugin);
       for (const [field, format] of Object.entries(plugin.modelSettings ?? {})) {
         const path = modelPathIn(config, field);
-        if (path === '') return needsModel(plugin, field);
+        if (path === '') return needsModel(plugin.name, field);
         const problem = await opts.library.check(path, format);
         if (problem) return { code: 'NEEDS_MODEL', message: problem.message, field };
       }
       // The worker's word, when it tried and the settings have not changed since.
-      if (state.status === 'needs-model') return state.error ?? needsModel(plugin, undefined);
+      if (state.status === 'needs-model') return state.error ?? needsModel(plugin.name, undefined);
       return undefined;
     },
 
@@ -56,10 +56,11 @@ export function modelPathIn(config: Record<string, unknown>, field: string): str
   return typeof value === 'string' ? value.trim() : '';
 }
 
-function needsModel(plugin: PluginInfo, field: string | undefined): HearthError {
+/** `who`: the plugin as the reader knows it ("Text generation", "The llm plugin"). */
+export function needsModel(who: string, field: string | undefined): HearthError {
   return {
     code: 'NEEDS_MODEL',
-    message: `${plugin.name} needs a model — choose one in its settings${field ? ` (${field}; \`--set ${field}=FILE\` on the command line)` : ''}, or download one in the Models tab or with \`hearth models pull URL\`.`,
+    message: `${who} needs a model — choose one in its settings${field ? ` (${field}; \`--set ${field}=FILE\` on the command line)` : ''}, or download one in the Models tab or with \`hearth models pull URL\`.`,
     ...(field === undefined ? {} : { field }),
   };
 }
