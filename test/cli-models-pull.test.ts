@@ -88,7 +88,9 @@ describe('hearth models pull', () => {
     await received(first, 1_000_000);
     first.process.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    expect(await folder()).toEqual(['tiny-model.gguf.part', 'tiny-model.gguf.part.json']);
+    // The killed process could not remove its lock; its pid is gone, so the next run takes it over.
+    expect(await folder()).toEqual(['tiny-model.gguf.part', 'tiny-model.gguf.part.json', 'tiny-model.gguf.part.lock']);
+    expect(await readFile(join(modelsDir(), 'tiny-model.gguf.part.lock'), 'utf8')).toBe(String(first.process.pid));
     const kept = (await stat(join(modelsDir(), 'tiny-model.gguf.part'))).size;
     expect(kept).toBeGreaterThanOrEqual(1_000_000);
 
@@ -144,6 +146,42 @@ describe('hearth models pull', () => {
     );
     expect(server.rangesOf('slow')[1]).toMatch(/^bytes=[1-9]\d*-$/);
     expect(await folder()).toEqual(['ggml-model.bin']);
+  });
+
+  it('resumes within the run after a dropped connection, with nothing but its retry timer keeping the process alive', async () => {
+    // The server lives in this process, so in the command's only its own timers and sockets count.
+    const run = pull([server.url('cut-once'), '--sha256', server.sha256, '--json']);
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    const ranges = server.rangesOf('cut-once');
+    expect(ranges).toHaveLength(2);
+    expect(ranges[0]).toBeUndefined();
+    expect(ranges[1]).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(lastJson(run)).toMatchObject({ type: 'model', ok: true, sha256: server.sha256, sizeBytes: server.bytes.length });
+    expect(await folder()).toEqual(['tiny-model.gguf']);
+  });
+
+  it('refuses a second command on the same file while the first downloads it', async () => {
+    const args = [server.url('slow'), '--sha256', server.sha256, '--json'];
+    const first = pull(args);
+    await received(first, 100_000);
+    const second = pull(args);
+    expect(await second.exited).toEqual({ code: 1, signal: null });
+    expect(lastJson(second)).toEqual({
+      type: 'model',
+      ok: false,
+      error: {
+        code: 'DOWNLOAD_FAILED',
+        message: `tiny-model.gguf is already being downloaded by another Hearth (pid ${first.process.pid}) — wait for it to finish`,
+      },
+    });
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(lastJson(first)).toMatchObject({ ok: true, sha256: server.sha256 });
+    expect(
+      createHash('sha256')
+        .update(await readFile(join(modelsDir(), 'tiny-model.gguf')))
+        .digest('hex'),
+    ).toBe(server.sha256);
+    expect(await folder()).toEqual(['tiny-model.gguf']);
   });
 
   it('ends --json with ok:false and the reason on a 404, leaving nothing', async () => {

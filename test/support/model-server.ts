@@ -27,7 +27,12 @@ export type Behaviour =
   /** Other bytes of the same length than the ones `sha256` describes. */
   | 'wrong'
   /** Ignores Range and If-Range: always 200 with the whole file. */
-  | 'no-range';
+  | 'no-range'
+  /**
+   * Honours Range but ignores If-Range, as many servers do: a `.part` of an older version of the
+   * file (other bytes, ETag, Last-Modified or size) gets a 206 with the rest of the new one.
+   */
+  | 'changed';
 
 export interface ServedRequest {
   behaviour: string;
@@ -45,6 +50,8 @@ export interface ModelServerOptions {
   stallAt?: number;
   /** The 'slow' route's speed; default 1 MB/s. */
   bytesPerSecond?: number;
+  /** Default: any free one. A test that closes a server and starts it again on the same port sees it come back. */
+  port?: number;
 }
 
 export interface ModelServer {
@@ -52,6 +59,8 @@ export interface ModelServer {
   /** Of `bytes`: what a correct download hashes to. */
   sha256: string;
   etag: string;
+  lastModified: string;
+  port: number;
   url(behaviour: Behaviour, name?: string): string;
   /** Every request, in order. */
   requests: ServedRequest[];
@@ -101,6 +110,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         return serve(req, res, bytes, {});
       case 'no-range':
         return serve(req, res, bytes, { ignoreRange: true });
+      case 'changed':
+        return serve(req, res, bytes, { ignoreIfRange: true });
       case 'wrong':
         return serve(req, res, wrong, {});
       case 'cut-once': {
@@ -125,7 +136,14 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     req: IncomingMessage,
     res: ServerResponse,
     body: Buffer,
-    how: { ignoreRange?: boolean; cutAt?: number | undefined; stallAt?: number; bytesPerSecond?: number; onCut?: () => void },
+    how: {
+      ignoreRange?: boolean;
+      ignoreIfRange?: boolean;
+      cutAt?: number | undefined;
+      stallAt?: number;
+      bytesPerSecond?: number;
+      onCut?: () => void;
+    },
   ) {
     const headers: Record<string, string> = {
       'content-type': 'application/octet-stream',
@@ -136,7 +154,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     let start = 0;
     const range = how.ignoreRange ? undefined : /^bytes=(\d+)-$/.exec(header(req, 'range') ?? '');
     const ifRange = header(req, 'if-range');
-    if (range && (ifRange === undefined || ifRange === etag || ifRange === LAST_MODIFIED)) {
+    if (range && (how.ignoreIfRange || ifRange === undefined || ifRange === etag || ifRange === LAST_MODIFIED)) {
       start = Number(range[1]);
       if (start >= body.length) {
         res.writeHead(416, { ...headers, 'content-range': `bytes */${body.length}` }).end();
@@ -176,12 +194,17 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     next();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     bytes,
     sha256,
     etag,
+    lastModified: LAST_MODIFIED,
+    port,
     url: (behaviour, name = 'tiny-model.gguf') => `http://127.0.0.1:${port}/${behaviour}/${encodeURIComponent(name)}`,
     requests,
     rangesOf: (behaviour) => requests.filter((r) => r.behaviour === behaviour).map((r) => r.range),

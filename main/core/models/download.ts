@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import type { HearthError } from '../../../common/protocol.js';
 import { fail, succeed, type Outcome } from '../../../common/outcome.js';
 import { messageOf } from '../../../common/errors.js';
+import { fileSize } from '../../../common/format-bytes.js';
 import type { Clock } from '../clock.js';
 import { checkDiskSpace, diskFullError, isDiskFull, type FreeBytes } from './disk-space.js';
 import { hashOfPart, partPathOf, readSidecar, removePart, sidecarPathOf, writeSidecar, type PartSidecar } from './part-file.js';
@@ -119,6 +120,16 @@ export interface TransferOptions {
   /** Aborted with the reason 'stop' keeps the `.part` for the next start; any other reason is a cancel. */
   signal: AbortSignal;
   onProgress(progress: TransferProgress): void;
+  /**
+   * Started for a `.part` an earlier run left (resumeLeftOver): a failure that may pass keeps it,
+   * as it does for any transfer that continued bytes already there.
+   */
+  leftOver?: boolean;
+  /**
+   * The sha256 the file must match, asked again before the verify: a pull that joins this
+   * download with a checksum, when it had none, adds it. Default: the pull's and the sidecar's.
+   */
+  expectedSha256?: () => string | undefined;
 }
 
 export type TransferEnd =
@@ -131,7 +142,10 @@ export type TransferEnd =
 
 type Attempt =
   | { kind: 'complete' }
-  | { kind: 'failed'; error: HearthError }
+  /** `mayPass`: offline, a server down or a login needed — a kept `.part` may still be resumed later. */
+  | { kind: 'failed'; error: HearthError; mayPass: boolean }
+  /** The file changed on the server since the `.part` began: the `.part` was emptied, ask for the whole file now. */
+  | { kind: 'again' }
   /** The connection dropped or stalled: worth another try with a Range request. */
   | { kind: 'dropped'; error: HearthError; progressed: boolean };
 
@@ -158,9 +172,26 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
     resumedFrom = null;
   };
 
+  // Bytes an earlier run left are worth keeping through a failure that may pass (offline at the start).
+  let keepOnPassingFailure = opts.leftOver === true;
+  const expectedSha256 = () => (opts.expectedSha256?.() ?? sidecar.sha256)?.toLowerCase();
+  /** A checksum a joining pull added is written down, so the next start verifies with it too. */
+  const keepSha256 = async () => {
+    const expected = expectedSha256();
+    if (expected === undefined || expected === sidecar.sha256) return;
+    sidecar = { ...sidecar, sha256: expected };
+    await writeSidecar(target, sidecar);
+  };
+  const ended = async (error: HearthError, mayPass: boolean): Promise<TransferEnd> => {
+    if (!(mayPass && keepOnPassingFailure)) return await failed(target, file, error);
+    await file?.close().catch(() => undefined);
+    await keepSha256();
+    return { state: 'failed', error: keptError(error, received) };
+  };
+
   const attempt = async (open: FileHandle): Promise<Attempt> => {
     const stall = new AbortController();
-    const armStall = () => opts.clock.setTimer(() => stall.abort(STALLED), opts.stallMs, { unref: true });
+    const armStall = () => opts.clock.setTimer(() => stall.abort(STALLED), opts.stallMs);
     let cancelStall = armStall();
     const signal = AbortSignal.any([opts.signal, stall.signal]);
     const headers: Record<string, string> = { 'accept-encoding': 'identity' };
@@ -174,7 +205,9 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
     const dropped = (error: unknown): Attempt => {
       if (opts.signal.aborted) throw error;
       if (stall.signal.aborted) return { kind: 'dropped', error: stalledError(opts.stallMs), progressed };
-      if (isDiskFull(error)) return { kind: 'failed', error: diskFullError(dirname(target), sidecar.totalBytes ?? null, null) };
+      if (isDiskFull(error)) {
+        return { kind: 'failed', error: diskFullError(dirname(target), sidecar.totalBytes ?? null, null), mayPass: false };
+      }
       return { kind: 'dropped', error: lostError(host, error), progressed };
     };
     try {
@@ -184,7 +217,7 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
       } catch (error) {
         if (opts.signal.aborted || stall.signal.aborted) return dropped(error);
         const unreachable = unreachableError(host, error);
-        return unreachable ? { kind: 'failed', error: unreachable } : dropped(error);
+        return unreachable ? { kind: 'failed', ...unreachable } : dropped(error);
       }
       const status = response.status;
       let total: number | null;
@@ -194,6 +227,14 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
           await response.body?.cancel();
           await startOver(open);
           return { kind: 'dropped', error: lostError(host, 'an unusable range'), progressed: true };
+        }
+        if (changedSince(sidecar, response.headers, range.total)) {
+          // Many servers ignore If-Range and answer the Range of the new file: its bytes after the old ones would pass for a download.
+          await response.body?.cancel();
+          await startOver(open);
+          sidecar = withoutUndefined({ url: sidecar.url, name: sidecar.name, sha256: sidecar.sha256 });
+          await writeSidecar(target, sidecar);
+          return { kind: 'again' };
         }
         total = range.total;
         resumedFrom = received;
@@ -208,7 +249,7 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
         return { kind: 'dropped', error: lostError(host, 'a range it could not serve'), progressed: true };
       } else {
         await response.body?.cancel();
-        return { kind: 'failed', error: httpError(status, response.statusText) };
+        return { kind: 'failed', error: httpError(status, response.statusText), mayPass: mayPass(status) };
       }
       const next = withoutUndefined({
         ...sidecar,
@@ -223,7 +264,7 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
       const short = await checkDiskSpace(dirname(target), total === null ? null : total - received, opts.freeBytes);
       if (short) {
         await response.body?.cancel();
-        return { kind: 'failed', error: short };
+        return { kind: 'failed', error: short, mayPass: false };
       }
       progress();
       try {
@@ -253,10 +294,11 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
     const previous = await readSidecar(target);
     if (previous?.url === pull.url) {
       // Read the bytes already there once, so the sha256 covers the whole file without a second pass.
-      const existing = await hashOfPart(target);
+      const existing = await hashOfPart(target, opts.signal);
       hash = existing.hash;
       received = existing.bytes;
       resumedFrom = received > 0 ? received : null;
+      keepOnPassingFailure ||= received > 0;
       sidecar = withoutUndefined({ ...previous, name: pull.name, sha256: pull.sha256 ?? previous.sha256 });
     } else {
       await writeFile(partPathOf(target), '');
@@ -269,28 +311,24 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
     for (;;) {
       const result = await attempt(file);
       if (result.kind === 'complete') break;
-      if (result.kind === 'failed') return await failed(target, file, result.error);
+      if (result.kind === 'again') continue;
+      if (result.kind === 'failed') return await ended(result.error, result.mayPass);
       if (result.progressed) failures = 0;
       const delay = opts.retryDelaysMs[failures];
-      if (delay === undefined) return await failed(target, file, result.error);
+      // A connection that keeps dropping or stalling is the network's doing, not the file's.
+      if (delay === undefined) return await ended(result.error, true);
       failures += 1;
       await sleep(delay, opts.clock, opts.signal);
     }
     await file.close();
     file = undefined;
     const digest = hash.digest('hex');
-    const expected = sidecar.sha256?.toLowerCase();
+    const expected = expectedSha256();
     if (expected !== undefined) {
       progress('verifying');
       if (digest !== expected) {
         await removePart(target);
-        return {
-          state: 'failed',
-          error: {
-            code: 'DOWNLOAD_FAILED',
-            message: `The download did not match its checksum (expected ${expected}, got ${digest}) — the file was deleted; try again or check the URL`,
-          },
-        };
+        return { state: 'failed', error: checksumError(expected, digest) };
       }
     }
     await rename(partPathOf(target), target);
@@ -299,7 +337,10 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
   } catch (error) {
     if (opts.signal.aborted) {
       await file?.close().catch(() => undefined);
-      if (opts.signal.reason === 'stop') return { state: 'stopped' };
+      if (opts.signal.reason === 'stop') {
+        await keepSha256().catch(() => undefined);
+        return { state: 'stopped' };
+      }
       await removePart(target).catch(() => undefined);
       return { state: 'cancelled' };
     }
@@ -311,6 +352,13 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
         };
     return await failed(target, file, why).catch(() => ({ state: 'failed', error: why }) as const);
   }
+}
+
+export function checksumError(expected: string, got: string): HearthError {
+  return {
+    code: 'DOWNLOAD_FAILED',
+    message: `The download did not match its checksum (expected ${expected}, got ${got}) — the file was deleted; try again or check the URL`,
+  };
 }
 
 async function failed(target: string, file: FileHandle | undefined, error: HearthError): Promise<TransferEnd> {
@@ -334,14 +382,11 @@ function sleep(ms: number, clock: Clock, signal: AbortSignal): Promise<void> {
       cancel();
       reject(new Error('aborted'));
     };
-    const cancel = clock.setTimer(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      ms,
-      { unref: true },
-    );
+    // Not unref'd: in `hearth models pull` this timer is all that keeps the process alive between two attempts.
+    const cancel = clock.setTimer(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -394,8 +439,11 @@ function causeCode(error: unknown): string | undefined {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
-/** Refused, no such host, a certificate that does not fit: retrying within the run would not help. */
-function unreachableError(host: string, error: unknown): HearthError | undefined {
+/**
+ * Refused, no such host, a certificate that does not fit: retrying within the run would not help,
+ * but each may pass (offline, a captive portal), unlike a redirect loop.
+ */
+function unreachableError(host: string, error: unknown): { error: HearthError; mayPass: boolean } | undefined {
   const code = causeCode(error);
   const why =
     code === 'ECONNREFUSED'
@@ -409,11 +457,43 @@ function unreachableError(host: string, error: unknown): HearthError | undefined
             : undefined;
   if (why === undefined) {
     const message = messageOf((error as { cause?: unknown } | undefined)?.cause ?? error);
-    if (/redirect/i.test(message))
-      return { code: 'DOWNLOAD_FAILED', message: `Could not download from ${host}: ${message} — check the link` };
+    if (/redirect/i.test(message)) {
+      return {
+        error: { code: 'DOWNLOAD_FAILED', message: `Could not download from ${host}: ${message} — check the link` },
+        mayPass: false,
+      };
+    }
     return undefined;
   }
-  return { code: 'DOWNLOAD_FAILED', message: `Could not reach ${host}: ${why} — check the address and your network` };
+  return {
+    error: { code: 'DOWNLOAD_FAILED', message: `Could not reach ${host}: ${why} — check the address and your network` },
+    mayPass: true,
+  };
+}
+
+/** A server error, a login or a rate limit may pass; a missing file or a refused request will not. */
+function mayPass(status: number): boolean {
+  return status >= 500 || status === 401 || status === 403 || status === 408 || status === 429;
+}
+
+function keptError(error: HearthError, received: number): HearthError {
+  const kept = received > 0 ? `the ${fileSize(received)} downloaded so far is kept, and ` : '';
+  return {
+    code: error.code,
+    message: `${error.message}; ${kept}the download resumes at the next start or when it is pulled again`,
+  };
+}
+
+/**
+ * Whether the file behind a 206 is another one than the `.part` began with: a strong ETag or a
+ * Last-Modified that differs from the sidecar's, or another total size.
+ */
+function changedSince(sidecar: PartSidecar, headers: Headers, total: number | null): boolean {
+  const etag = headers.get('etag');
+  if (etag !== null && !etag.startsWith('W/') && sidecar.etag !== undefined && etag !== sidecar.etag) return true;
+  const lastModified = headers.get('last-modified');
+  if (lastModified !== null && sidecar.lastModified !== undefined && lastModified !== sidecar.lastModified) return true;
+  return total !== null && sidecar.totalBytes !== undefined && total !== sidecar.totalBytes;
 }
 
 function lostError(host: string, error: unknown): HearthError {

@@ -3,13 +3,15 @@
  * generated GGUF, each scenario ending with what is in the models folder: the model and nothing
  * else, or nothing at all — no `.part` left behind — when it failed.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ModelDownload } from '../../../common/models.js';
 import { startModelServer, type ModelServer } from '../../../test/support/model-server.js';
+import { systemClock, type Clock } from '../clock.js';
 import { createDownloads, type DownloadsOptions } from './downloads.js';
 import { createModelLibrary } from './library.js';
 import type { DownloadsService } from './types.js';
@@ -65,6 +67,23 @@ async function pullToEnd(service: DownloadsService, url: string, extra: { name?:
   const started = service.pull({ url, ...extra });
   if (!started.ok) throw new Error(started.error.message);
   return service.settled(started.value.id);
+}
+
+/** A `.part` of `target` holding `bytes`, with the sidecar an earlier run would have written. */
+async function leaveAPart(name: string, bytes: Buffer, sidecar: Record<string, unknown>): Promise<string> {
+  await mkdir(modelsDir, { recursive: true });
+  const target = join(modelsDir, name);
+  await writeFile(`${target}.part`, bytes);
+  await writeFile(`${target}.part.json`, JSON.stringify({ name, ...sidecar }));
+  return target;
+}
+
+/** The one download a resumeLeftOver() started, to its end. */
+async function resumedToEnd(service: DownloadsService): Promise<ModelDownload> {
+  await service.resumeLeftOver();
+  const [download, ...more] = service.list();
+  if (!download || more.length > 0) throw new Error(`expected one download, got ${service.list().length}`);
+  return service.settled(download.id);
 }
 
 /** Resolves with the first change that `test` accepts. */
@@ -152,10 +171,43 @@ describe('downloads into the models folder', () => {
     expect(end.error?.message).toMatch(
       /^The connection to 127\.0\.0\.1:\d+ kept dropping \(.+\) — check your network and try again$/,
     );
-    // The first request and three retries, each one resuming from where the cut left it.
-    expect(server.rangesOf('cut-always')).toHaveLength(4);
-    expect(server.rangesOf('cut-always').slice(1)).toEqual(Array(3).fill(`bytes=${Math.floor(server.bytes.length / 2)}-`));
+    // The first request and three retries, each one resuming from where the cut left it: at the cut,
+    // or a little before it when the last bytes had arrived but not been read when the socket closed.
+    const ranges = server.rangesOf('cut-always');
+    expect(ranges).toHaveLength(4);
+    const from = ranges.slice(1).map((r) => Number(/^bytes=(\d+)-$/.exec(r ?? '')?.[1]));
+    expect(from).toEqual([...from].sort((a, b) => a - b));
+    for (const at of from) expect(at > 0 && at <= Math.floor(server.bytes.length / 2)).toBe(true);
     await expectFolder([]);
+  });
+
+  it('stop() during the pause before a retry ends the download at once and clears the pause', async () => {
+    // The system clock, telling the test when the hour-long pause begins and whether it was cleared.
+    const PAUSE = 3_600_000;
+    let paused: () => void = () => undefined;
+    const pausing = new Promise<void>((resolve) => (paused = resolve));
+    let cleared = false;
+    const real = systemClock();
+    const clock: Clock = {
+      now: () => real.now(),
+      setTimer(fn, ms, options) {
+        const cancel = real.setTimer(fn, ms, options);
+        if (ms !== PAUSE) return cancel;
+        paused();
+        return () => {
+          cleared = true;
+          cancel();
+        };
+      },
+    };
+    const service = downloads({ clock, retryDelaysMs: [PAUSE] });
+    const started = service.pull({ url: server.url('cut-always') });
+    if (!started.ok) throw new Error(started.error.message);
+    await pausing;
+    await service.stop();
+    expect(await service.settled(started.value.id)).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(cleared).toBe(true);
+    expect(await folder()).toEqual(['tiny-model.gguf.part', 'tiny-model.gguf.part.json']);
   });
 
   it('fails a download that stalls, saying for how long, and leaves nothing', async () => {
@@ -192,7 +244,7 @@ describe('downloads into the models folder', () => {
     expect(started.ok).toBe(true);
     if (!started.ok) return;
     await changeWhere(service, (d) => d.receivedBytes > 500_000);
-    expect(await folder()).toEqual(['tiny-model.gguf.part', 'tiny-model.gguf.part.json']);
+    expect(await folder()).toEqual(['tiny-model.gguf.part', 'tiny-model.gguf.part.json', 'tiny-model.gguf.part.lock']);
     expect(service.cancel(started.value.id).ok).toBe(true);
     const end = await service.settled(started.value.id);
     expect(end).toMatchObject({ state: 'cancelled', error: null });
@@ -274,5 +326,185 @@ describe('downloads into the models folder', () => {
     });
     expect(service.list().map((d) => d.name)).toEqual(['another.gguf', 'tiny-model.gguf']);
     expect(service.cancel('nope').ok).toBe(false);
+  });
+});
+
+describe('a .part that another process, another file or another start is about', () => {
+  const OLD = Buffer.alloc(1_000_000, 7);
+
+  it.each([
+    ['its ETag', { etag: '"an-older-version"' }],
+    ['its Last-Modified', { lastModified: 'Tue, 01 Oct 2024 00:00:00 GMT' }],
+    ['its size', { totalBytes: 9_999_999 }],
+  ])('starts over when the file changed on the server (%s) and the server ignores If-Range', async (_what, validators) => {
+    const target = await leaveAPart('tiny-model.gguf', OLD, { url: server.url('changed'), ...validators });
+    const end = await pullToEnd(downloads(), server.url('changed'), { sha256: server.sha256 });
+    expect(end).toMatchObject({ state: 'done', sha256: server.sha256, resumedFrom: null });
+    // The Range of the old .part got the new file's rest; then the whole file, asked without a Range.
+    expect(server.rangesOf('changed')).toEqual([`bytes=${OLD.length}-`, undefined]);
+    expect(await sha256Of(target)).toBe(server.sha256);
+    await expectFolder(['tiny-model.gguf']);
+  });
+
+  it('resumes from that server when the ETag, Last-Modified and size are the ones the .part began with', async () => {
+    const kept = server.bytes.subarray(0, OLD.length);
+    await leaveAPart('tiny-model.gguf', kept, {
+      url: server.url('changed'),
+      etag: server.etag,
+      lastModified: server.lastModified,
+      totalBytes: server.bytes.length,
+    });
+    const end = await pullToEnd(downloads(), server.url('changed'), { sha256: server.sha256 });
+    expect(end).toMatchObject({ state: 'done', sha256: server.sha256, resumedFrom: OLD.length });
+    expect(server.rangesOf('changed')).toEqual([`bytes=${OLD.length}-`]);
+    await expectFolder(['tiny-model.gguf']);
+  });
+
+  it('refuses a second service on the same target while the first downloads it, and the first finishes intact', async () => {
+    const first = downloads();
+    const second = downloads();
+    const started = first.pull({ url: server.url('slow') });
+    if (!started.ok) throw new Error(started.error.message);
+    expect(second.pull({ url: server.url('slow'), sha256: server.sha256 })).toEqual({
+      ok: false,
+      error: {
+        code: 'DOWNLOAD_FAILED',
+        message: `tiny-model.gguf is already being downloaded by another Hearth (pid ${process.pid}) — wait for it to finish`,
+      },
+    });
+    expect(await folder()).toContain('tiny-model.gguf.part.lock');
+    // Nor does its resumeLeftOver() touch the .part the first one is writing.
+    await second.resumeLeftOver();
+    expect(second.list()).toEqual([]);
+    const end = await first.settled(started.value.id);
+    expect(end).toMatchObject({ state: 'done', sha256: server.sha256 });
+    expect(await sha256Of(end.path)).toBe(server.sha256);
+    // The lock went with the download.
+    await expectFolder(['tiny-model.gguf']);
+  });
+
+  it('takes over a lock whose process is gone', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await mkdir(modelsDir, { recursive: true });
+    await writeFile(join(modelsDir, 'tiny-model.gguf.part.lock'), String(gone));
+    const end = await pullToEnd(downloads(), server.url('normal'), { sha256: server.sha256 });
+    expect(end.state).toBe('done');
+    await expectFolder(['tiny-model.gguf']);
+  });
+
+  it('releases the lock when a download fails, is cancelled or stopped', async () => {
+    const service = downloads();
+    expect((await pullToEnd(service, server.url('missing'))).state).toBe('failed');
+    const started = service.pull({ url: server.url('slow') });
+    if (!started.ok) throw new Error(started.error.message);
+    await changeWhere(service, (d) => d.receivedBytes > 100_000);
+    service.cancel(started.value.id);
+    expect((await service.settled(started.value.id)).state).toBe('cancelled');
+    await expectFolder([]);
+    const again = service.pull({ url: server.url('slow') });
+    if (!again.ok) throw new Error(again.error.message);
+    await changeWhere(service, (d) => d.receivedBytes > 100_000);
+    await service.stop();
+    expect(await folder()).toEqual(['tiny-model.gguf.part', 'tiny-model.gguf.part.json']);
+  });
+
+  it('keeps a left-over .part when the server cannot be reached at the start, and resumes it once it can', async () => {
+    const away = await startModelServer();
+    const url = away.url('normal');
+    await away.close();
+    const kept = server.bytes.subarray(0, OLD.length);
+    const target = await leaveAPart('tiny-model.gguf', kept, {
+      url,
+      sha256: server.sha256,
+      etag: server.etag,
+      lastModified: server.lastModified,
+      totalBytes: server.bytes.length,
+    });
+
+    const offline = await resumedToEnd(downloads());
+    expect(offline.state).toBe('failed');
+    expect(offline.error).toEqual({
+      code: 'DOWNLOAD_FAILED',
+      message: `Could not reach ${new URL(url).host}: connection refused — check the address and your network; the 1.0 MB downloaded so far is kept, and the download resumes at the next start or when it is pulled again`,
+    });
+    // A pull of the same link continues the .part too, and keeps it through the same failure.
+    const pulled = await pullToEnd(downloads(), url);
+    expect(pulled.error?.message).toMatch(/downloaded so far is kept/);
+    expect(await folder()).toEqual(['tiny-model.gguf.part', 'tiny-model.gguf.part.json']);
+    expect((await stat(`${target}.part`)).size).toBe(OLD.length);
+
+    const back = await startModelServer({ port: away.port });
+    try {
+      const end = await resumedToEnd(downloads());
+      expect(end).toMatchObject({ state: 'done', sha256: server.sha256, resumedFrom: OLD.length });
+      expect(back.rangesOf('normal')).toEqual([`bytes=${OLD.length}-`]);
+      await expectFolder(['tiny-model.gguf']);
+    } finally {
+      await back.close();
+    }
+  });
+
+  it('still removes a left-over .part whose link now answers 404', async () => {
+    await leaveAPart('tiny-model.gguf', OLD, { url: server.url('missing') });
+    const end = await resumedToEnd(downloads());
+    expect(end.error?.message).toBe('The server has no file at this URL (404) — check the link');
+    await expectFolder([]);
+  });
+
+  it('stops at once while a big left-over .part is read for its sha256, keeping it', async () => {
+    await mkdir(modelsDir, { recursive: true });
+    const target = join(modelsDir, 'big.gguf');
+    // Sparse: 4 GiB long without using the disk, and seconds of reading to hash.
+    const big = 4 * 1024 ** 3;
+    await writeFile(`${target}.part`, '');
+    await truncate(`${target}.part`, big);
+    // Pretty-printed: the transfer writes it back compactly once it has read the .part, so it shows whether it got that far.
+    const sidecar = JSON.stringify({ url: server.url('normal', 'big.gguf'), name: 'big.gguf' }, null, 2);
+    await writeFile(`${target}.part.json`, sidecar);
+    const service = downloads();
+    await service.resumeLeftOver();
+    const [download] = service.list();
+    if (!download) throw new Error('resumeLeftOver started nothing');
+    // Not an assertion on time: only the chance that the reading has begun when stop() comes.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await service.stop();
+    expect(await service.settled(download.id)).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(await readFile(`${target}.part.json`, 'utf8')).toBe(sidecar);
+    expect(server.requests).toEqual([]);
+    expect((await stat(`${target}.part`)).size).toBe(big);
+    expect(await folder()).toEqual(['big.gguf.part', 'big.gguf.part.json']);
+  }, 60_000);
+});
+
+describe('a pull that joins a running download', () => {
+  it('adds its sha256 to one that had none, and the file is verified with it', async () => {
+    const service = downloads();
+    const a = service.pull({ url: server.url('slow') });
+    const wrong = 'f'.repeat(64);
+    const b = service.pull({ url: server.url('slow'), sha256: wrong.toUpperCase() });
+    if (!a.ok || !b.ok) throw new Error('not started');
+    expect(b.value).toMatchObject({ id: a.value.id, sha256: wrong });
+    const end = await service.settled(a.value.id);
+    expect(end.state).toBe('failed');
+    expect(end.error?.message).toMatch(
+      new RegExp(`^The download did not match its checksum \\(expected ${wrong}, got ${server.sha256}\\)`),
+    );
+    await expectFolder([]);
+  });
+
+  it('refuses another sha256 than the running one has, and joins with the same one', async () => {
+    const service = downloads();
+    const a = service.pull({ url: server.url('slow'), sha256: server.sha256 });
+    if (!a.ok) throw new Error(a.error.message);
+    expect(service.pull({ url: server.url('slow'), sha256: 'a'.repeat(64) })).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: `tiny-model.gguf is already downloading to be checked against another sha256 (${server.sha256}) — check the checksum you gave, or wait for that download to finish`,
+      },
+    });
+    const same = service.pull({ url: server.url('slow'), sha256: server.sha256.toUpperCase() });
+    expect(same.ok && same.value.id).toBe(a.value.id);
+    expect(await service.settled(a.value.id)).toMatchObject({ state: 'done', sha256: server.sha256 });
   });
 });

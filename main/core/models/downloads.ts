@@ -5,14 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ModelDownload } from '../../../common/models.js';
 import { fail, succeed, type Outcome } from '../../../common/outcome.js';
 import { messageOf } from '../../../common/errors.js';
 import { systemClock, type CancelTimer, type Clock } from '../clock.js';
 import { statfsFreeBytes, type FreeBytes } from './disk-space.js';
-import { resolvePullTarget, runTransfer, type TransferEnd, type TransferProgress } from './download.js';
-import { leftOverParts, removePart } from './part-file.js';
+import { checksumError, resolvePullTarget, runTransfer, type TransferEnd, type TransferProgress } from './download.js';
+import { leftOverParts, lockPart, removePart, type PartLock } from './part-file.js';
 import type { DownloadsService, PullRequest } from './types.js';
 
 export interface DownloadsOptions {
@@ -60,7 +61,8 @@ export function createDownloads(opts: DownloadsOptions): DownloadsService {
 
   const running = (entry: Entry) => entry.download.state === 'downloading' || entry.download.state === 'verifying';
 
-  const start = (request: PullRequest): Outcome<ModelDownload> => {
+  /** `leftOver`: resuming a `.part` an earlier run left, kept through a failure that may pass. */
+  const start = (request: PullRequest, leftOver = false): Outcome<ModelDownload> => {
     if (stopping)
       return fail('DOWNLOAD_FAILED', 'Hearth is stopping, so the download was not started — start it again after the restart');
     const resolved = resolvePullTarget(request, opts.modelsDir);
@@ -74,6 +76,18 @@ export function createDownloads(opts: DownloadsOptions): DownloadsService {
           `${pull.name} is already downloading from ${joined.download.url} — wait for it or cancel it first`,
         );
       }
+      const has = joined.download.sha256;
+      if (pull.sha256 !== undefined && has !== null && pull.sha256 !== has) {
+        return fail(
+          'INVALID_INPUT',
+          `${pull.name} is already downloading to be checked against another sha256 (${has}) — check the checksum you gave, or wait for that download to finish`,
+        );
+      }
+      // The running one had no checksum: it is verified with this one (transfer's expectedSha256).
+      if (pull.sha256 !== undefined && has === null) {
+        joined.download.sha256 = pull.sha256;
+        emit(joined.download);
+      }
       return succeed({ ...joined.download });
     }
     if (existsSync(pull.target)) {
@@ -82,6 +96,9 @@ export function createDownloads(opts: DownloadsOptions): DownloadsService {
         `${pull.name} is already in the library (${pull.target}) — delete it first to download it again`,
       );
     }
+    const locked = lockTarget(pull.target);
+    if (!locked.ok) return fail('DOWNLOAD_FAILED', locked.message(pull.name));
+    const { lock } = locked;
     const download: ModelDownload = {
       id: randomUUID(),
       url: pull.url,
@@ -128,14 +145,30 @@ export function createDownloads(opts: DownloadsOptions): DownloadsService {
       download.resumedFrom = p.resumedFrom;
       change(stateChanged);
     };
-    const finish = (end: TransferEnd): ModelDownload => {
+    const finish = async (transferEnd: TransferEnd): Promise<ModelDownload> => {
+      lock.release();
       cancelTick();
+      let end = transferEnd;
+      // A pull that joined during the verify added a checksum the transfer had already passed.
+      if (end.state === 'done' && download.sha256 !== null && download.sha256 !== end.sha256) {
+        await rm(end.path, { force: true }).catch(() => undefined);
+        end = { state: 'failed', error: checksumError(download.sha256, end.sha256) };
+      }
       Object.assign(download, endFields(end, download));
       emit(download);
       if (end.state === 'done') opts.onLibraryChanged?.();
       return { ...download };
     };
-    const settled = runTransfer(pull, { stallMs, retryDelaysMs, freeBytes, clock, signal: controller.signal, onProgress })
+    const settled = runTransfer(pull, {
+      stallMs,
+      retryDelaysMs,
+      freeBytes,
+      clock,
+      signal: controller.signal,
+      onProgress,
+      leftOver,
+      expectedSha256: () => download.sha256 ?? undefined,
+    })
       .catch((error: unknown): TransferEnd => ({ state: 'failed', error: { code: 'INTERNAL', message: messageOf(error) } }))
       .then(finish);
     entries.set(download.id, { download, controller, settled });
@@ -145,7 +178,7 @@ export function createDownloads(opts: DownloadsOptions): DownloadsService {
   };
 
   return {
-    pull: start,
+    pull: (request) => start(request),
     settled(id) {
       const entry = entries.get(id);
       return entry ? entry.settled : Promise.reject(new Error(`No download with id ${id}`));
@@ -165,16 +198,16 @@ export function createDownloads(opts: DownloadsOptions): DownloadsService {
     async resumeLeftOver() {
       for (const { target, sidecar } of await leftOverParts(opts.modelsDir)) {
         if ([...entries.values()].some((e) => running(e) && e.download.path === target)) continue;
-        // The finished file is there already: what is left is a stale copy of it.
-        if (existsSync(target)) {
-          await removePart(target);
-          continue;
-        }
         const request: PullRequest = { url: sidecar.url, name: basename(target) };
         if (sidecar.sha256 !== undefined) request.sha256 = sidecar.sha256;
-        const started = start(request);
-        // A sidecar that could never be resumed (its link or name is refused) is of no use to anyone.
-        if (!started.ok && !stopping) await removePart(target);
+        // A sidecar that could never be resumed (its link or name is refused) is of no use to anyone,
+        // and when the finished file is there already what is left is a stale copy of it.
+        if (!resolvePullTarget(request, opts.modelsDir).ok || existsSync(target)) {
+          await removeUnlessLocked(target);
+          continue;
+        }
+        // Refused while stopping, or when another Hearth is downloading it: then it is theirs to finish.
+        start(request, true);
       }
     },
     async stop() {
@@ -188,6 +221,33 @@ export function createDownloads(opts: DownloadsOptions): DownloadsService {
       return () => void listeners.delete(listener);
     },
   };
+}
+
+type Locked = { ok: true; lock: PartLock } | { ok: false; message: (name: string) => string };
+
+function lockTarget(target: string): Locked {
+  try {
+    const taken = lockPart(target);
+    if (taken.ok) return taken;
+    const by = taken.pid === undefined ? 'another Hearth' : `another Hearth (pid ${taken.pid})`;
+    return { ok: false, message: (name) => `${name} is already being downloaded by ${by} — wait for it to finish` };
+  } catch (error) {
+    return {
+      ok: false,
+      message: (name) => `Could not start ${name}: ${messageOf(error)} — check that the models folder can be written`,
+    };
+  }
+}
+
+/** Removes a left-over `.part` unless another Hearth is writing it right now. */
+async function removeUnlessLocked(target: string): Promise<void> {
+  const locked = lockTarget(target);
+  if (!locked.ok) return;
+  try {
+    await removePart(target);
+  } finally {
+    locked.lock.release();
+  }
 }
 
 function endFields(end: TransferEnd, download: ModelDownload): Partial<ModelDownload> {

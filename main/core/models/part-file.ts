@@ -2,16 +2,19 @@
  * The bookkeeping of an unfinished download: `<name>.part` holds the bytes received so far,
  * next to where the finished file will be, and `<name>.part.json` (the sidecar) says where they
  * came from, so a later attempt, a later run of `hearth models pull` or the next start of the
- * app can resume with a Range request instead of starting over.
+ * app can resume with a Range request instead of starting over. `<name>.part.lock` names the
+ * process writing the `.part`, so two of them never append to the same one.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { isAlive } from '../data-dir-lock.js';
 
 export const PART_SUFFIX = '.part';
 export const SIDECAR_SUFFIX = '.part.json';
+export const LOCK_SUFFIX = '.part.lock';
 
 export const PartSidecar = z
   .object({
@@ -32,6 +35,10 @@ export function partPathOf(target: string): string {
 
 export function sidecarPathOf(target: string): string {
   return `${target}${SIDECAR_SUFFIX}`;
+}
+
+export function lockPathOf(target: string): string {
+  return `${target}${LOCK_SUFFIX}`;
 }
 
 /** The sidecar of `target`, or undefined when there is none or it cannot be read as one. */
@@ -92,17 +99,100 @@ export async function leftOverParts(folder: string): Promise<{ target: string; s
   return found;
 }
 
-/** A sha256 fed with the bytes already in the `.part`, read once, so a resume hashes only what is new. */
-export async function hashOfPart(target: string): Promise<{ hash: Hash; bytes: number }> {
+/**
+ * A sha256 fed with the bytes already in the `.part`, read once, so a resume hashes only what is
+ * new. Reading gigabytes takes seconds, so `signal` ends it between chunks: quitting must not wait.
+ */
+export async function hashOfPart(target: string, signal: AbortSignal): Promise<{ hash: Hash; bytes: number }> {
+  signal.throwIfAborted();
   const hash = createHash('sha256');
   let bytes = 0;
+  // The stream's own signal closes the file as soon as the abort comes, also mid-read.
+  const stream = createReadStream(partPathOf(target), { signal });
   try {
-    for await (const chunk of createReadStream(partPathOf(target)) as AsyncIterable<Buffer>) {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      signal.throwIfAborted();
       hash.update(chunk);
       bytes += chunk.length;
     }
   } catch (error) {
+    signal.throwIfAborted();
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  } finally {
+    stream.destroy();
   }
   return { hash, bytes };
+}
+
+/** Lock files this process holds: ours when they name our pid and are here (an earlier process may have had our pid). */
+const heldHere = new Set<string>();
+
+export interface PartLock {
+  /** Removes the lock file if it is still ours. Safe to call twice. */
+  release(): void;
+}
+
+export type PartLockOutcome = { ok: true; lock: PartLock } | { ok: false; pid: number | undefined };
+
+/**
+ * Takes `<target>.part.lock` (created exclusively, holding our pid) for as long as one download
+ * writes the `.part`: the app and `hearth models pull`, or two terminals, on the same file would
+ * both append to it. A lock whose pid is gone was left by a crash or a kill and is taken over;
+ * another service in this process counts as another owner. Synchronous, so a pull is refused at
+ * once (the file is a few bytes); modelled on data-dir-lock.ts.
+ */
+export function lockPart(target: string, alive: (pid: number) => boolean = isAlive): PartLockOutcome {
+  const path = lockPathOf(target);
+  mkdirSync(dirname(path), { recursive: true });
+  const mine = String(process.pid);
+  // Two tries: a stale lock is removed once, then the exclusive create decides who wins.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      try {
+        writeSync(fd, mine);
+      } finally {
+        closeSync(fd);
+      }
+      heldHere.add(path);
+      return { ok: true, lock: partLockOf(path, mine) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = lockOwner(path);
+    // An empty or unreadable lock: its writer died between creating and writing it (or it vanished just now).
+    const held = owner === process.pid ? heldHere.has(path) : owner !== undefined && alive(owner);
+    if (held || attempt >= 1) return { ok: false, pid: owner };
+    try {
+      unlinkSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+function lockOwner(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function partLockOf(path: string, mine: string): PartLock {
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      heldHere.delete(path);
+      // Only our own: a process that took over a lock we had lost keeps its own.
+      try {
+        if (readFileSync(path, 'utf8').trim() === mine) unlinkSync(path);
+      } catch {
+        // Gone already.
+      }
+    },
+  };
 }
