@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearthCore } from '../main/core/create-core.js';
-import { LOCK_FILE } from '../main/core/data-dir-lock.js';
+import { acquireDataDirLock, LOCK_FILE } from '../main/core/data-dir-lock.js';
 import type { HearthCore } from '../main/core/hearth-core.js';
 import { FakeWorkerHost } from './support/fake-worker-host.js';
 import { submit, text, fakeTestkit } from './core-harness.js';
@@ -61,6 +61,28 @@ async function otherProcess(): Promise<number> {
   return child.pid;
 }
 
+/** A live process that is not a Hearth: what a reused pid belongs to after a crash and a reboot. */
+async function sleepProcess(): Promise<number> {
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  children.push(child);
+  await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+  if (child.pid === undefined) throw new Error('no pid');
+  return child.pid;
+}
+
+/** Read here, apart from the lock's code: starttime is field 22 of /proc/<pid>/stat (proc(5)), after "pid (comm)". */
+async function startTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const match = /^\d+ \(.*\) (.*)$/s.exec(stat.trim());
+  return Number(match?.[1]?.split(' ')[19]);
+}
+
+async function bootId(): Promise<string> {
+  return (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+}
+
+const firstLine = async () => (await readFile(join(dataDir, LOCK_FILE), 'utf8')).split('\n')[0];
+
 /** The pid of a process that has exited. */
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
@@ -73,7 +95,7 @@ describe('the data-folder lock', () => {
   it('refuses a second core on the same folder until the first stops', async () => {
     const first = makeCore();
     await first.start();
-    expect((await readFile(join(dataDir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+    expect(await firstLine()).toBe(String(process.pid));
 
     const second = makeCore();
     await expect(second.start()).rejects.toThrow(message(process.pid));
@@ -99,12 +121,59 @@ describe('the data-folder lock', () => {
     expect((await readFile(join(dataDir, LOCK_FILE), 'utf8')).trim()).toBe(String(pid));
   });
 
+  it("refuses a lock in the older, pid-only format while its pid is alive (today's rule)", async () => {
+    const pid = await sleepProcess();
+    await writeFile(join(dataDir, LOCK_FILE), `${pid}\n`);
+    await expect(acquireDataDirLock(dataDir)).rejects.toThrow(message(pid));
+  });
+
+  describe.runIf(process.platform === 'linux')('with the start time of the process (Linux)', () => {
+    it('writes our pid, then our start time and the boot id', async () => {
+      const lock = await acquireDataDirLock(dataDir);
+      expect(await readFile(join(dataDir, LOCK_FILE), 'utf8')).toBe(
+        `${process.pid}\nstart ${await startTicks(process.pid)}@${await bootId()}\n`,
+      );
+      await lock.release();
+      expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    });
+
+    it('takes over a lock whose pid now belongs to an unrelated process (sleep) that started at another time', async () => {
+      const pid = await sleepProcess();
+      const ticks = await startTicks(pid);
+      expect(Number.isInteger(ticks) && ticks > 0).toBe(true);
+      await writeFile(join(dataDir, LOCK_FILE), `${pid}\nstart ${ticks - 1}@${await bootId()}\n`);
+      const core = makeCore();
+      await core.start();
+      expect(await firstLine()).toBe(String(process.pid));
+      await core.stop();
+      expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    });
+
+    it('takes over a lock written before a reboot (another boot id), even with the same ticks', async () => {
+      const pid = await sleepProcess();
+      await writeFile(join(dataDir, LOCK_FILE), `${pid}\nstart ${await startTicks(pid)}@not-this-boot\n`);
+      const lock = await acquireDataDirLock(dataDir);
+      expect(await firstLine()).toBe(String(process.pid));
+      await lock.release();
+    });
+
+    it('refuses a lock naming a live Hearth with its true start time, and leaves the lock as it is', async () => {
+      const pid = await otherProcess();
+      const text = `${pid}\nstart ${await startTicks(pid)}@${await bootId()}\n`;
+      await writeFile(join(dataDir, LOCK_FILE), text);
+      const core = makeCore();
+      await expect(core.start()).rejects.toThrow(message(pid));
+      await core.stop();
+      expect(await readFile(join(dataDir, LOCK_FILE), 'utf8')).toBe(text);
+    });
+  });
+
   it('takes over a lock left by a process that died', async () => {
     const pid = await deadPid();
     await writeFile(join(dataDir, LOCK_FILE), String(pid));
     const core = makeCore();
     await core.start();
-    expect((await readFile(join(dataDir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+    expect(await firstLine()).toBe(String(process.pid));
     await core.stop();
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
   });

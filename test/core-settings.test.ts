@@ -1,7 +1,7 @@
 /**
  * Settings through a real core: a corrupt settings.json is moved aside and Hearth starts on
- * defaults; saveSettings is validated by the worker (its RELOAD answer) and persists only
- * what the plugin accepted.
+ * defaults; what a newer Hearth wrote survives a start, a save and a stop; saveSettings is
+ * validated by the worker (its RELOAD answer) and persists only what the plugin accepted.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -32,6 +32,36 @@ describe('settings through the core', () => {
     const [job] = await submit(c.core, [text('still works')]);
     const [done] = await whenFinished(c.core, [job!.id]);
     expect((done?.result as { config: unknown }).config).toEqual({ greeting: 'hello', level: 3 });
+  });
+
+  it('keeps what a newer Hearth wrote through a start, a save and a stop, and uses what it understands', async () => {
+    const dataDir = await makeDataDir();
+    const newer = {
+      version: 1,
+      retention: { days: 30 },
+      plugins: { testkit: { greeting: 'hey', level: 4, tone: 'warm' }, 'future-plugin': { x: 1 } },
+      app: { restart: { kind: 'never' }, workers: { cpu: 1, npu: 2 }, theme: 'dark' },
+    };
+    await writeFile(join(dataDir, SETTINGS_FILE), JSON.stringify(newer));
+    c = testCore(dataDir);
+    await c.core.start();
+    expect(await readdir(dataDir)).not.toContainEqual(expect.stringContaining('.corrupt-'));
+    expect(c.logs.filter((e) => e.level === 'warn' && e.source === 'settings')).toEqual([]);
+    // The plugin's own keys reach the worker; the settings panel sees the newer key too, and sends it back.
+    const got = c.core.getSettings('testkit');
+    expect(got).toEqual({ ok: true, value: { greeting: 'hey', level: 4, tone: 'warm' } });
+    const [job] = await submit(c.core, [text('x')]);
+    const [done] = await whenFinished(c.core, [job!.id]);
+    expect((done?.result as { config: unknown }).config).toEqual({ greeting: 'hey', level: 4 });
+    if (!got.ok) return;
+    expect((await c.core.saveSettings('testkit', { ...got.value, level: 6 })).ok).toBe(true);
+    await c.core.stop();
+
+    const file = JSON.parse(await readFile(join(dataDir, SETTINGS_FILE), 'utf8')) as typeof newer;
+    expect(file).toMatchObject({ ...newer, plugins: { ...newer.plugins, testkit: { ...newer.plugins.testkit, level: 6 } } });
+    c = testCore(dataDir);
+    await c.core.start();
+    expect(c.core.getSettings('testkit')).toEqual({ ok: true, value: { greeting: 'hey', level: 6, tone: 'warm' } });
   });
 
   it('saves valid settings (used by the next job and the next start) and refuses invalid ones', async () => {

@@ -45,7 +45,9 @@ export interface RunContext {
 
 /**
  * What run() may return: a result, or an async generator that yields stream chunks and
- * returns the result (a generator that returns nothing gives the list of chunks).
+ * returns the result. A generator that returns nothing gives the list of its chunks while it is
+ * small (up to 1000 chunks and 32 KiB of JSON), else `{ chunkCount, firstChunks }`: the worker
+ * never keeps a long stream in memory.
  */
 export type RunOutput<Result, Chunk> = Result | Promise<Result> | AsyncGenerator<Chunk, Result | undefined, void>;
 

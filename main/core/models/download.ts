@@ -269,7 +269,8 @@ export async function runTransfer(pull: PullTarget, opts: TransferOptions): Prom
       progress();
       try {
         if (response.body) {
-          for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+          // Node's web stream is async-iterable; the DOM typing (renderer's type-check reaches this file) says not.
+          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
             cancelStall();
             cancelStall = armStall();
             await writeAll(open, chunk);
