@@ -15,7 +15,6 @@ export async function statfsFreeBytes(folder: string): Promise<number> {
   return info.bavail * info.bsize;
 }
 
-
 /** A DOWNLOAD_FAILED saying the model does not fit, or undefined when it does (or its size is unknown). */
 export async function checkDiskSpace(
   folder: string,
