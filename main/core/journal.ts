@@ -23,7 +23,8 @@ import { writeFileAtomic } from './atomic-write.js';
 import { messageOf } from '../../common/errors.js';
 
 export const JournalRecord = z.union([
-  z.object({ t: z.literal('job'), job: Job }).strict(),
+  /** `output`: on a finished job, the text of its chunks (capped), kept for the output view and search. */
+  z.object({ t: z.literal('job'), job: Job, output: z.string().optional() }).strict(),
   z.object({ t: z.literal('remove'), id: z.string().min(1) }).strict(),
 ]);
 export type JournalRecord = z.infer<typeof JournalRecord>;
