@@ -10,6 +10,7 @@ import { DevicesReport } from './devices.js';
 import { Chunk, Job, LogEntry, WorkerStatus } from './model.js';
 import { MAX_EXTENSION_LENGTH } from './file-types.js';
 import { CatalogueItem, ModelDownload, ModelLibrary } from './models.js';
+import { JobCounts, JobPage, JobQuery } from './job-pages.js';
 import type { Outcome } from './outcome.js';
 
 const PluginId = z.string().min(1).max(200);
@@ -47,7 +48,9 @@ export type SubmitFile = z.infer<typeof SubmitFile>;
 export const Snapshot = z
   .object({
     plugins: z.array(PluginInfo),
-    jobs: z.array(Job),
+    /** The first page of the job list (newest jobs are at its end); the rest is asked for with jobsPage. */
+    jobPage: JobPage,
+    counts: JobCounts,
     /** One per lane, in lane order (CPU lanes first). */
     workers: z.array(WorkerStatus),
     logs: z.array(LogEntry),
@@ -86,7 +89,11 @@ export const Commands = {
   retry: command(z.object({ jobId: JobId }).strict(), Job),
   setPaused: command(z.object({ paused: z.boolean() }).strict(), QueueState),
   clearFinished: command(Empty, z.object({ removed: z.number().int().nonnegative() }).strict()),
-  getJobs: command(Empty, z.array(Job)),
+  /** A window of the job history, filtered and searched; jobs without their results. */
+  jobsPage: command(JobQuery, JobPage),
+  /** One job with its result. */
+  getJob: command(z.object({ jobId: JobId }).strict(), Job),
+  jobCounts: command(Empty, JobCounts),
   getChunks: command(z.object({ jobId: JobId }).strict(), z.array(Chunk)),
   openOutput: command(z.object({ jobId: JobId }).strict(), OpenedOutput),
   rememberPlugin: command(
@@ -169,6 +176,10 @@ export const ApiEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('worker'), status: WorkerStatus }).strict(),
   z.object({ type: z.literal('log'), entry: LogEntry }).strict(),
   z.object({ type: z.literal('queue'), queue: QueueState }).strict(),
+  /** The number of jobs in each state changed (sent at most a few times a second). */
+  z.object({ type: z.literal('counts'), counts: JobCounts }).strict(),
+  /** Finished jobs left the history (Clear finished, retention, another window): read the list again. */
+  z.object({ type: z.literal('history'), removed: z.number().int().nonnegative() }).strict(),
   z.object({ type: z.literal('prefs'), prefs: AppPrefs }).strict(),
   z.object({ type: z.literal('download'), download: ModelDownload }).strict(),
   /** The model library changed (a download finished, a folder was added). */

@@ -11,11 +11,10 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Job } from '../common/model.js';
 import type { MainToWorker, MessageOf } from '../common/protocol.js';
 import { createHearthCore } from '../main/core/create-core.js';
 import type { HearthCore, SubmitRequest } from '../main/core/hearth-core.js';
-import { JOURNAL_FILE } from '../main/core/journal.js';
+import { storedJob } from './support/stored-job.js';
 import { FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
 import {
   lane,
@@ -52,17 +51,6 @@ function on(pluginId: string, t: string): SubmitRequest {
   return { pluginId, source: { kind: 'text', text: t }, params: {} };
 }
 
-/** The last state jobs.jsonl holds for a job: what the next start will restore. */
-async function journalled(dir: string, id: string): Promise<Job | undefined> {
-  let last: Job | undefined;
-  for (const line of (await readFile(join(dir, JOURNAL_FILE), 'utf8')).split('\n')) {
-    if (!line) continue;
-    const record = JSON.parse(line) as { t: string; job?: Job };
-    if (record.t === 'job' && record.job?.id === id) last = record.job;
-  }
-  return last;
-}
-
 /** Stops the process and waits until Linux shows it stopped; returns the SIGCONT. */
 async function freeze(pid: number): Promise<() => void> {
   process.kill(pid, 'SIGSTOP');
@@ -81,14 +69,14 @@ async function freeze(pid: number): Promise<() => void> {
   return thaw;
 }
 
-/** The first core stopped; the job it was running must be waiting in the journal, not lost or failed. */
+/** The first core stopped; the job it was running must be waiting in the store, not lost or failed. */
 async function expectRequeued(first: TestCore, id: string): Promise<void> {
   const after = first.core.getJob(id);
   expect(after?.state).toBe('queued');
   expect(after?.attempt).toBe(2);
   expect(after?.error).toBeUndefined();
   expect(after?.startedAt).toBeUndefined();
-  const kept = await journalled(first.dataDir, id);
+  const kept = await storedJob(first.dataDir, id);
   expect(kept?.state).toBe('queued');
   expect(kept?.attempt).toBe(2);
 }

@@ -43,6 +43,8 @@ export function streamEvents(
     core.on('log', (entry) => push({ type: 'log', entry })),
     core.on('queue', (queue) => push({ type: 'queue', queue })),
     core.on('download', (download) => push({ type: 'download', download })),
+    core.on('counts', (counts) => push({ type: 'counts', counts })),
+    core.on('history', ({ removed }) => push({ type: 'history', removed })),
     core.on('models', (library) => push({ type: 'models', library: visible(library) })),
   ];
   if (prefs) disposers.push(prefs.onChange((p) => push({ type: 'prefs', prefs: p })));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPrefs } from './prefs.js';
 import type { ModelLibrary } from '../../common/models.js';
+import type { Job } from '../../common/model.js';
 import { handleApiCall, type ApiContext } from './router.js';
 import { createFakeCore, type FakeCore } from '../../test/support/fake-core.js';
 
@@ -199,5 +200,25 @@ describe('the catalogue through a face', () => {
       '/srv/private/m.gguf',
       join(dir, 'models', 'm.gguf'),
     ]);
+  });
+});
+
+describe('job pages through a face', () => {
+  it('leaves params out of list rows and cuts a long error detail; getJob has them whole', async () => {
+    const detail = 'at frame\n'.repeat(200);
+    await core.submit([
+      { pluginId: 'ocr', source: { kind: 'path', path: '/allowed/a.png' }, params: { big: 'x'.repeat(10_000) } },
+    ]);
+    const [job] = [...core.jobs.values()];
+    if (!job) throw new Error('no job');
+    core.jobs.set(job.id, { ...job, state: 'failed', error: { code: 'EXECUTION_FAILED', message: 'broke', detail } });
+    const page = await handleApiCall(ctx, 'jobsPage', { offset: 0, limit: 10 });
+    const row = page.ok ? (page.value as { jobs: Job[] }).jobs[0] : undefined;
+    expect(row?.params).toEqual({});
+    expect(row?.error?.detail?.length).toBe(301);
+    const whole = await handleApiCall(ctx, 'getJob', { jobId: job.id });
+    expect(whole.ok && (whole.value as Job).error?.detail).toBe(detail);
+    const snapshot = await handleApiCall(ctx, 'snapshot', {});
+    expect(snapshot.ok && (snapshot.value as { jobPage: { jobs: Job[] } }).jobPage.jobs[0]?.params).toEqual({});
   });
 });

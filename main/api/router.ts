@@ -9,6 +9,8 @@ import { normalizeExtension } from '../../common/file-types.js';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import type { DevicesReport } from '../../common/devices.js';
 import type { ModelLibrary } from '../../common/models.js';
+import type { JobPage } from '../../common/job-pages.js';
+import type { Job } from '../../common/model.js';
 import type { HearthCore } from '../core/hearth-core.js';
 import { Commands, isCommandName, type CommandName, type CommandRequest, type CommandResponse } from '../../common/api.js';
 import type { PrefsStore } from './prefs.js';
@@ -40,6 +42,30 @@ export interface ApiContext {
 type Handler<N extends CommandName> = (ctx: ApiContext, req: CommandRequest<N>) => Promise<Outcome<CommandResponse<N>>>;
 type Handlers = { [N in CommandName]: Handler<N> };
 
+/** The jobs the first message carries: a screenful and then some, whatever the history. */
+const FIRST_PAGE = 200;
+/** A list row shows the start of an error's detail as a tooltip; the output view reads it whole (getJob). */
+const ROW_DETAIL_CHARS = 300;
+
+/**
+ * A page as the list shows it: no params (a job's own, possibly large; getJob has them) and
+ * an error detail (a stack, say) cut short, so 200 rows stay well under the first message's
+ * 256 KiB whatever the jobs hold.
+ */
+function listPage(page: JobPage): JobPage {
+  return {
+    ...page,
+    jobs: page.jobs.map((job) => {
+      const row: Job = { ...job, params: {} };
+      const detail = job.error?.detail;
+      if (job.error && detail !== undefined && detail.length > ROW_DETAIL_CHARS) {
+        row.error = { ...job.error, detail: `${detail.slice(0, ROW_DETAIL_CHARS)}…` };
+      }
+      return row;
+    }),
+  };
+}
+
 function notFoundJob(jobId: string): Outcome<never> {
   return fail('INVALID_INPUT', `No job with id ${jobId} — it may have been cleared from the list.`);
 }
@@ -49,7 +75,8 @@ const handlers: Handlers = {
     const { core, prefs } = ctx;
     return succeed({
       plugins: core.listPlugins(),
-      jobs: core.listJobs(),
+      jobPage: listPage(core.jobsPage({ offset: 0, limit: FIRST_PAGE })),
+      counts: core.jobCounts(),
       workers: core.workers(),
       logs: core.logs(),
       queue: { paused: core.isPaused() },
@@ -85,7 +112,12 @@ const handlers: Handlers = {
     return succeed({ paused: ctx.core.isPaused() });
   },
   clearFinished: async (ctx) => succeed({ removed: await ctx.core.clearFinished() }),
-  getJobs: async (ctx) => succeed(ctx.core.listJobs()),
+  jobsPage: async (ctx, req) => succeed(listPage(ctx.core.jobsPage(req))),
+  jobCounts: async (ctx) => succeed(ctx.core.jobCounts()),
+  async getJob(ctx, req) {
+    const job = ctx.core.getJob(req.jobId);
+    return job ? succeed(job) : notFoundJob(req.jobId);
+  },
   async getChunks(ctx, req) {
     if (!ctx.core.getJob(req.jobId)) return notFoundJob(req.jobId);
     return succeed(ctx.core.chunksOf(req.jobId));

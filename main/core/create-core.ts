@@ -11,7 +11,9 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { DisposerBag, Emitter } from './emitter.js';
 import type { CoreEvents, HearthCore, Outcome, SubmitRequest } from './hearth-core.js';
 import { byAffinity, JobQueue } from './job-queue.js';
-import { FileJournal, MemoryJournal, type JobJournal } from './journal.js';
+import { MemoryJournal, type JobJournal } from './journal.js';
+import { openJobStore } from './store/job-store.js';
+import type { JobStore } from './store/types.js';
 import { createLogger, LogRing, type LogSink } from './logger.js';
 import type { Job, LogEntry } from '../../common/model.js';
 import { createNodeWorkerHost } from './node-worker-host.js';
@@ -29,6 +31,9 @@ import { createGpuPlacement } from './gpu-placement.js';
 import { resolveWorkerEntry } from './worker-entry-path.js';
 import type { WorkerHost } from './worker-host.js';
 import { createCoreModels } from './models/core-models.js';
+import { countsOf, pageOf } from './job-view.js';
+import { deleteUploadsOf } from './uploads.js';
+import { RETENTION_EVERY_MS, RETENTION_FIRST_AFTER_MS, scheduleRetention } from './retention.js';
 import type { DownloadsService, ModelLibraryService } from './models/types.js';
 
 export interface CreateCoreOptions {
@@ -67,7 +72,7 @@ export interface CreateCoreOptions {
   configOverrides?: Record<string, Record<string, unknown>>;
   /** 'read-only' (`hearth run`, `hearth plugins`): settings.json is read, never written or moved aside. */
   settings?: 'read-write' | 'read-only';
-  /** 'memory' keeps jobs in memory only (`hearth run`); default: <dataDir>/jobs.jsonl. */
+  /** 'memory' keeps jobs in memory only (`hearth run`); default ('file'): the SQLite store in <dataDir>/hearth.db. */
   journal?: 'file' | 'memory' | JobJournal;
   /** Worker heap limit in MiB (--max-old-space-size). */
   maxOldSpaceMb?: number;
@@ -81,7 +86,21 @@ export interface CreateCoreOptions {
   downloads?: DownloadsService;
   /** Resume the downloads an earlier run left unfinished (the desktop app and `hearth serve`). */
   resumeDownloads?: boolean;
+  /** Finished jobs kept in memory besides the store; default KEEP_FINISHED_IN_MEMORY. */
+  keepFinishedInMemory?: number;
+  /** When retention first runs after start, and then how often (main/core/retention.ts). */
+  retentionFirstAfterMs?: number;
+  retentionEveryMs?: number;
 }
+
+/** Finished jobs kept in memory besides the store (the newest); an output view opened on one needs no query. */
+const KEEP_FINISHED_IN_MEMORY = 500;
+
+/** Jobs removed per synchronous slice (about 0.1 s of main's thread on this project's machine). */
+const REMOVE_SLICE = 2000;
+
+/** The most often the job counts are sent. */
+const COUNTS_EVERY_MS = 200;
 
 /** How often the devices are probed while a GPU lane runs a job (watchDevices). */
 export const DEVICE_WATCH_MS = 5_000;
@@ -106,14 +125,14 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   };
   const log = (source: string) => createLogger(source, sink, () => clock.now());
   const settings = new Settings(opts.dataDir, log('settings'), () => clock.now(), opts.settings ?? 'read-write');
-  const journal: JobJournal =
-    opts.journal === 'memory'
-      ? new MemoryJournal()
-      : typeof opts.journal === 'object'
-        ? opts.journal
-        : FileJournal.inDataDir(opts.dataDir, log('journal'));
+  // The history lives in SQLite (main/core/store/); `hearth run` keeps its jobs in memory.
+  const store: JobStore | undefined =
+    opts.journal === 'memory' || typeof opts.journal === 'object'
+      ? undefined
+      : openJobStore({ dataDir: opts.dataDir, log: log('store') });
+  const journal: JobJournal = store ?? (typeof opts.journal === 'object' ? opts.journal : new MemoryJournal());
   // Two processes on one jobs.jsonl lose records (see data-dir-lock.ts); `hearth run` keeps jobs in memory and needs no lock.
-  const needsLock = journal instanceof FileJournal;
+  const needsLock = store !== undefined;
   let lock: DataDirLock | undefined;
   const catalog = new PluginCatalog();
   const workerLog = log('worker');
@@ -171,6 +190,10 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     chooseLane: (job, lanes) =>
       catalog.get(job.pluginId)?.wantsGpu ? placement.choose(job.pluginId, lanes) : byAffinity(job, lanes),
     journal,
+    // With the store, memory holds the live jobs and the newest finished ones; the store has the rest.
+    ...(store
+      ? { lookup: (id: string) => store.get(id), keepFinished: opts.keepFinishedInMemory ?? KEEP_FINISHED_IN_MEMORY }
+      : {}),
     clock,
     log: log('queue'),
     jobTimeoutMs: opts.jobTimeoutMs,
@@ -219,6 +242,46 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     return made;
   }
 
+  // Counts go out at most every COUNTS_EVERY_MS, with the newest figures: a burst of 10 000 job events is one.
+  let countsTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastCounts = '';
+  const countsChanged = () => {
+    // After stop() the store is closed: a clear or a prune finishing late has nothing to tell.
+    if (stopped) return;
+    countsTimer ??= setTimeout(() => {
+      countsTimer = undefined;
+      if (stopped) return;
+      const counts = core.jobCounts();
+      // Progress events change no count: only a real change goes out.
+      const text = JSON.stringify(counts);
+      if (text === lastCounts) return;
+      lastCounts = text;
+      events.emit('counts', counts);
+    }, COUNTS_EVERY_MS);
+  };
+  bag.add(() => {
+    if (countsTimer) clearTimeout(countsTimer);
+  });
+
+  /** Jobs left the history (Clear finished, retention): lists showing them must read again. */
+  const historyChanged = (removed: number) => {
+    if (stopped) return;
+    if (removed > 0) events.emit('history', { removed });
+    countsChanged();
+  };
+  const readByAnyJob = (jobs: JobStore) => (path: string) =>
+    queue.list().some((j) => j.source.kind === 'path' && j.source.path === path) || jobs.readsPath(path);
+  /** Takes `take(n)` slices until one comes back short, yielding to the event loop between them. */
+  const inSlices = async (take: (n: number) => Job[]): Promise<Job[]> => {
+    const all: Job[] = [];
+    for (;;) {
+      const slice = take(REMOVE_SLICE);
+      all.push(...slice);
+      if (slice.length < REMOVE_SLICE || stopped) return all;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
   const configOf = (plugin: PluginInfo): Record<string, unknown> => ({
     ...defaultsFromSchema(plugin.configSchema),
     ...(settings.pluginConfig(plugin.id) ?? {}),
@@ -255,7 +318,10 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     }),
     models.on('download', (d) => events.emit('download', d)),
     models.on('models', (library) => events.emit('models', library)),
-    queue.on('job', (job) => events.emit('job', job)),
+    queue.on('job', (job) => {
+      events.emit('job', job);
+      countsChanged();
+    }),
     queue.on('chunk', (chunk) => events.emit('chunk', chunk)),
     queue.on('queue', (state) => events.emit('queue', state)),
   );
@@ -360,6 +426,23 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         // The first CPU lane tells what plugins there are; the other lanes start when jobs wait for them.
         await pool.first().supervisor.start();
         if (opts.watchDevices && !stopped) watchDevices();
+        if (store && !stopped) {
+          bag.add(
+            scheduleRetention({
+              policy: () => settings.app().retention,
+              prune: (policy, now) => inSlices((n) => store.prune(policy, now, n)),
+              removed: async (gone) => {
+                queue.forget(gone.map((j) => j.id));
+                await deleteUploadsOf(opts.dataDir, gone, readByAnyJob(store), log('store'));
+                historyChanged(gone.length);
+              },
+              clock,
+              log: log('store'),
+              firstAfterMs: opts.retentionFirstAfterMs ?? RETENTION_FIRST_AFTER_MS,
+              everyMs: opts.retentionEveryMs ?? RETENTION_EVERY_MS,
+            }),
+          );
+        }
         if (stopped) return;
         queue.start();
       })();
@@ -473,10 +556,24 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     pause: () => queue.pause(),
     resume: () => queue.resume(),
     isPaused: () => queue.isPaused(),
-    clearFinished: () => queue.clearFinished(),
+    async clearFinished() {
+      if (!store) return queue.clearFinished();
+      // The store has every finished job, those still in memory too (a read commits what waits).
+      // In slices, yielding between, so a long history does not hold main's thread for seconds.
+      const removed = await inSlices((n) => store.removeFinished(n));
+      queue.forget(removed.map((j) => j.id));
+      await deleteUploadsOf(opts.dataDir, removed, readByAnyJob(store), log('store'));
+      historyChanged(removed.length);
+      return removed.length;
+    },
     listJobs: (): Job[] => queue.list(),
+    jobsPage: (query) => (store ? store.page(query) : pageOf(queue.list(), query)),
+    jobCounts: () => (store ? store.counts() : countsOf(queue.list())),
     getJob: (jobId) => queue.get(jobId),
-    chunksOf: (jobId) => queue.chunksOf(jobId),
+    chunksOf(jobId) {
+      const live = queue.chunksOf(jobId);
+      return live.length > 0 || !store ? live : store.output(jobId);
+    },
     workers: () => lanesNow().map((l) => l.supervisor.status()),
     laneOf: (jobId) => queue.laneOf(jobId),
     devices: () => devices(),

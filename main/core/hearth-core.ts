@@ -6,6 +6,7 @@ import type { JobInput, PluginInfo } from '../../common/protocol.js';
 import type { DevicesReport } from '../../common/devices.js';
 import type { Chunk, Job, LogEntry, WorkerStatus } from '../../common/model.js';
 import type { ModelDownload, ModelLibrary } from '../../common/models.js';
+import type { JobCounts, JobPage, JobQuery } from '../../common/job-pages.js';
 import type { CoreModels } from './models/core-models.js';
 
 export type Disposer = () => void;
@@ -34,6 +35,10 @@ export interface CoreEvents {
   download: (download: ModelDownload) => void;
   /** The model library changed: a download finished, a folder was added. */
   models: (library: ModelLibrary) => void;
+  /** The number of jobs in each state changed (at most a few times a second). */
+  counts: (counts: JobCounts) => void;
+  /** Finished jobs left the history (Clear finished, retention): a list showing them reads again. */
+  history: (change: { removed: number }) => void;
 }
 
 export interface HearthCore {
@@ -62,7 +67,11 @@ export interface HearthCore {
   resume(): void;
   isPaused(): boolean;
   clearFinished(): Promise<number>;
+  /** The jobs the queue holds in memory (queued, running, recent); the history is read by page. */
   listJobs(): Job[];
+  /** A window of the history, filtered; jobs without results. */
+  jobsPage(query: JobQuery): JobPage;
+  jobCounts(): JobCounts;
   getJob(jobId: string): Job | undefined;
   /** Chunks of a job kept in memory (bounded), for an output view opened late. */
   chunksOf(jobId: string): Chunk[];

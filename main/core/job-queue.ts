@@ -30,6 +30,7 @@ import type { Logger } from './logger.js';
 import { FINISHED_STATES, type Chunk, type Job, type JobState, type LaneKind } from '../../common/model.js';
 import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
 import { messageOf } from '../../common/errors.js';
+import { chunkText } from '../../common/display-text.js';
 import { JobFifo } from './job-fifo.js';
 
 /** The part of a lane's supervisor the queue drives. */
@@ -69,6 +70,13 @@ export interface JobQueueOptions {
   cancelGraceMs: number;
   chunks?: ChunkStore;
   newId?: () => string;
+  /**
+   * A job the queue no longer holds in memory (finished ones beyond `keepFinished`), from the
+   * store behind the journal; default: none.
+   */
+  lookup?: (jobId: string) => Job | undefined;
+  /** How many finished jobs stay in memory (the newest); the rest are read through `lookup`. Default: all. */
+  keepFinished?: number;
 }
 
 interface QueueEvents {
@@ -120,6 +128,12 @@ export class JobQueue {
   private readonly bag = new DisposerBag();
   private readonly chunkStore: ChunkStore;
   private readonly newId: () => string;
+  /** Finished jobs in memory, oldest first (from finishedHead), so the oldest leave first beyond keepFinished. */
+  private finishedOrder: string[] = [];
+  private finishedHead = 0;
+  private finishedCount = 0;
+  /** The output text of each running job so far, from its first chunk (keepOutput). */
+  private readonly outputs = new Map<string, { parts: string[]; length: number }>();
 
   constructor(private readonly opts: JobQueueOptions) {
     this.events = new Emitter((e) => opts.log.error(`a queue listener threw: ${messageOf(e)}`));
@@ -162,6 +176,7 @@ export class JobQueue {
         };
         this.jobs.set(job.id, failed);
         writes.push(this.persist(failed));
+        this.noteFinished(job.id);
       } else {
         this.jobs.set(job.id, job);
         if (job.state === 'queued') this.enqueue(job);
@@ -226,7 +241,7 @@ export class JobQueue {
   }
 
   cancel(jobId: string): Outcome<Job> {
-    const job = this.jobs.get(jobId);
+    const job = this.get(jobId);
     if (!job) return { ok: false, error: notFound(jobId) };
     if (job.state === 'queued') {
       return {
@@ -253,7 +268,7 @@ export class JobQueue {
   }
 
   retry(jobId: string): Promise<Outcome<Job>> {
-    const job = this.jobs.get(jobId);
+    const job = this.get(jobId);
     if (!job) return Promise.resolve({ ok: false, error: notFound(jobId) });
     if (!FINISHED_STATES.includes(job.state)) {
       return Promise.resolve({
@@ -299,8 +314,27 @@ export class JobQueue {
       this.chunkStore.delete(id);
       return this.opts.journal.append({ t: 'remove', id });
     });
+    this.finishedOrder = [];
+    this.finishedHead = 0;
+    this.finishedCount = 0;
     await Promise.all(writes);
     return removed.length;
+  }
+
+  /** Forgets finished jobs removed from the store behind the journal (retention, Clear finished). */
+  forget(jobIds: Iterable<string>): void {
+    for (const id of jobIds) {
+      const job = this.jobs.get(id);
+      if (!job || !FINISHED_STATES.includes(job.state)) continue;
+      this.jobs.delete(id);
+      this.chunkStore.delete(id);
+      this.finishedCount--;
+    }
+    if (this.finishedCount <= 0) {
+      this.finishedOrder = [];
+      this.finishedHead = 0;
+      this.finishedCount = 0;
+    }
   }
 
   list(): Job[] {
@@ -308,7 +342,7 @@ export class JobQueue {
   }
 
   get(jobId: string): Job | undefined {
-    return this.jobs.get(jobId);
+    return this.jobs.get(jobId) ?? this.opts.lookup?.(jobId);
   }
 
   chunksOf(jobId: string): Chunk[] {
@@ -445,6 +479,8 @@ export class JobQueue {
     }
     const job: Job = { ...queued, state: 'running', startedAt: this.opts.clock.now() };
     this.jobs.set(job.id, job);
+    // A job run again after a restart streams from the start: its kept output does too.
+    this.outputs.delete(job.id);
     const limitMs = job.timeoutMs ?? this.opts.jobTimeoutMs;
     const running: Running = { id: job.id, lane, cancelRequested: false, timedOut: false, limitMs, timers: [] };
     lane.running = running;
@@ -491,7 +527,27 @@ export class JobQueue {
     job.chunkCount += 1;
     const chunk: Chunk = { jobId: m.jobId, seq: m.seq, data: m.data, final: m.final };
     this.chunkStore.add(chunk);
+    this.keepOutput(m.jobId, m.data);
     this.events.emit('chunk', chunk);
+  }
+
+  /** The job's output text from its first chunk, up to OUTPUT_KEPT_CHARS: what the store keeps and searches. */
+  private keepOutput(jobId: string, data: unknown): void {
+    let kept = this.outputs.get(jobId);
+    if (!kept) {
+      kept = { parts: [], length: 0 };
+      this.outputs.set(jobId, kept);
+    }
+    if (kept.length >= OUTPUT_KEPT_CHARS) return;
+    const text = chunkText(data);
+    kept.parts.push(text);
+    kept.length += text.length;
+  }
+
+  private takeOutput(jobId: string): string {
+    const kept = this.outputs.get(jobId);
+    this.outputs.delete(jobId);
+    return kept ? kept.parts.join('').slice(0, OUTPUT_KEPT_CHARS) : '';
   }
 
   private onProgress(lane: Lane, m: MessageOf<WorkerToMainSingle, 'PROGRESS'>): void {
@@ -601,14 +657,35 @@ export class JobQueue {
     if (outcome.result !== undefined) done.result = outcome.result;
     if (outcome.error !== undefined) done.error = outcome.error;
     this.jobs.set(done.id, done);
-    void this.persist(done);
+    void this.persist(done, this.takeOutput(done.id));
     this.events.emit('job', done);
+    this.noteFinished(done.id);
     this.schedulePump();
     return done;
   }
 
-  private persist(job: Job): Promise<void> {
-    const record: JournalRecord = { t: 'job', job };
+  /** Keeps at most keepFinished finished jobs in memory; the store behind the journal has them all. */
+  private noteFinished(id: string): void {
+    const keep = this.opts.keepFinished;
+    if (keep === undefined) return;
+    this.finishedOrder.push(id);
+    this.finishedCount++;
+    while (this.finishedCount > keep && this.finishedHead < this.finishedOrder.length) {
+      const oldest = this.finishedOrder[this.finishedHead++];
+      const job = oldest === undefined ? undefined : this.jobs.get(oldest);
+      if (oldest === undefined || !job || !FINISHED_STATES.includes(job.state)) continue;
+      this.jobs.delete(oldest);
+      this.chunkStore.delete(oldest);
+      this.finishedCount--;
+    }
+    if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finishedOrder.length) {
+      this.finishedOrder = this.finishedOrder.slice(this.finishedHead);
+      this.finishedHead = 0;
+    }
+  }
+
+  private persist(job: Job, output?: string): Promise<void> {
+    const record: JournalRecord = output ? { t: 'job', job, output } : { t: 'job', job };
     return this.opts.journal.append(record).catch((error: unknown) => {
       this.opts.log.error(`job ${job.id} could not be written to the journal: ${messageOf(error)}`);
     });
@@ -622,6 +699,9 @@ function labelOf(source: SubmitRequest['source']): string {
   const firstLine = end === -1 ? source.text : source.text.slice(0, end);
   return firstLine.length > 40 ? `${firstLine.slice(0, 40)}…` : firstLine || '(text)';
 }
+
+/** How much of a finished job's output text (as the output view shows it) the store keeps for search and for later. */
+const OUTPUT_KEPT_CHARS = 256 * 1024;
 
 function notFound(jobId: string): HearthError {
   return { code: 'INVALID_INPUT', message: `There is no job with id ${jobId}; it may have been cleared.` };

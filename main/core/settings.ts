@@ -38,6 +38,17 @@ export const AppSettings = z
     /** Folders the model library scans besides `<data-dir>/models` (main/core/models/library.ts). */
     modelFolders: z.array(z.string().min(1)).default([]),
     /**
+     * How long finished jobs are kept (main/core/retention.ts): days since they finished, and at
+     * most this many, the newest; 0 turns a limit off. Their results and uploads go with them.
+     */
+    retention: z
+      .object({
+        maxAgeDays: z.number().int().min(0).max(36_500).default(90),
+        maxJobs: z.number().int().min(0).max(10_000_000).default(50_000),
+      })
+      .strict()
+      .default({ maxAgeDays: 90, maxJobs: 50_000 }),
+    /**
      * Written by older versions: the plugin chosen per extension. Still read and kept as it
      * is, never written anew; prefs.json copies it on first read (main/api/prefs.ts), so
      * nothing the user chose is lost.

@@ -3,11 +3,12 @@
  * streaming to disk and stopping at the size cap, so a browser can queue files that live on
  * the client. The saved path is then submitted as an ordinary path job.
  */
+import { uploadsDir } from '../core/uploads.js';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { UploadReply } from '../../common/bridge.js';
@@ -36,13 +37,7 @@ export function safeUploadName(raw: string | null): string | undefined {
   return cut === '' || cut === tail ? undefined : cut;
 }
 
-export function uploadsDir(dataDir: string): string {
-  return resolve(dataDir, 'uploads');
-}
-
-export function isInsideUploads(dataDir: string, path: string): boolean {
-  return resolve(path).startsWith(uploadsDir(dataDir) + sep);
-}
+export { isInsideUploads, uploadsDir } from '../core/uploads.js';
 
 function capped(limit: number): { stream: Transform; size: () => number } {
   let seen = 0;

@@ -3,6 +3,7 @@
  * worker process (one CPU lane, "cpu-1"). It records calls and emits events like the real one.
  */
 import type { ModelLibrary } from '../../common/models.js';
+import { countsOf, pageOf } from '../../main/core/job-view.js';
 import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../main/core/hearth-core.js';
 import { isFinished, type Chunk, type Job, type LogEntry, type PluginInfo, type WorkerStatus } from '../../common/model.js';
 
@@ -154,6 +155,8 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
       return removed;
     },
     listJobs: () => [...jobs.values()],
+    jobsPage: (query) => pageOf([...jobs.values()], query),
+    jobCounts: () => countsOf(jobs.values()),
     getJob: (id) => jobs.get(id),
     chunksOf: (id) => chunks.get(id) ?? [],
     workers: () => lanes,

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../common/model.js';
 import { finishedJob, storeJob, storeLog, tempDataDir, type StoreLog } from '../../../test/support/store-jobs.js';
-import { FileJournal, JOURNAL_FILE } from '../journal.js';
+import { JOURNAL_FILE } from '../journal.js';
+import { FileJournal } from '../../../test/support/legacy-journal.js';
 import { openJobStore } from './job-store.js';
 import { STORE_FILE, type JobStore } from './types.js';
 

@@ -221,7 +221,7 @@ class SqliteJobStore implements JobStore {
     return typeof text === 'string' ? [{ jobId: id, seq: 0, data: text, final: true }] : [];
   }
 
-  prune(policy: RetentionPolicy, now: number): Job[] {
+  prune(policy: RetentionPolicy, now: number, limit = Number.MAX_SAFE_INTEGER): Job[] {
     const db = this.ready();
     const order = `coalesce(finished_at, created_at)`;
     let count = 0;
@@ -237,13 +237,23 @@ class SqliteJobStore implements JobStore {
     }
     if (count <= 0) return [];
     // The aged jobs are a prefix of this order, and so are the ones beyond maxJobs: one window covers both.
-    const rows = db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${FINISHED_SQL} ORDER BY ${order}, seq LIMIT ?`).all(count);
+    const rows = db
+      .prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${FINISHED_SQL} ORDER BY ${order}, seq LIMIT ?`)
+      .all(Math.min(count, limit));
     return this.removeRows(db, rows);
   }
 
-  removeFinished(): Job[] {
+  removeFinished(limit = Number.MAX_SAFE_INTEGER): Job[] {
     const db = this.ready();
-    return this.removeRows(db, db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${FINISHED_SQL} ORDER BY seq`).all());
+    return this.removeRows(
+      db,
+      db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${FINISHED_SQL} ORDER BY seq LIMIT ?`).all(limit),
+    );
+  }
+
+  readsPath(path: string): boolean {
+    const row = this.ready().prepare(`SELECT 1 AS hit FROM jobs WHERE json_extract(body, '$.source.path') = ? LIMIT 1`).get(path);
+    return row !== undefined;
   }
 
   /** The open database with every append so far committed. */
@@ -367,19 +377,23 @@ class SqliteJobStore implements JobStore {
     return jobs;
   }
 
-  /** Removes the rows this build can read (and answers them); the others stay, warned about. */
+  /**
+   * Removes the rows (finished by their state column, which every build writes) and answers the
+   * ones this build can read, for their uploads. A finished row a newer Hearth wrote goes too:
+   * the user asked for the finished jobs to go, and keeping it would keep its count for good.
+   */
   private removeRows(db: DatabaseSync, rows: Row[]): Job[] {
     const jobs: Job[] = [];
     for (const row of rows) {
       const job = this.readable(row);
       if (job) jobs.push(job);
     }
-    if (jobs.length === 0) return jobs;
+    if (rows.length === 0) return jobs;
     const statements = this.statements;
     if (!statements) return [];
     try {
       transaction(db, () => {
-        for (const job of jobs) this.write(statements, { t: 'remove', id: job.id });
+        for (const row of rows) this.write(statements, { t: 'remove', id: String(row.id) });
       });
     } catch (error) {
       this.tally = undefined;

@@ -30,8 +30,14 @@ export interface JobStore extends JobJournal {
   counts(): JobCounts;
   /** The output kept for a finished job (its chunks' text, capped), as chunks for the output view. */
   output(id: string): Chunk[];
-  /** Removes finished jobs beyond the policy, oldest first; returns them (their sources name uploads to delete). */
-  prune(policy: RetentionPolicy, now: number): Job[];
-  /** Removes every finished job (Clear finished); returns them. */
-  removeFinished(): Job[];
+  /**
+   * Removes finished jobs beyond the policy, oldest first, at most `limit` of them (callers
+   * take a big history in slices, yielding between: each slice holds main's thread); returns
+   * the ones this build can read (their sources name uploads to delete).
+   */
+  prune(policy: RetentionPolicy, now: number, limit?: number): Job[];
+  /** Removes finished jobs (Clear finished), oldest first, at most `limit`; returns them as prune does. */
+  removeFinished(limit?: number): Job[];
+  /** Whether any job in the store reads this file (a retry reads its original's upload). */
+  readsPath(path: string): boolean;
 }
