@@ -6,6 +6,7 @@ import { pickBinding } from './api/binding.js';
 import { setApi } from './api/current.js';
 import { loadSnapshot } from './store/actions.js';
 import { createEventPump } from './store/event-pump.js';
+import { createEventFollower } from './store/list-actions.js';
 import { reloadModelsIfLoaded } from './store/model-actions.js';
 import { appStore } from './store/store.js';
 
@@ -16,7 +17,7 @@ function start(): void {
     appStore.setState({ fatal: binding.reason });
   } else {
     setApi(binding.api);
-    const pump = createEventPump(appStore);
+    const pump = createEventPump(appStore, createEventFollower(appStore));
     binding.api.subscribe((events) => pump.push(events));
     if (binding.kind === 'web') {
       let wasOpen = false;

@@ -1,16 +1,25 @@
 /**
- * The job list, virtualised: only the rows on screen exist in the DOM, so 10 000 jobs scroll
- * as fast as 10. Arrow keys move the selection.
+ * The job list, virtualised and paged: it has as many rows as the query matches, only the rows
+ * on screen exist in the DOM, and the pages under them are asked for once scrolling settles
+ * (rows not yet fetched show as placeholders). Arrow keys, Page Up/Down, Home and End move the selection.
  */
-import { useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { selectJob } from '../store/actions.js';
+import { requestRows } from '../store/list-actions.js';
+import { rowJob, rowOf } from '../store/job-window.js';
 import { appStore, useApp } from '../store/store.js';
+import { isDefaultFilter } from './list-query.js';
 import { JobRow } from './JobRow.js';
 import { BatchStrip } from './BatchStrip.js';
+import { ListFilters } from './ListFilters.js';
 import { Icon } from '../shell/Icon.js';
 
 const ROW_HEIGHT = 64;
+/** How long the visible rows must stay put before their pages are asked for: no request per scroll frame. */
+const SETTLE_MS = 80;
+const PAGE_KEYS = 10;
+const count = new Intl.NumberFormat();
 
 function EmptyJobs() {
   return (
@@ -22,58 +31,129 @@ function EmptyJobs() {
   );
 }
 
+function NoMatch() {
+  return (
+    <div className="empty">
+      <p className="empty-title">No jobs match</p>
+      <p className="muted">Try another state, plugin or date, or clear the search.</p>
+    </div>
+  );
+}
+
+function focusRow(scroller: HTMLElement | null, id: string): void {
+  requestAnimationFrame(() => scroller?.querySelector<HTMLElement>(`[data-job-id="${CSS.escape(id)}"]`)?.focus());
+}
+
 export function JobList() {
-  const jobIds = useApp((s) => s.jobIds);
+  const total = useApp((s) => s.list.total);
+  const generation = useApp((s) => s.list.generation);
+  const filter = useApp((s) => s.list.filter);
+  const known = useApp((s) => s.list.pages[0] !== undefined || s.list.total > 0);
+  const selectedRow = useApp((s) => (s.selectedJobId === null ? undefined : rowOf(s.list, s.selectedJobId)));
+  const selectedJobId = useApp((s) => s.selectedJobId);
   const scroller = useRef<HTMLDivElement>(null);
+  const revealed = useRef<string | null>(null);
+  const [want, setWant] = useState<number | null>(null);
+  const wantId = useApp((s) => (want === null ? undefined : rowJob(s.list, want)?.id));
   const virtual = useVirtualizer({
-    count: jobIds.length,
+    count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (i) => jobIds[i] ?? i,
   });
+  const items = virtual.getVirtualItems();
+  const start = items[0]?.index ?? 0;
+  const end = items[items.length - 1]?.index ?? 0;
 
-  function move(delta: number) {
-    const { selectedJobId } = appStore.getState();
-    const at = selectedJobId ? jobIds.indexOf(selectedJobId) : -1;
-    const next = Math.min(jobIds.length - 1, Math.max(0, at + delta));
-    const id = jobIds[next];
-    if (id === undefined) return;
+  useEffect(() => {
+    const t = setTimeout(() => requestRows(start, end), SETTLE_MS);
+    return () => clearTimeout(t);
+  }, [start, end, generation]);
+
+  // A new filter shows its list from the top.
+  useEffect(() => {
+    // A block, not an arrow's value: scrollTo may return a promise, and React would take it for a cleanup.
+    scroller.current?.scrollTo({ top: 0 });
+  }, [filter]);
+
+  // A selection made elsewhere (a new drop selects its first job) is scrolled into view once.
+  useEffect(() => {
+    if (selectedJobId === null || selectedRow === undefined || revealed.current === selectedJobId) return;
+    revealed.current = selectedJobId;
+    virtual.scrollToIndex(selectedRow, { align: 'auto' });
+  }, [selectedJobId, selectedRow, virtual]);
+
+  // A key moved the selection to a row whose page had to be fetched: select it once it is here.
+  useEffect(() => {
+    if (want === null || wantId === undefined) return;
+    setWant(null);
+    revealed.current = wantId;
+    void selectJob(wantId);
+    focusRow(scroller.current, wantId);
+  }, [want, wantId]);
+
+  function goTo(row: number) {
+    if (total === 0) return;
+    const to = Math.min(total - 1, Math.max(0, row));
+    virtual.scrollToIndex(to, { align: 'auto' });
+    const id = rowJob(appStore.getState().list, to)?.id;
+    if (id === undefined) return setWant(to);
+    revealed.current = id;
     void selectJob(id);
-    virtual.scrollToIndex(next);
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-job-id="${CSS.escape(id)}"]`)?.focus());
+    focusRow(scroller.current, id);
   }
 
+  function move(delta: number) {
+    const s = appStore.getState();
+    const at = s.selectedJobId === null ? undefined : rowOf(s.list, s.selectedJobId);
+    goTo(at === undefined ? start : at + delta);
+  }
+
+  const keys: Record<string, () => void> = {
+    ArrowDown: () => move(1),
+    ArrowUp: () => move(-1),
+    PageDown: () => move(PAGE_KEYS),
+    PageUp: () => move(-PAGE_KEYS),
+    Home: () => goTo(0),
+    End: () => goTo(total - 1),
+  };
+
+  const filtered = !isDefaultFilter(filter);
   return (
     <section className="pane jobs-pane" aria-labelledby="jobs-title">
       <header className="pane-head">
         <h2 id="jobs-title">Jobs</h2>
-        <span className="muted small">{jobIds.length === 1 ? '1 job' : `${jobIds.length} jobs`}</span>
+        <span className="muted small" data-testid="job-total">
+          {total === 1 ? '1 job' : `${count.format(total)} jobs`}
+        </span>
       </header>
+      <ListFilters />
       <BatchStrip />
-      {jobIds.length === 0 ? (
-        <EmptyJobs />
+      {total === 0 && known ? (
+        filtered ? (
+          <NoMatch />
+        ) : (
+          <EmptyJobs />
+        )
       ) : (
         <div
           ref={scroller}
           className="job-scroller"
           role="listbox"
           aria-label="Jobs"
+          aria-busy={!known}
           tabIndex={0}
           onKeyDown={(e) => {
-            if (e.key === 'ArrowDown') {
-              e.preventDefault();
-              move(1);
-            } else if (e.key === 'ArrowUp') {
-              e.preventDefault();
-              move(-1);
-            }
+            const key = keys[e.key];
+            if (!key) return;
+            e.preventDefault();
+            key();
           }}
         >
           <div className="job-canvas" style={{ height: virtual.getTotalSize() }}>
-            {virtual.getVirtualItems().map((item) => (
+            {items.map((item) => (
               <div key={item.key} className="job-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
-                <JobRow id={jobIds[item.index] ?? ''} />
+                <JobRow row={item.index} />
               </div>
             ))}
           </div>

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { isFinished, type Job } from '../../common/model.js';
 import { call, selectJob } from '../store/actions.js';
 import { useApp } from '../store/store.js';
+import { rowJob } from '../store/job-window.js';
 import { formatDuration } from '../lib/format.js';
 import { useNow } from '../lib/use-now.js';
 import { Icon } from '../shell/Icon.js';
@@ -40,11 +41,25 @@ function Progress({ job }: { job: Job }) {
   );
 }
 
-export const JobRow = memo(function JobRow({ id }: { id: string }) {
-  const job = useApp((s) => s.jobs[id]);
-  const selected = useApp((s) => s.selectedJobId === id);
+/** A row whose page has not come back yet: the list keeps its height, the content follows. */
+function Placeholder() {
+  return (
+    <div className="job-row job-placeholder" aria-hidden="true" data-testid="job-placeholder">
+      <span className="state-dot" />
+      <div className="job-main">
+        <span className="placeholder-bar" />
+        <span className="placeholder-bar short" />
+      </div>
+    </div>
+  );
+}
+
+/** Row `row` of the list (0 is the oldest job that matches). */
+export const JobRow = memo(function JobRow({ row }: { row: number }) {
+  const job = useApp((s) => rowJob(s.list, row));
+  const selected = useApp((s) => job !== undefined && s.selectedJobId === job.id);
   const pluginName = useApp((s) => s.plugins.find((p) => p.id === job?.pluginId)?.name ?? job?.pluginId);
-  if (!job) return null;
+  if (!job) return <Placeholder />;
   const active = !isFinished(job.state);
   return (
     <div

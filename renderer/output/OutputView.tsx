@@ -38,7 +38,7 @@ function StreamText({ text, live }: { text: string; live: boolean }) {
 
 export function OutputView() {
   const jobId = useApp((s) => s.selectedJobId);
-  const job = useApp((s) => (s.selectedJobId ? s.jobs[s.selectedJobId] : undefined));
+  const job = useApp((s) => (s.selectedJob && s.selectedJob.id === s.selectedJobId ? s.selectedJob : undefined));
   const streamed = useApp((s) => (s.output && s.output.jobId === s.selectedJobId ? s.output.text : ''));
 
   if (!jobId || !job) {
@@ -48,7 +48,7 @@ export function OutputView() {
           <h2 id="output-title">Output</h2>
         </header>
         <div className="empty">
-          <p className="muted">Select a job to see its output.</p>
+          <p className="muted">{jobId ? 'Opening the job…' : 'Select a job to see its output.'}</p>
         </div>
       </section>
     );

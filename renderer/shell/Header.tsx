@@ -1,9 +1,8 @@
 import { useRef } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import { isFinished } from '../../common/model.js';
 import { api } from '../api/current.js';
 import { handleDropped, handleFilesWithPaths } from '../drop/submit.js';
-import { clearFinished, setPaused } from '../store/actions.js';
+import { setPaused } from '../store/actions.js';
+import { ClearFinishedButton } from './ConfirmClear.js';
 import { appStore, useApp } from '../store/store.js';
 import type { View } from '../store/types.js';
 import { Icon, type IconName } from './Icon.js';
@@ -43,37 +42,19 @@ function FilePicker() {
 
 function QueueControls() {
   const paused = useApp((s) => s.paused);
-  const finished = useApp((s) =>
-    s.jobIds.some((id) => {
-      const job = s.jobs[id];
-      return job !== undefined && isFinished(job.state);
-    }),
-  );
   return (
     <div className="toolbar-group" role="group" aria-label="Queue">
       <button type="button" className="btn" aria-pressed={paused} onClick={() => void setPaused(!paused)}>
         <Icon name={paused ? 'play' : 'pause'} /> {paused ? 'Resume queue' : 'Pause queue'}
       </button>
-      <button type="button" className="btn" disabled={!finished} onClick={() => void clearFinished()}>
-        <Icon name="trash" /> Clear finished
-      </button>
+      <ClearFinishedButton />
     </div>
   );
 }
 
 function Counters() {
-  const [queued, running] = useApp(
-    useShallow((s) => {
-      let q = 0;
-      let r = 0;
-      for (const id of s.jobIds) {
-        const st = s.jobs[id]?.state;
-        if (st === 'queued') q++;
-        else if (st === 'running') r++;
-      }
-      return [q, r];
-    }),
-  );
+  const queued = useApp((s) => s.counts.queued);
+  const running = useApp((s) => s.counts.running);
   return (
     <span className="counters" aria-live="polite">
       {running} running · {queued} queued

@@ -5,7 +5,10 @@
 import type { CommandName, CommandRequest, CommandResponse } from '../../common/api.js';
 import { api } from '../api/current.js';
 import { appStore, notify } from './store.js';
-import { applySnapshot, orderJobs, putPlugin, summariseBatches } from './apply-events.js';
+import { applySnapshot, putPlugin } from './apply-events.js';
+import { afterClear, fetchSelected, loadRunning, refreshWindow } from './list-actions.js';
+import { rowJob, rowOf } from './job-window.js';
+import { isDefaultFilter } from '../jobs/list-query.js';
 import { chunkText } from '../../common/display-text.js';
 import type { Outcome } from '../../common/outcome.js';
 import type { PluginInfo } from '../../common/model.js';
@@ -26,14 +29,27 @@ export async function loadSnapshot(): Promise<void> {
   }
   const snapshot = outcome.value;
   appStore.setState((st) => applySnapshot(st, snapshot));
+  // A filtered list is not the snapshot's page: it asks for its own rows again.
+  if (!isDefaultFilter(appStore.getState().list.filter)) void refreshWindow();
+  void loadRunning();
 }
 
+/**
+ * Selects a job and opens its output: the row's copy at once (a page's jobs carry no result),
+ * then getJob for the result and getChunks for the stream so far — the job need not be in the list's window.
+ */
 export async function selectJob(jobId: string | null): Promise<void> {
-  appStore.setState({
-    selectedJobId: jobId,
-    output: jobId ? { jobId, text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null } : null,
+  appStore.setState((s) => {
+    const at = jobId === null ? undefined : rowOf(s.list, jobId);
+    const held = at === undefined ? undefined : rowJob(s.list, at);
+    return {
+      selectedJobId: jobId,
+      selectedJob: jobId === null ? null : s.selectedJob?.id === jobId ? s.selectedJob : (held ?? null),
+      output: jobId ? { jobId, text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null } : null,
+    };
   });
   if (!jobId) return;
+  void fetchSelected(jobId, appStore);
   const chunks = await call('getChunks', { jobId });
   if (!chunks) return;
   appStore.setState((s) => {
@@ -54,25 +70,12 @@ export async function selectJob(jobId: string | null): Promise<void> {
   });
 }
 
-export async function refreshJobs(): Promise<void> {
-  const list = await call('getJobs', {});
-  if (!list) return;
-  const jobs = Object.fromEntries(list.map((j) => [j.id, j]));
-  const jobIds = orderJobs(jobs);
-  appStore.setState((s) => ({
-    jobs,
-    jobIds,
-    batches: summariseBatches(jobIds, jobs),
-    ...(s.selectedJobId && !jobs[s.selectedJobId] ? { selectedJobId: null, output: null } : {}),
-  }));
-}
-
+/** Called once the user confirmed (ConfirmClear): clears, then reloads the rows on screen and the counts. */
 export async function clearFinished(): Promise<void> {
   const r = await call('clearFinished', {});
-  if (r) {
-    await refreshJobs();
-    notify('info', r.removed === 1 ? 'Cleared 1 finished job.' : `Cleared ${r.removed} finished jobs.`);
-  }
+  if (!r) return;
+  await afterClear();
+  notify('info', r.removed === 1 ? 'Cleared 1 finished job.' : `Cleared ${r.removed} finished jobs.`);
 }
 
 export async function setPaused(paused: boolean): Promise<void> {

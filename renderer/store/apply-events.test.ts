@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Job, PluginInfo } from '../../common/model.js';
 import type { ApiEvent, Snapshot } from '../../common/api.js';
-import { applyEvents, applySnapshot, putPlugin } from './apply-events.js';
+import { applyEvents, applySnapshot, noteBatch, putPlugin } from './apply-events.js';
+import { rowJob } from './job-window.js';
 import { initialState } from './store.js';
 import { laneStatus } from '../../test/support/lane-status.js';
 
@@ -23,7 +24,7 @@ function job(id: string, over: Partial<Job> = {}): Job {
 const lane = laneStatus;
 
 describe('applyEvents', () => {
-  it('folds many job events into one list, newest first, submit order kept within a drop', () => {
+  it('appends new jobs to an empty list at its end, in the order they came, and updates them in place', () => {
     const events: ApiEvent[] = [
       { type: 'job', job: job('a', { batchId: 'b1' }) },
       { type: 'job', job: job('b', { batchId: 'b1' }) },
@@ -31,9 +32,36 @@ describe('applyEvents', () => {
       { type: 'job', job: job('a', { batchId: 'b1', state: 'succeeded' }) },
     ];
     const patch = applyEvents(initialState(), events);
-    expect(patch.jobIds).toEqual(['c', 'a', 'b']);
-    expect(patch.jobs?.a?.state).toBe('succeeded');
-    expect(patch.batches?.b1).toMatchObject({ total: 2, done: 1, failed: 0 });
+    const list = patch.list ?? initialState().list;
+    expect(list.total).toBe(3);
+    expect([0, 1, 2].map((r) => rowJob(list, r)?.id)).toEqual(['a', 'b', 'c']);
+    expect(rowJob(list, 0)?.state).toBe('succeeded');
+    // A batch is noted as seen; its figures come from queries, not from the jobs held.
+    expect(patch.batches?.b1).toMatchObject({ id: 'b1', createdAt: 1 });
+  });
+
+  it('takes counts from counts events, the latest winning', () => {
+    const counts = (queued: number) => ({ queued, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+    const patch = applyEvents(initialState(), [
+      { type: 'counts', counts: counts(1) },
+      { type: 'counts', counts: counts(7) },
+    ]);
+    expect(patch.counts?.queued).toBe(7);
+    // The unfiltered list has as many rows as the history, jobs beyond its window included.
+    expect(patch.list?.total).toBe(7);
+  });
+
+  it('keeps the selected job up to date from its events, whether or not it is in the window', () => {
+    const s = { ...initialState(), selectedJobId: 'far', selectedJob: job('far', { state: 'running' }) };
+    const patch = applyEvents(s, [{ type: 'job', job: job('far', { state: 'succeeded', result: { text: 'hi' } }) }]);
+    expect(patch.selectedJob).toMatchObject({ id: 'far', state: 'succeeded', result: { text: 'hi' } });
+  });
+
+  it('remembers the labels of running jobs for the lanes, and forgets them when they end', () => {
+    const started = applyEvents(initialState(), [{ type: 'job', job: job('r', { state: 'running', label: 'scan.png' }) }]);
+    expect(started.running).toEqual({ r: 'scan.png' });
+    const ended = applyEvents({ ...initialState(), ...started }, [{ type: 'job', job: job('r', { state: 'failed' }) }]);
+    expect(ended.running).toEqual({});
   });
 
   it('coalesces the selected job’s chunks into its text, ignoring duplicates and other jobs', () => {
@@ -63,25 +91,24 @@ describe('applyEvents', () => {
     expect(patch.paused).toBe(true);
   });
 
-  it('handles 10 000 jobs in one go', () => {
+  it('handles 10 000 new jobs in one go, holding them in pages', () => {
     const events: ApiEvent[] = Array.from({ length: 10_000 }, (_, i) => ({ type: 'job', job: job(`j${i}`, { createdAt: i }) }));
     const patch = applyEvents(initialState(), events);
-    expect(patch.jobIds).toHaveLength(10_000);
-    expect(patch.jobIds?.[0]).toBe('j9999');
+    expect(patch.list?.total).toBe(10_000);
+    expect(patch.list && rowJob(patch.list, 9_999)?.id).toBe('j9999');
   });
 });
 
-describe('batch counters', () => {
-  // The same isFinished as the queue (common/model.ts): a new state must be sorted into it.
-  it.each([
-    ['queued', 0, 0],
-    ['running', 0, 0],
-    ['succeeded', 1, 0],
-    ['failed', 1, 1],
-    ['cancelled', 1, 0],
-  ] as const)('a %s job counts done %i, failed %i', (state, done, failed) => {
-    const patch = applyEvents(initialState(), [{ type: 'job', job: job('a', { batchId: 'b', state }) }]);
-    expect(patch.batches?.b).toMatchObject({ total: 1, done, failed });
+describe('batches seen', () => {
+  it('keeps the newest few, dropping the oldest', () => {
+    let batches = initialState().batches;
+    for (let i = 0; i < 10; i++) batches = noteBatch(batches, job(`j${i}`, { batchId: `b${i}`, createdAt: i }));
+    expect(Object.keys(batches).sort()).toEqual(['b4', 'b5', 'b6', 'b7', 'b8', 'b9']);
+  });
+
+  it('leaves the record as it is for a job of a batch already seen', () => {
+    const once = noteBatch({}, job('a', { batchId: 'b', createdAt: 5 }));
+    expect(noteBatch(once, job('b', { batchId: 'b', createdAt: 6 }))).toBe(once);
   });
 });
 
@@ -189,7 +216,8 @@ describe('applySnapshot', () => {
   function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     return {
       plugins: [],
-      jobs: [job('a', { createdAt: 1 }), job('b', { createdAt: 2 })],
+      jobPage: { jobs: [job('a', { createdAt: 1 }), job('b', { createdAt: 2 })], total: 2, offset: 0 },
+      counts: { queued: 2, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
       workers: [lane('cpu-1'), lane('gpu-cuda:0', { jobId: 'b', phase: 'busy' })],
       logs: [],
       queue: { paused: true },
@@ -207,12 +235,24 @@ describe('applySnapshot', () => {
     expect(patch.workers?.[0]?.restarts).toBe(0);
   });
 
-  it('orders the jobs, marks the store loaded and keeps a plugin already selected', () => {
+  it('holds the first page oldest first, takes the counts, marks the store loaded and keeps a plugin already selected', () => {
     const patch = applySnapshot({ ...initialState(), selectedPluginId: 'vad' }, snapshot());
-    expect(patch.jobIds).toEqual(['b', 'a']);
+    expect(patch.list?.total).toBe(2);
+    expect(patch.list && [rowJob(patch.list, 0)?.id, rowJob(patch.list, 1)?.id]).toEqual(['a', 'b']);
+    expect(patch.counts?.queued).toBe(2);
     expect(patch.paused).toBe(true);
     expect(patch.loaded).toBe(true);
     expect(patch.selectedPluginId).toBe('vad');
+  });
+
+  it('a filtered list keeps its filter and total and drops its rows (it asks for its own page again)', () => {
+    const filter = { ...initialState().list.filter, state: 'failed' as const };
+    const state = {
+      ...initialState(),
+      list: { ...initialState().list, filter, query: { states: ['failed' as const] }, total: 9 },
+    };
+    const patch = applySnapshot(state, snapshot());
+    expect(patch.list).toMatchObject({ filter, total: 9, pages: {}, generation: state.list.generation + 1 });
   });
 
   it('an empty lane list is taken as it is', () => {

@@ -4,34 +4,39 @@
  */
 import type { ApiEvent, Snapshot } from '../../common/api.js';
 import { chunkText } from '../../common/display-text.js';
-import { isFinished, type Job, type PluginInfo, type WorkerStatus } from '../../common/model.js';
+import type { Job, PluginInfo, WorkerStatus } from '../../common/model.js';
 import type { ModelDownload } from '../../common/models.js';
+import { isDefaultFilter } from '../jobs/list-query.js';
+import { applyJobs, emptyWindow, totalFromCounts, windowWith } from './job-window.js';
 import type { AppState, BatchSummary } from './types.js';
 
 const MAX_LOGS = 2000;
+/** Batches remembered for the strip above the list (it shows the newest three). */
+const MAX_BATCHES = 6;
 
-export function summariseBatches(jobIds: string[], jobs: Record<string, Job>): Record<string, BatchSummary> {
-  const out: Record<string, BatchSummary> = {};
-  for (const id of jobIds) {
-    const job = jobs[id];
-    if (!job?.batchId) continue;
-    const b = (out[job.batchId] ??= { id: job.batchId, total: 0, done: 0, failed: 0, createdAt: job.createdAt });
-    b.total++;
-    if (isFinished(job.state)) b.done++;
-    if (job.state === 'failed') b.failed++;
-    b.createdAt = Math.min(b.createdAt, job.createdAt);
-  }
-  return out;
+/** The batches with `job`'s written in (first seen: figures unknown until asked), the newest few kept. */
+export function noteBatch(batches: Record<string, BatchSummary>, job: Job): Record<string, BatchSummary> {
+  const id = job.batchId;
+  if (id === undefined) return batches;
+  const known = batches[id];
+  if (known && known.createdAt <= job.createdAt) return batches;
+  const next = {
+    ...batches,
+    [id]: known ? { ...known, createdAt: job.createdAt } : { id, total: 0, done: 0, failed: 0, createdAt: job.createdAt },
+  };
+  const all = Object.values(next);
+  if (all.length <= MAX_BATCHES) return next;
+  const oldest = all.reduce((a, b) => (b.createdAt < a.createdAt ? b : a));
+  delete next[oldest.id];
+  return next;
 }
 
-/**
- * Jobs newest first. The sort is stable and a record keeps insertion order, so jobs made in
- * the same millisecond (one drop) stay in the order they were submitted.
- */
-export function orderJobs(jobs: Record<string, Job>): string[] {
-  return Object.values(jobs)
-    .sort((a, b) => b.createdAt - a.createdAt)
-    .map((j) => j.id);
+/** The running jobs' labels with one job's change written in (bounded by the lanes). */
+function noteRunning(running: Record<string, string>, job: Job): Record<string, string> {
+  if (job.state === 'running') return running[job.id] === job.label ? running : { ...running, [job.id]: job.label };
+  if (!(job.id in running)) return running;
+  const { [job.id]: _gone, ...rest } = running;
+  return rest;
 }
 
 /** Writes one lane's status into the list (mutating it): that lane's entry replaced, a new lane appended. */
@@ -67,13 +72,16 @@ export function putDownload(downloads: ModelDownload[], download: ModelDownload)
 
 /** The whole picture main answered to `snapshot`: it replaces what the store held of each slice. */
 export function applySnapshot(state: AppState, s: Snapshot): Partial<AppState> {
-  const jobs = Object.fromEntries(s.jobs.map((j) => [j.id, j]));
-  const jobIds = orderJobs(jobs);
+  const { filter, query } = state.list;
+  const generation = state.list.generation + 1;
+  // The snapshot's page is the unfiltered list's start; a filtered list asks for its own (loadSnapshot).
+  const list = isDefaultFilter(filter)
+    ? windowWith(filter, query, generation, s.jobPage)
+    : emptyWindow(filter, query, generation, state.list.total);
   return {
     plugins: s.plugins,
-    jobs,
-    jobIds,
-    batches: summariseBatches(jobIds, jobs),
+    list,
+    counts: s.counts,
     workers: s.workers,
     logs: s.logs,
     paused: s.queue.paused,
@@ -83,25 +91,39 @@ export function applySnapshot(state: AppState, s: Snapshot): Partial<AppState> {
   };
 }
 
+/**
+ * Costs O(events): a job event touches the one page that holds the job (if any), the selected
+ * job, and the small running and batch records — never a copy of everything the store holds.
+ */
 export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppState> {
   const patch: Partial<AppState> = {};
-  let jobs: Record<string, Job> | undefined;
-  let newJobs = false;
+  const jobs: Job[] = [];
   let plugins: AppState['plugins'] | undefined;
   let logs: AppState['logs'] | undefined;
   let workers: WorkerStatus[] | undefined;
   let downloads: ModelDownload[] | undefined;
+  let running = state.running;
+  let batches = state.batches;
+  let selectedJob = state.selectedJob;
   let output = state.output;
   let outputText: string[] | undefined;
 
   for (const ev of events) {
     switch (ev.type) {
       case 'job': {
-        jobs ??= { ...state.jobs };
-        if (!jobs[ev.job.id]) newJobs = true;
-        jobs[ev.job.id] = ev.job;
+        const job = ev.job;
+        jobs.push(job);
+        running = noteRunning(running, job);
+        batches = noteBatch(batches, job);
+        if (job.id === state.selectedJobId) selectedJob = job;
         break;
       }
+      case 'counts':
+        patch.counts = ev.counts;
+        break;
+      case 'history':
+        // The rows moved: the event follower (list-actions.ts) reads the window again.
+        break;
       case 'chunk': {
         const c = ev.chunk;
         if (!output || output.jobId !== c.jobId || c.seq <= output.lastSeq) break;
@@ -135,12 +157,13 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
         break;
     }
   }
-  if (jobs) {
-    patch.jobs = jobs;
-    // Cleared jobs disappear through a fresh getJobs, so only additions change the order.
-    patch.jobIds = newJobs ? orderJobs(jobs) : state.jobIds;
-    patch.batches = summariseBatches(patch.jobIds, jobs);
-  }
+  let list = jobs.length ? applyJobs(state.list, jobs) : state.list;
+  const counted = patch.counts && totalFromCounts(list.query, patch.counts);
+  if (counted !== undefined && counted !== list.total) list = { ...list, total: counted };
+  if (list !== state.list) patch.list = list;
+  if (running !== state.running) patch.running = running;
+  if (batches !== state.batches) patch.batches = batches;
+  if (selectedJob !== state.selectedJob) patch.selectedJob = selectedJob;
   if (plugins) patch.plugins = plugins;
   if (workers) patch.workers = workers;
   if (downloads) patch.downloads = downloads;

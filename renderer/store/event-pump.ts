@@ -1,13 +1,17 @@
 /**
  * Buffers events from the transport and applies them with one setState per animation frame,
  * so a stream of thousands of chunks a second costs at most one render per frame.
- * A hidden window gets no frames; a timer takes over there.
+ * A hidden window gets no frames; a timer takes over there. `follow` sees each applied run
+ * afterwards, for what is not a pure fold (queries that events call for).
  */
 import type { ApiEvent } from '../../common/api.js';
 import type { AppStore } from './store.js';
 import { applyEvents } from './apply-events.js';
 
-export function createEventPump(store: AppStore): { push(events: ApiEvent[]): void; flush(): void; dispose(): void } {
+export function createEventPump(
+  store: AppStore,
+  follow: (events: ApiEvent[]) => void = () => undefined,
+): { push(events: ApiEvent[]): void; flush(): void; dispose(): void } {
   let pending: ApiEvent[] = [];
   let frame = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -21,6 +25,7 @@ export function createEventPump(store: AppStore): { push(events: ApiEvent[]): vo
     const events = pending;
     pending = [];
     store.setState((s) => applyEvents(s, events));
+    follow(events);
   }
 
   return {

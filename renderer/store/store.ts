@@ -5,14 +5,18 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { AppState } from './types.js';
+import { emptyWindow } from './job-window.js';
+import { DEFAULT_FILTER } from '../jobs/list-query.js';
 
 export function initialState(): AppState {
   return {
     plugins: [],
-    jobIds: [],
-    jobs: {},
+    list: emptyWindow(DEFAULT_FILTER, {}, 0),
+    counts: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
     batches: {},
+    running: {},
     selectedJobId: null,
+    selectedJob: null,
     output: null,
     workers: [],
     logs: [],

@@ -1,6 +1,7 @@
 /** The renderer's one store, in typed slices. */
 import type { AppPrefs } from '../../common/api.js';
-import type { HearthError, Job, LogEntry, PluginInfo, WorkerStatus } from '../../common/model.js';
+import type { HearthError, Job, JobState, LogEntry, PluginInfo, WorkerStatus } from '../../common/model.js';
+import type { JobCounts, JobQuery } from '../../common/job-pages.js';
 import type { DevicesReport } from '../../common/devices.js';
 import type { CatalogueItem, ModelDownload, ModelLibrary } from '../../common/models.js';
 
@@ -8,24 +9,66 @@ export interface PluginSlice {
   plugins: PluginInfo[];
 }
 
+/** A batch's done/total, as main answered it for queries on that batch (see store/batch-counts.ts). */
 export interface BatchSummary {
   id: string;
   total: number;
   done: number;
   failed: number;
-  /** createdAt of its first job, for ordering. */
+  /** createdAt of the first of its jobs seen here, for ordering. */
   createdAt: number;
 }
 
+export type DateRange = 'all' | 'today' | 'week';
+
+/** What the user chose to see in the list; the query main answers is made from it (jobs/list-query.ts). */
+export interface ListFilter {
+  state: JobState | null;
+  pluginId: string | null;
+  batchId: string | null;
+  range: DateRange;
+  text: string;
+}
+
+/** One fetched page of the list: up to PAGE_SIZE jobs in list order, and where each sits in it. */
+export interface ListPage {
+  jobs: Job[];
+  at: Record<string, number>;
+}
+
+/**
+ * The part of the history near what is on screen (store/job-window.ts): pages fetched by offset,
+ * a bounded number of them, never the whole history.
+ */
+export interface JobWindow {
+  filter: ListFilter;
+  /** The filters sent with every page request (dates fixed when the filter was chosen). */
+  query: ListQuery;
+  /** Bumped whenever the rows may have moved (a new filter, a clear): answers for an older one are dropped. */
+  generation: number;
+  /** Rows in the list: the jobs that match, as main last said, plus those appended live. */
+  total: number;
+  /** By page number (offset / PAGE_SIZE). */
+  pages: Record<number, ListPage>;
+}
+
+/** JobQuery without its window. */
+export type ListQuery = Omit<JobQuery, 'offset' | 'limit'>;
+
 export interface JobSlice {
-  /** Newest first, as the list shows them. */
-  jobIds: string[];
-  jobs: Record<string, Job>;
+  list: JobWindow;
+  /** Jobs per state in the whole history, as main last said. */
+  counts: JobCounts;
+  /** The newest few batches seen (job events, fetched pages); their figures come from queries. */
   batches: Record<string, BatchSummary>;
+  /** Labels of the running jobs, for the lanes (a running job may be far from the list's window). */
+  running: Record<string, string>;
 }
 
 export interface OutputSlice {
   selectedJobId: string | null;
+  /** The selected job, with its result once getJob answered; kept whether or not it is in the window. */
+  selectedJob: Job | null;
   /** The streamed text of the selected job, coalesced from its chunks. */
   output: {
     jobId: string;

@@ -15,7 +15,7 @@ export function PhaseBadge({ phase }: { phase: WorkerStatus['phase'] }) {
 
 /** The job a lane is running, by the name the job list shows; "idle" when none. */
 export function LaneJob({ jobId, testId }: { jobId: string | null; testId?: string }) {
-  const label = useApp((s) => (jobId === null ? null : (s.jobs[jobId]?.label ?? jobId)));
+  const label = useApp((s) => (jobId === null ? null : (s.running[jobId] ?? jobId)));
   return (
     <span data-testid={testId} className={label === null ? 'muted' : 'lane-job'}>
       {label ?? 'idle'}
