@@ -1,11 +1,11 @@
-/** (c) enqueueing 10 000 jobs with the journal on vs one appendFile of the same bytes. */
+/** (c) enqueueing 10 000 jobs into the SQLite store (durable: acknowledged after the commit) vs one appendFile of the same bytes. */
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../main/core/clock.js';
 import { Emitter } from '../main/core/emitter.js';
 import { JobQueue, type QueueWorker } from '../main/core/job-queue.js';
-import { FileJournal } from '../main/core/journal.js';
+import { openJobStore } from '../main/core/store/job-store.js';
 import { createLogger } from '../main/core/logger.js';
 
 /** A worker that is always "about to start", so the queue only enqueues. */
@@ -28,7 +28,7 @@ function idleWorker(): QueueWorker {
 export async function enqueueJournal(n: number): Promise<{ ms: number; bytes: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-journal-'));
   const log = createLogger('bench', () => undefined);
-  const journal = FileJournal.inDataDir(dir, log);
+  const journal = openJobStore({ dataDir: dir, log });
   await journal.open();
   const lanes = [{ id: 'cpu-1', kind: 'cpu' as const, worker: idleWorker() }];
   const queue = new JobQueue({ lanes, kindOf: () => 'cpu', journal, clock: systemClock(), log, cancelGraceMs: 3000 });
