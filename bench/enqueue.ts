@@ -9,7 +9,7 @@ import { openJobStore } from '../main/core/store/job-store.js';
 import { createLogger } from '../main/core/logger.js';
 
 /** A worker that is always "about to start", so the queue only enqueues. */
-function idleWorker(): QueueWorker {
+export function idleWorker(): QueueWorker {
   const events = new Emitter<Record<string, (...a: never[]) => void>>();
   return {
     isReady: () => false,

@@ -5,6 +5,7 @@
  * what is held. `node --import tsx bench/renderer-apply-events.ts`; bench/run.ts can call applyEventsFigure().
  */
 import type { ApiEvent } from '../common/api.js';
+import { pageJob } from '../test/support/page-job.js';
 import type { Job } from '../common/model.js';
 import { applyEvents } from '../renderer/store/apply-events.js';
 import { MAX_PAGES, PAGE_SIZE, putPage } from '../renderer/store/job-window.js';
@@ -16,18 +17,7 @@ const EVENTS = 500;
 const HISTORY = 100_000;
 
 function job(i: number, over: Partial<Job> = {}): Job {
-  return {
-    id: `j${i}`,
-    pluginId: 'ocr',
-    source: { kind: 'path', path: `/p${i}.png` },
-    label: `p${i}.png`,
-    params: {},
-    state: 'succeeded',
-    createdAt: i,
-    chunkCount: 0,
-    attempt: 1,
-    ...over,
-  };
+  return pageJob(i, { createdAt: i, ...over });
 }
 
 function stateHolding(pages: number): AppState {

@@ -15,12 +15,12 @@ import { fileURLToPath } from 'node:url';
 import type { JobQuery } from '../common/job-pages.js';
 import type { Job } from '../common/model.js';
 import { systemClock } from '../main/core/clock.js';
-import { Emitter } from '../main/core/emitter.js';
-import { JobQueue, type QueueWorker } from '../main/core/job-queue.js';
+import { JobQueue } from '../main/core/job-queue.js';
 import { createLogger } from '../main/core/logger.js';
 import { openJobStore } from '../main/core/store/job-store.js';
 import type { JobStore } from '../main/core/store/types.js';
 import { median } from './stats.js';
+import { idleWorker } from './enqueue.js';
 import { fill, WORDS } from './history-fill.js';
 import { messageOf } from '../common/errors.js';
 
@@ -89,21 +89,6 @@ async function enqueueStore(n: number): Promise<number> {
 }
 
 /** A worker that is always "about to start", so the queue only enqueues (as bench/enqueue.ts). */
-function idleWorker(): QueueWorker {
-  const events = new Emitter<Record<string, (...a: never[]) => void>>();
-  return {
-    isReady: () => false,
-    isComing: () => true,
-    isIdle: () => false,
-    wake: () => undefined,
-    hasLoaded: () => false,
-    postToWorker: () => false,
-    kill: () => undefined,
-    setBusy: () => undefined,
-    jobSucceeded: () => undefined,
-    on: (event: string, l: (...a: never[]) => void) => events.on(event, l),
-  };
-}
 
 async function enqueueQueue(n: number): Promise<number> {
   return withDir(async (dir) => {

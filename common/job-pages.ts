@@ -47,3 +47,22 @@ export const JobCounts = z
   })
   .strict();
 export type JobCounts = z.infer<typeof JobCounts>;
+
+/** The filters of a query, without its window. */
+export type JobFilter = Pick<JobQuery, 'states' | 'pluginId' | 'batchId' | 'since' | 'until' | 'text'>;
+
+/**
+ * Whether a job passes the filters, as a store's query would pass it — for jobs held in memory
+ * (`hearth run`'s history, a job that just arrived in a renderer's window). Text is matched
+ * against the label only: the store also searches the output, which a new job does not have yet.
+ */
+export function jobMatches(job: Job, q: JobFilter): boolean {
+  if (q.states && !q.states.includes(job.state)) return false;
+  if (q.pluginId !== undefined && job.pluginId !== q.pluginId) return false;
+  if (q.batchId !== undefined && job.batchId !== q.batchId) return false;
+  if (q.since !== undefined && job.createdAt < q.since) return false;
+  if (q.until !== undefined && job.createdAt >= q.until) return false;
+  const words = (q.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const label = job.label.toLowerCase();
+  return words.every((w) => label.includes(w));
+}

@@ -3,6 +3,7 @@
  * outputs, a torn last line is skipped, and a job that was running when Hearth died fails
  * with a clear reason.
  */
+import { storeJob } from './support/store-jobs.js';
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,19 +28,7 @@ function open(opts: Parameters<typeof testCore>[1] = {}): TestCore {
 }
 
 function journalJob(id: string, state: Job['state'], extra: Partial<Job> = {}): string {
-  const job: Job = {
-    id,
-    pluginId: 'testkit',
-    source: { kind: 'text', text: id },
-    label: id,
-    params: {},
-    state,
-    createdAt: 1,
-    chunkCount: 0,
-    attempt: 1,
-    ...extra,
-  };
-  return JSON.stringify({ t: 'job', job });
+  return JSON.stringify({ t: 'job', job: storeJob(id, state, extra) });
 }
 
 describe('journal across core restarts', () => {

@@ -2,6 +2,7 @@
  * From what the user picked above the list to the query main answers, and the same rule applied
  * to one job that arrives live (so a new job joins the list only if the list would show it).
  */
+import { jobMatches } from '../../common/job-pages.js';
 import type { Job } from '../../common/model.js';
 import type { DateRange, ListFilter, ListQuery } from '../store/types.js';
 
@@ -34,20 +35,7 @@ export function isDefaultFilter(filter: ListFilter): boolean {
   );
 }
 
-/**
- * Whether a job passes the query's filters. Text is matched against the label only: main also
- * searches the output, but a job that has just arrived has none worth finding yet.
- */
+/** Whether a job passes the query's filters: the one rule of common/job-pages.ts. */
 export function matchesQuery(job: Job, q: ListQuery): boolean {
-  if (q.states && !q.states.includes(job.state)) return false;
-  if (q.pluginId !== undefined && job.pluginId !== q.pluginId) return false;
-  if (q.batchId !== undefined && job.batchId !== q.batchId) return false;
-  if (q.since !== undefined && job.createdAt < q.since) return false;
-  if (q.until !== undefined && job.createdAt >= q.until) return false;
-  const label = job.label.toLowerCase();
-  return (q.text ?? '')
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((w) => label.includes(w));
+  return jobMatches(job, q);
 }

@@ -1,3 +1,4 @@
+import { pageJob } from '../../test/support/page-job.js';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../common/model.js';
 import type { JobPage } from '../../common/job-pages.js';
@@ -17,18 +18,7 @@ import {
 import type { JobWindow, ListQuery } from './types.js';
 
 function job(i: number, over: Partial<Job> = {}): Job {
-  return {
-    id: `j${i}`,
-    pluginId: 'ocr',
-    source: { kind: 'path', path: `/p${i}.png` },
-    label: `p${i}.png`,
-    params: {},
-    state: 'succeeded',
-    createdAt: 1000 + i,
-    chunkCount: 0,
-    attempt: 1,
-    ...over,
-  };
+  return pageJob(i, over);
 }
 
 /** The answer main would give for page `n` of a history of `total` jobs (job i on row i). */

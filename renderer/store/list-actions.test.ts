@@ -1,3 +1,4 @@
+import { pageJob } from '../../test/support/page-job.js';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { CommandName, CommandRequest, HearthApi } from '../../common/api.js';
@@ -12,18 +13,7 @@ import { initialState } from './store.js';
 import type { AppState } from './types.js';
 
 function job(i: number, over: Partial<Job> = {}): Job {
-  return {
-    id: `j${i}`,
-    pluginId: 'ocr',
-    source: { kind: 'path', path: `/p${i}.png` },
-    label: `p${i}.png`,
-    params: {},
-    state: i % 10 === 0 ? 'failed' : 'succeeded',
-    createdAt: 1000 + i,
-    chunkCount: 0,
-    attempt: 1,
-    ...over,
-  };
+  return pageJob(i, { state: i % 10 === 0 ? 'failed' : 'succeeded', ...over });
 }
 
 /**
