@@ -6,13 +6,8 @@ import type { ModelFormat } from '../../common/model-format.js';
 import { api } from '../api/current.js';
 import { call } from '../store/actions.js';
 import { ModelPicker } from './ModelPicker.js';
-import type { Field } from './schema-fields.js';
+import type { ControlProps, Field } from './schema-fields.js';
 
-export interface ControlProps {
-  id: string;
-  'aria-invalid': true | undefined;
-  'aria-describedby': string | undefined;
-}
 
 function PathInput({
   field,

@@ -8,7 +8,7 @@ import { useMemo } from 'react';
 import { api } from '../api/current.js';
 import { call } from '../store/actions.js';
 import { appStore, useApp } from '../store/store.js';
-import type { ControlProps } from './FieldInput.js';
+import type { ControlProps } from './schema-fields.js';
 import { modelOptions } from './model-options.js';
 import type { Field } from './schema-fields.js';
 

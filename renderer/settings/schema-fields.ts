@@ -143,3 +143,10 @@ export function parseField(field: Field, raw: string | boolean): Parsed {
       return { ok: true, value: text };
   }
 }
+
+/** What every settings control carries: its id and the accessible links to its help and error. */
+export interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
