@@ -1,11 +1,10 @@
 /** `hearth devices [--json]`: the CPU and every GPU Hearth can see, with memory in bytes. */
-import { parseArgs } from 'node:util';
 import { memorySize } from '../../common/format-bytes.js';
 import type { Device, DevicesReport } from '../../common/devices.js';
-import { messageOf } from '../../common/errors.js';
 import { nodeProbeSources } from '../core/devices/node-sources.js';
 import { probeDevices, type ProbeSources } from '../core/devices/probe-devices.js';
 import type { CliIo } from './io.js';
+import { parseOptions } from './parse-options.js';
 
 function describe(device: Device): string {
   const memory = device.memory
@@ -16,18 +15,16 @@ function describe(device: Device): string {
 }
 
 export async function devicesCommand(argv: string[], io: CliIo, sources: ProbeSources = nodeProbeSources()): Promise<number> {
-  let json: boolean;
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
-    });
-    json = values.json === true;
-  } catch (error) {
-    io.err(`hearth devices: ${messageOf(error)}\n`);
+  const parsed = parseOptions(
+    argv,
+    { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    false,
+  );
+  if (!parsed.ok) {
+    io.err(`hearth devices: ${parsed.error.message}\n`);
     return 2;
   }
+  const json = parsed.value.values.json === true;
   const report: DevicesReport = await probeDevices(sources);
   if (json) {
     io.out(`${JSON.stringify(report)}\n`);

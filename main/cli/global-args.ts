@@ -7,6 +7,8 @@ export interface SplitArgs {
   /** Everything but the command word, in order. */
   rest: string[];
   help: boolean;
+  /** `--version` before or after the command word. */
+  version: boolean;
 }
 
 /** Options whose value is the next argument, so that value is not taken for the command. */
@@ -16,6 +18,7 @@ export function splitArgs(argv: readonly string[]): SplitArgs {
   let command: string | undefined;
   const rest: string[] = [];
   let help = false;
+  let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (command === undefined && !arg.startsWith('-')) {
@@ -23,8 +26,9 @@ export function splitArgs(argv: readonly string[]): SplitArgs {
       continue;
     }
     if (arg === '-h' || arg === '--help') help = true;
+    if (arg === '--version') version = true;
     rest.push(arg);
     if (TAKES_VALUE.has(arg) && i + 1 < argv.length) rest.push(argv[++i] ?? '');
   }
-  return { command, rest, help };
+  return { command, rest, help, version };
 }

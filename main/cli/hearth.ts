@@ -3,6 +3,7 @@
  * Dispatch only: each command lives in its own file.
  */
 import { messageOf } from '../../common/errors.js';
+import { closest } from './did-you-mean.js';
 import { splitArgs } from './global-args.js';
 import { processIo, type CliIo } from './io.js';
 import { devicesCommand } from './devices-command.js';
@@ -10,9 +11,17 @@ import { modelsCommand } from './models-command.js';
 import { pluginsCommand } from './plugins-command.js';
 import { runCommand } from './run-command.js';
 import { USAGE } from './usage.js';
+import { hearthVersion } from './version.js';
+
+/** The command words, for "did you mean …?". */
+export const COMMANDS = ['plugins', 'devices', 'models', 'run', 'serve', 'help'] as const;
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const { command, rest, help } = splitArgs(argv);
+  const { command, rest, help, version } = splitArgs(argv);
+  if (version) {
+    io.out(`hearth ${hearthVersion()}\n`);
+    return 0;
+  }
   if (command === 'serve') {
     const { serveCommand } = await import('../serve/command.js');
     return serveCommand(rest);
@@ -35,7 +44,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         io.err(`${USAGE}\n`);
         return 2;
       default:
-        io.err(`hearth: unknown command "${command}"\n\n${USAGE}\n`);
+        io.err(unknownCommand(command));
         return 2;
     }
   } catch (error) {
@@ -43,4 +52,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.err(`hearth: ${error instanceof Error && error.stack ? error.stack : messageOf(error)}\n`);
     return 1;
   }
+}
+
+function unknownCommand(command: string): string {
+  const guess = closest(command, COMMANDS);
+  return guess === undefined
+    ? `hearth: unknown command "${command}"\n\n${USAGE}\n`
+    : `hearth: unknown command "${command}" — did you mean "${guess}"?\n`;
 }

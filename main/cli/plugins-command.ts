@@ -1,30 +1,29 @@
 /** `hearth plugins [--json]`: what the worker discovered, with state and settings schema. */
-import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../core/data-dir.js';
 import { createHearthCore } from '../core/create-core.js';
-import { messageOf } from '../../common/errors.js';
 import { describeAccepts } from '../../common/file-types.js';
 import type { PluginInfo } from '../../common/protocol.js';
 import type { CliIo } from './io.js';
+import { parseOptions } from './parse-options.js';
 import { printLog } from './print-log.js';
 
 export async function pluginsCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { json?: boolean; 'data-dir'?: string; verbose?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.err(`hearth plugins: ${messageOf(error)}\n`);
+  const parsed = parseOptions(
+    argv,
+    {
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
+  if (!parsed.ok) {
+    io.err(`hearth plugins: ${parsed.error.message}\n`);
     return 2;
   }
+  // parseOptions' values are typed loosely; these are the types the options above declare.
+  const values = parsed.value.values as { json?: boolean; 'data-dir'?: string; verbose?: boolean };
   const dataDir = resolveDataDir({ flag: values['data-dir'] });
   // An in-memory journal and read-only settings: listing plugins must never touch the desktop app's data.
   const core = createHearthCore({

@@ -1,10 +1,13 @@
 /**
- * `hearth run --plugin ID [--set k=v]… [--json] [--timeout SEC] [--cpu-workers N] FILE…`: one
- * job per file through the real core, lanes and workers. Every file gets exactly one result
- * (with --json, one `{"type":"result"}` line), including files that are missing or of a type
- * the plugin does not read. Exit 0 only if every job succeeded. Jobs on several lanes run at
- * once: --json prints every line as it comes (each names its job); the text output streams the
- * first unfinished file live and holds the others' until it is done, so it reads file by file.
+ * `hearth run [--plugin ID] [--set k=v]… [--json] [--timeout SEC] [--cpu-workers N] FILE|FOLDER…`:
+ * one job per file through the real core, lanes and workers. Folders are walked like a drop
+ * (main/api/expand-paths.ts). Without --plugin, the one plugin that reads the files' types is
+ * used (pick-plugin.ts) and named on stderr. Every file gets exactly one result (with --json,
+ * one `{"type":"result"}` line), including files that are missing or of a type the plugin does
+ * not read; the last stderr line is the tally. Exit 0 only if every job succeeded. Jobs on
+ * several lanes run at once: --json prints every line as it comes (each names its job); the
+ * text output streams the first unfinished file live and holds the others' until it is done,
+ * so it reads file by file.
  *
  * A run keeps its jobs in memory (no journal): it must never pick up, or leave behind,
  * jobs in the desktop app's queue. Settings are read from the data folder, read-only: --set
@@ -12,13 +15,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { chunkText, resultText, textOf } from '../../common/display-text.js';
-import { messageOf } from '../../common/errors.js';
 import { accepts, unsupportedFileMessage } from '../../common/file-types.js';
 import { isFinished, type Chunk, type Job } from '../../common/model.js';
 import { fail as failure, succeed, type Outcome } from '../../common/outcome.js';
 import type { HearthError } from '../../common/protocol.js';
+import { expandPaths, MAX_EXPANDED_FILES } from '../api/expand-paths.js';
 import { createHearthCore } from '../core/create-core.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import { createLogger } from '../core/logger.js';
@@ -28,10 +29,15 @@ import type { HearthCore } from '../core/hearth-core.js';
 import type { CliIo } from './io.js';
 import { parseSets } from './parse-set.js';
 import { parseCpuWorkers } from './cpu-workers.js';
+import { formatsOf, prepareFolder, saveJobOutput } from '../core/outputs/index.js';
+import { parseOptions } from './parse-options.js';
+import { pickPlugin } from './pick-plugin.js';
 import { printLog } from './print-log.js';
+import { RunPrinter } from './run-printer.js';
 
 interface RunArgs {
-  plugin: string;
+  /** Undefined: pick the plugin from the files' types. */
+  plugin: string | undefined;
   sets: Record<string, unknown>;
   json: boolean;
   timeoutMs: number | undefined;
@@ -39,16 +45,97 @@ interface RunArgs {
   verbose: boolean;
   dataDir: string;
   files: string[];
+  /** --out DIR: each succeeded job's output is written there as a file named after its source. */
+  out: string | undefined;
+  /** --format FMT: which of the plugin's formats (main/core/outputs/formats.ts); its default otherwise. */
+  format: string | undefined;
 }
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseRunArgs(argv);
-  if (!args.ok) {
-    io.err(`hearth run: ${args.error.message}\nTry \`hearth --help\`.\n`);
-    return 2;
+  if (!args.ok) return usageError(io, args.error.message);
+  const parsed = args.value;
+  const expanded = await expandPaths(parsed.files);
+  if (expanded.files.length === 0 && expanded.skipped.length === 0) {
+    return usageError(io, 'no files in the folders given (hidden files and folders are skipped)');
   }
-  const a = args.value;
+  if (expanded.truncated) {
+    io.err(`hearth: the folders hold more than ${MAX_EXPANDED_FILES} files — only the first ${MAX_EXPANDED_FILES} are run\n`);
+  }
+  const plugin = parsed.plugin ?? (await choosePlugin(parsed, expanded.files, io));
+  if (typeof plugin !== 'string') return plugin.code;
+  const a = { ...parsed, plugin, files: expanded.files };
+  const badOutput = await checkOutputArgs(a);
+  if (badOutput) return usageError(io, badOutput);
+
   const printer = new RunPrinter(io, a.json);
+  try {
+    return await runWithPlugin(a, printer, io, expanded.skipped);
+  } finally {
+    printer.tally();
+  }
+}
+
+/** A --format the plugin does not write, or an --out folder that cannot be written, before anything runs. */
+async function checkOutputArgs(a: RunArgs & { plugin: string }): Promise<string | undefined> {
+  if (a.format !== undefined) {
+    const { formats } = formatsOf(a.plugin);
+    if (!formats.includes(a.format)) return `${a.plugin} writes ${formats.join(', ')} — not ${a.format} (--format)`;
+    if (a.out === undefined) return '--format needs --out DIR: the folder the files go to';
+  }
+  if (a.out !== undefined) {
+    const folder = await prepareFolder(resolve(a.out));
+    if (!folder.ok) return `--out: ${folder.error.message}`;
+  }
+  return undefined;
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.err(`hearth run: ${message}\nTry \`hearth --help\`.\n`);
+  return 2;
+}
+
+/**
+ * The plugin for a run without --plugin. The list comes from a worker (listPlugins() of a core
+ * started for it alone): only a worker knows the user's plugins. That core is stopped before
+ * the run's own is made, because the run's core hands --set to its workers at their start
+ * (configOverrides, keyed by the plugin id), so the id must be known first — and the model
+ * precheck, which needs the id too, still comes before any worker of the run starts.
+ */
+async function choosePlugin(a: RunArgs, files: string[], io: CliIo): Promise<string | { code: number }> {
+  const core = createHearthCore({
+    dataDir: a.dataDir,
+    journal: 'memory',
+    settings: 'read-only',
+    pingIntervalMs: 0,
+    log: printLog(io, a.verbose),
+  });
+  try {
+    await core.start();
+    const plugins = core.listPlugins();
+    if (plugins.length === 0) {
+      const [status] = core.workers();
+      io.err(`hearth run: ${status?.lastExit?.message ?? 'the worker did not start, so no plugin could be chosen.'}\n`);
+      return { code: 1 };
+    }
+    const picked = pickPlugin(plugins, files);
+    if (!picked.ok) return { code: usageError(io, picked.error.message) };
+    io.err(`hearth: using the ${picked.value.id} plugin (${picked.value.name}) — the only one that reads these files\n`);
+    return picked.value.id;
+  } finally {
+    await core.stop();
+  }
+}
+
+async function runWithPlugin(
+  a: RunArgs & { plugin: string },
+  printer: RunPrinter,
+  io: CliIo,
+  skipped: ReadonlyArray<{ name: string; reason: string }>,
+): Promise<number> {
+  // A folder that could not be read is a failed entry of its own, like a missing file.
+  for (const s of skipped)
+    printer.result({ jobId: null, file: s.name, ok: false, error: { code: 'INVALID_INPUT', message: s.reason } });
   const noModel = await modelProblem(a, io);
   if (noModel) {
     for (const file of a.files) printer.result({ jobId: null, file, ok: false, error: noModel });
@@ -82,7 +169,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     await core.start();
-    return await runJobs(core, a, printer, interrupted.signal);
+    const code = await runJobs(core, a, printer, interrupted.signal);
+    return code === 0 && skipped.length > 0 ? 1 : code;
   } finally {
     process.off('SIGINT', onSigint);
     offWorker();
@@ -91,13 +179,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** A built-in plugin with no model it can run is refused here, before any worker starts. */
-async function modelProblem(a: RunArgs, io: CliIo): Promise<HearthError | undefined> {
+async function modelProblem(a: RunArgs & { plugin: string }, io: CliIo): Promise<HearthError | undefined> {
   const settings = new Settings(a.dataDir, createLogger('settings', printLog(io, a.verbose)), Date.now, 'read-only');
   await settings.load();
   return builtinModelProblem(a.plugin, { ...(settings.pluginConfig(a.plugin) ?? {}), ...a.sets }, a.dataDir);
 }
 
-async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interrupted: AbortSignal): Promise<number> {
+async function runJobs(
+  core: HearthCore,
+  a: RunArgs & { plugin: string },
+  printer: RunPrinter,
+  interrupted: AbortSignal,
+): Promise<number> {
   let allOk = true;
   const fail = (file: string, error: HearthError, jobId: string | null = null) => {
     allOk = false;
@@ -138,6 +231,7 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
 
   const fileOf = new Map<string, string>();
   const left = new Set<string>();
+  const outputs: Promise<void>[] = [];
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   // Events can arrive before submit() returns the ids (a fast job may even finish first):
@@ -156,7 +250,23 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
     if (job.state === 'running' && job.progress) printer.progress(job, file);
     if (isFinished(job.state)) {
       if (!left.delete(job.id)) return;
-      if (job.state === 'succeeded')
+      if (job.state === 'succeeded' && a.out !== undefined) {
+        // Written before the file's line, and waited for: the run ends only once every file is there.
+        const writing = saveJobOutput(job, resolve(a.out), a.format === undefined ? {} : { format: a.format }).then((saved) => {
+          if (saved.ok) {
+            printer.result({
+              jobId: job.id,
+              file,
+              ok: true,
+              data: job.result,
+              chunks: job.chunkCount,
+              ms: ms(job),
+              output: saved.value,
+            });
+          } else fail(file, saved.error, job.id);
+        });
+        outputs.push(writing);
+      } else if (job.state === 'succeeded')
         printer.result({ jobId: job.id, file, ok: true, data: job.result, chunks: job.chunkCount, ms: ms(job) });
       else fail(file, job.error ?? { code: 'INTERNAL', message: `The job ended ${job.state} without a reason.` }, job.id);
       if (left.size === 0) resolveDone();
@@ -200,6 +310,7 @@ async function runJobs(core: HearthCore, a: RunArgs, printer: RunPrinter, interr
       if (job) onJob(job);
     }
     if (left.size > 0) await done;
+    await Promise.all(outputs);
     return allOk && !interrupted.aborted ? 0 : interrupted.aborted ? 130 : 1;
   } finally {
     interrupted.removeEventListener('abort', onInterrupt);
@@ -212,29 +323,42 @@ function ms(job: Job): number | undefined {
   return job.startedAt !== undefined && job.finishedAt !== undefined ? job.finishedAt - job.startedAt : undefined;
 }
 
+/** What parseOptions gives for the options below (its values are typed loosely). */
+interface RunValues {
+  plugin?: string;
+  set?: string[];
+  json?: boolean;
+  timeout?: string;
+  'cpu-workers'?: string;
+  verbose?: boolean;
+  'data-dir'?: string;
+  out?: string;
+  format?: string;
+}
+
 export function parseRunArgs(argv: string[], env: Record<string, string | undefined> = process.env): Outcome<RunArgs> {
   const usage = (message: string) => failure('INVALID_INPUT', message);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        plugin: { type: 'string', short: 'p' },
-        set: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        timeout: { type: 'string' },
-        'cpu-workers': { type: 'string' },
-        verbose: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    return usage(messageOf(error));
-  }
-  const { values, positionals } = parsed;
-  if (!values.plugin) return usage('--plugin ID is required');
+  const parsed = parseOptions(
+    argv,
+    {
+      plugin: { type: 'string', short: 'p' },
+      set: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      timeout: { type: 'string' },
+      'cpu-workers': { type: 'string' },
+      verbose: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (!parsed.ok) return parsed;
+  const { positionals } = parsed.value;
+  // parseOptions' values are typed loosely; these are the types the options above declare.
+  const values = parsed.value.values as RunValues;
+  if (values.plugin === '') return usage('--plugin needs a plugin id (see `hearth plugins`)');
   if (positionals.length === 0) return usage('give at least one FILE');
   const sets = parseSets(values.set ?? []);
   if (!sets.ok) return sets;
@@ -259,134 +383,7 @@ export function parseRunArgs(argv: string[], env: Record<string, string | undefi
     verbose: values.verbose === true,
     dataDir: resolveDataDir({ flag: values['data-dir'], env }),
     files: positionals,
+    out: values.out,
+    format: values.format,
   });
-}
-
-type ResultLine =
-  | { jobId: string | null; file: string; ok: true; data: unknown; chunks: number; ms: number | undefined }
-  | { jobId: string | null; file: string; ok: false; error: HearthError };
-
-/** Formats the run's events: JSON lines with --json, else text for a person. */
-class RunPrinter {
-  private midLine = false;
-  private lastProgress = new Map<string, string>();
-  private lastStage = new Map<string, string>();
-  private lastMessage = new Map<string, string>();
-  /** Text output: the jobs in file order, the one printed live, and what the others said meanwhile. */
-  private order: string[] = [];
-  private inRun = new Set<string>();
-  private live = 0;
-  private held = new Map<string, Array<() => void>>();
-
-  constructor(
-    private readonly io: CliIo,
-    private readonly json: boolean,
-  ) {}
-
-  /** The submitted jobs, in the order their output is printed. */
-  expect(jobIds: string[]): void {
-    this.order = jobIds;
-    this.inRun = new Set(jobIds);
-  }
-
-  worker(w: { lane: string; pid: number | null; state: string; restarts: number; message?: string | undefined }): void {
-    if (this.json) this.line({ type: 'worker', ...w });
-    else if (w.state !== 'ready' || w.restarts > 0)
-      this.note(w.message ? `${w.lane}: ${w.message}` : `worker ${w.lane} ${w.state} (pid ${w.pid ?? '?'})`);
-  }
-
-  chunk(jobId: string, seq: number, data: unknown, final: boolean): void {
-    if (this.json) return this.line({ type: 'chunk', jobId, seq, data, final });
-    this.inTurn(jobId, () => this.chunkText(data));
-  }
-
-  /** Prints now if the job is the live one (or not one of the run's jobs), else when its turn comes. */
-  private inTurn(jobId: string | null, print: () => void): void {
-    const live = this.order[this.live];
-    if (jobId === null || live === undefined || jobId === live || !this.inRun.has(jobId)) return print();
-    const held = this.held.get(jobId) ?? [];
-    held.push(print);
-    this.held.set(jobId, held);
-  }
-
-  /** The live job is done: the next one's held output is printed, and so on while they are done too. */
-  private nextTurn(finished: string | null): void {
-    if (finished === null || this.order[this.live] !== finished) return;
-    this.live += 1;
-    const next = this.order[this.live];
-    if (next === undefined) return;
-    const held = this.held.get(next) ?? [];
-    this.held.delete(next);
-    for (const print of held) print();
-  }
-
-  private chunkText(data: unknown): void {
-    // As the output view shows it (common/display-text.ts); the empty final chunk adds nothing.
-    const text = chunkText(data);
-    if (text === '') return;
-    // Data without text is a JSON line of its own.
-    if (textOf(data) === undefined) this.endLine();
-    this.io.out(text);
-    this.midLine = !text.endsWith('\n');
-  }
-
-  progress(job: Job, file: string): void {
-    const p = job.progress;
-    if (!p) return;
-    const key = `${p.fraction}|${p.message ?? ''}`;
-    if (this.lastProgress.get(job.id) === key) return;
-    this.lastProgress.set(job.id, key);
-    if (this.json) return this.line({ type: 'progress', jobId: job.id, file, fraction: p.fraction, message: p.message });
-    // A person wants to see the stage change, not every percent: print a new stage, and
-    // within one stage only each quarter of the way.
-    // A plugin may send the stage's message once and then bare fractions.
-    const message = p.message ?? this.lastMessage.get(job.id) ?? '';
-    this.lastMessage.set(job.id, message);
-    const quarter = p.fraction === null ? -1 : Math.floor(p.fraction * 4);
-    const stage = `${message}|${quarter}`;
-    if (this.lastStage.get(job.id) === stage) return;
-    this.lastStage.set(job.id, stage);
-    const pct = p.fraction === null ? '' : `${Math.round(p.fraction * 100)}% `;
-    this.io.err(`${file}: ${pct}${message}\n`);
-  }
-
-  result(r: ResultLine): void {
-    if (this.json) {
-      if (r.ok) this.line({ type: 'result', jobId: r.jobId, file: r.file, ok: true, data: r.data });
-      else this.line({ type: 'result', jobId: r.jobId, file: r.file, ok: false, error: r.error });
-      return;
-    }
-    this.inTurn(r.jobId, () => {
-      this.resultText(r);
-      this.nextTurn(r.jobId);
-    });
-  }
-
-  private resultText(r: ResultLine): void {
-    this.endLine();
-    if (r.ok) {
-      // A job that streamed has shown its output already; otherwise the result is the output.
-      const text = r.chunks === 0 ? resultText(r.data) : '';
-      if (text !== '') this.io.out(text.endsWith('\n') ? text : `${text}\n`);
-      const took = r.ms !== undefined ? ` in ${(r.ms / 1000).toFixed(1)} s` : '';
-      this.io.err(`✓ ${r.file}${took}\n`);
-    } else {
-      this.io.err(`✗ ${r.file}: ${r.error.message} [${r.error.code}]\n`);
-    }
-  }
-
-  note(text: string): void {
-    if (this.json) return;
-    this.endLine();
-    this.io.err(`hearth: ${text}\n`);
-  }
-
-  private endLine(): void {
-    if (this.midLine) this.io.out('\n');
-    this.midLine = false;
-  }
-
-  private line(value: Record<string, unknown>): void {
-    this.io.out(`${JSON.stringify(value)}\n`);
-  }
 }

@@ -12,7 +12,10 @@ Commands:
       --name NAME                        The file name to give it (default: the URL's last part).
       --sha256 HEX                       Check the download against this checksum.
       --json                             Progress as JSON lines, then {"type":"model","ok":…,"path":…}.
-  run --plugin ID [options] FILE…        Run one job per file and print the output as it streams.
+  run [--plugin ID] [options] FILE|DIR…  Run one job per file and print the output as it streams; folders
+                                         are walked like a drop (hidden files skipped). The last line on
+                                         stderr counts the files: "40 files: 38 succeeded, 2 failed".
+      --plugin ID                        The plugin to run (default: the only plugin that reads the files).
       --set key=value                    Override a setting for this run only (repeatable; JSON values
                                          such as 3 or true are parsed, anything else is a string).
       --json                             One JSON event per line (worker, chunk, progress, result).
@@ -23,5 +26,6 @@ Commands:
 Options for every command:
   --data-dir DIR     Hearth's data folder (default: $HEARTH_DATA_DIR, else the per-user folder).
   -h, --help         Show this help.
+  --version          Print Hearth's version.
 
 Exit status: 0 when everything succeeded, 1 when a job failed, 2 for a usage error.`;

@@ -8,7 +8,6 @@ import { call } from '../store/actions.js';
 import { ModelPicker } from './ModelPicker.js';
 import type { ControlProps, Field } from './schema-fields.js';
 
-
 function PathInput({
   field,
   value,
