@@ -1,25 +1,34 @@
 /**
- * "Open output": a finished job's result written to <dataDir>/outputs/<jobId>.txt (text results)
- * or .json (anything else), so the user can open it in another app or download it.
+ * "Open output" and the browser's download: a finished job's result in its plugin's default
+ * format (main/core/outputs/), named after its source — `scan-004.ocr.txt`, never a job id.
+ * "Open" writes it to <dataDir>/outputs/<jobId>/<name>, a folder per job, so two jobs of one
+ * source never share a file.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { jsonText, textOf } from '../../common/display-text.js';
+import { jsonText } from '../../common/display-text.js';
 import type { Job } from '../../common/model.js';
+import { formatsOf, outputName, render } from '../core/outputs/index.js';
 
-export function outputFileName(job: Pick<Job, 'id' | 'result'>): string {
-  const safeId = job.id.replace(/[^A-Za-z0-9_-]/g, '_');
-  return textOf(job.result) === undefined ? `${safeId}.json` : `${safeId}.txt`;
+type OutputJob = Pick<Job, 'pluginId' | 'source' | 'label' | 'result'>;
+
+function formatOf(job: OutputJob): string {
+  return formatsOf(job.pluginId, job.result).default;
 }
 
-/** What the output file holds: the result's text (common/display-text.ts), or the result as JSON. */
-export function outputFileBody(job: Pick<Job, 'result'>): string {
-  return textOf(job.result) ?? jsonText(job.result ?? null, 2);
+export function outputFileName(job: OutputJob): string {
+  return outputName(job.source.kind === 'path' ? job.source.path : job.label, job.pluginId, formatOf(job));
+}
+
+/** The file's text; a result the format cannot read (an older shape, say) is kept as JSON rather than lost. */
+export function outputFileBody(job: OutputJob): string {
+  const rendered = render(job.pluginId, formatOf(job), job.result);
+  return rendered.ok ? rendered.value : jsonText(job.result ?? null, 2);
 }
 
 export async function writeOutputFile(dataDir: string, job: Job): Promise<string> {
-  const dir = join(dataDir, 'outputs');
+  const dir = join(dataDir, 'outputs', job.id.replace(/[^A-Za-z0-9_-]/g, '_'));
   await mkdir(dir, { recursive: true });
   const path = join(dir, outputFileName(job));
   // A unique temp name, then rename: opening the output twice never truncates a file another reader has open.

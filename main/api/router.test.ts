@@ -103,10 +103,13 @@ describe('handleApiCall', () => {
     });
     const done = core.jobs.get(job.id);
     if (!done) throw new Error('no job');
-    core.jobs.set(job.id, { ...done, state: 'succeeded', result: { text: 'hello world' } });
+    core.jobs.set(job.id, { ...done, state: 'succeeded', result: { text: 'hello world', confidence: 91 } });
     const out = await handleApiCall(ctx, 'openOutput', { jobId: job.id });
     expect(out).toMatchObject({ ok: true, value: { opened: false } });
-    if (out.ok) expect(await readFile((out.value as { path: string }).path, 'utf8')).toBe('hello world');
+    const path = out.ok ? (out.value as { path: string }).path : '';
+    // Named after the source, in the plugin's default format.
+    expect(path.endsWith('/a.ocr.txt')).toBe(true);
+    expect(await readFile(path, 'utf8')).toBe('hello world\n');
   });
 
   it('pickPath is refused where there is no dialog', async () => {

@@ -152,7 +152,7 @@ describe('output downloads', () => {
       createdAt: 1,
       chunkCount: 0,
       attempt: 1,
-      result,
+      result: typeof result === 'object' && result !== null && 'text' in result ? { confidence: 90, ...result } : result,
     });
   }
 
@@ -198,11 +198,13 @@ describe('output downloads', () => {
     await expect.poll(() => second).toBeDefined();
     if (second) results.push(await second);
     expect(results).toHaveLength(2);
+    // As a text file: the text, ending in one newline.
+    const file = `${text.trimEnd()}\n`;
     for (const r of results) {
       expect(r.status).toBe(200);
-      expect(r.length).toBe(Buffer.byteLength(text));
-      expect(r.body.length).toBe(text.length);
-      expect(r.body === text).toBe(true);
+      expect(r.length).toBe(Buffer.byteLength(file));
+      expect(r.body.length).toBe(file.length);
+      expect(r.body === file).toBe(true);
     }
   });
 
@@ -311,5 +313,35 @@ describe('hostile upgrades', () => {
     }
     await new Promise((r) => setTimeout(r, 200));
     expect((await send(`/?token=${TOKEN}`)).status).toBe(200);
+  });
+});
+
+describe('output downloads are named after their source', () => {
+  it('offers an OCR result as <source>.ocr.txt, and a name with quotes and accents safely', async () => {
+    for (const [id, path] of [
+      ['job-scan', '/uploads/u1/scan-004.png'],
+      ['job-odd', '/uploads/u2/Ré"sumé.png'],
+    ] as const) {
+      core.jobs.set(id, {
+        id,
+        pluginId: 'ocr',
+        source: { kind: 'path', path },
+        label: path.split('/').at(-1) ?? path,
+        params: {},
+        state: 'succeeded',
+        createdAt: 1,
+        chunkCount: 0,
+        attempt: 1,
+        result: { text: 'three lines\nof text', confidence: 90 },
+      });
+    }
+    const scan = await send(`/api/output/job-scan?token=${TOKEN}`);
+    expect(scan.headers['content-disposition']).toBe(
+      `attachment; filename="scan-004.ocr.txt"; filename*=UTF-8''scan-004.ocr.txt`,
+    );
+    expect(scan.body).toBe('three lines\nof text\n');
+    const odd = await send(`/api/output/job-odd?token=${TOKEN}`);
+    const disposition = String(odd.headers['content-disposition']);
+    expect(disposition).toMatch(/^attachment; filename="R__sum_\.ocr\.txt"; filename\*=UTF-8''R%C3%A9_sum%C3%A9\.ocr\.txt$/);
   });
 });

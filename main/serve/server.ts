@@ -77,7 +77,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         ...SECURITY_HEADERS,
         'Content-Type': name.endsWith('.json') ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
         'Content-Length': String(body.length),
-        'Content-Disposition': `attachment; filename="${name}"`,
+        // The name is made safe for every OS (main/core/outputs/naming.ts); the UTF-8 form keeps non-ASCII names whole.
+        'Content-Disposition': `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
       });
       if (req.method === 'HEAD') return void res.end();
       return void res.end(body);
