@@ -14,13 +14,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobQuery } from '../common/job-pages.js';
 import type { Job } from '../common/model.js';
-import { systemClock } from '../main/core/clock.js';
-import { JobQueue } from '../main/core/job-queue.js';
 import { createLogger } from '../main/core/logger.js';
 import { openJobStore } from '../main/core/store/job-store.js';
 import type { JobStore } from '../main/core/store/types.js';
 import { median } from './stats.js';
-import { idleWorker } from './enqueue.js';
+import { enqueueJournal } from './enqueue.js';
 import { fill, WORDS } from './history-fill.js';
 import { messageOf } from '../common/errors.js';
 
@@ -88,28 +86,6 @@ async function enqueueStore(n: number): Promise<number> {
   });
 }
 
-/** A worker that is always "about to start", so the queue only enqueues (as bench/enqueue.ts). */
-
-async function enqueueQueue(n: number): Promise<number> {
-  return withDir(async (dir) => {
-    const journal = openJobStore({ dataDir: dir, log });
-    await journal.open();
-    const lanes = [{ id: 'cpu-1', kind: 'cpu' as const, worker: idleWorker() }];
-    const queue = new JobQueue({ lanes, kindOf: () => 'cpu', journal, clock: systemClock(), log, cancelGraceMs: 3000 });
-    queue.start();
-    const requests = Array.from({ length: n }, (_, i) => ({
-      pluginId: 'ocr',
-      source: { kind: 'path' as const, path: `/data/scans/page-${i}.png` },
-      params: {},
-    }));
-    const t0 = performance.now();
-    await queue.submit(requests);
-    const ms = performance.now() - t0;
-    await journal.close();
-    return ms;
-  });
-}
-
 /** Pseudo-words, so the search index grows as it would with real text. */
 interface OpenFigures {
   openMs: number;
@@ -165,7 +141,7 @@ async function main(): Promise<void> {
   say('10 000 durable enqueues through JobQueue.submit…');
   try {
     const queueRuns: number[] = [];
-    for (let r = 0; r < 5; r += 1) queueRuns.push(await enqueueQueue(10_000));
+    for (let r = 0; r < 5; r += 1) queueRuns.push((await enqueueJournal(10_000)).ms);
     figures.enqueueQueueMs = queueRuns;
     say(`  ${range(queueRuns)} ms`);
   } catch (error) {

@@ -3,8 +3,7 @@
  * refusal is read where it applies). A setting that names a model is a picker (ModelPicker.tsx).
  */
 import type { ModelFormat } from '../../common/model-format.js';
-import { api } from '../api/current.js';
-import { call } from '../store/actions.js';
+import { BrowseButton } from './BrowseButton.js';
 import { ModelPicker } from './ModelPicker.js';
 import type { ControlProps, Field } from './schema-fields.js';
 
@@ -22,19 +21,7 @@ function PathInput({
   return (
     <div className="path-input">
       <input type="text" {...common} value={value} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} />
-      {api().kind === 'electron' && (
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => {
-            void call('pickPath', { title: `Choose ${field.label.toLowerCase()}` }).then((picked) => {
-              if (picked) onChange(picked);
-            });
-          }}
-        >
-          Browse…
-        </button>
-      )}
+      <BrowseButton field={field} onChange={onChange} />
     </div>
   );
 }

@@ -6,8 +6,8 @@
  */
 import { useMemo } from 'react';
 import { api } from '../api/current.js';
-import { call } from '../store/actions.js';
 import { appStore, useApp } from '../store/store.js';
+import { BrowseButton } from './BrowseButton.js';
 import type { ControlProps } from './schema-fields.js';
 import { modelOptions } from './model-options.js';
 import type { Field } from './schema-fields.js';
@@ -38,19 +38,7 @@ export function ModelPicker({
             </option>
           ))}
         </select>
-        {api().kind === 'electron' && (
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => {
-              void call('pickPath', { title: `Choose ${field.label.toLowerCase()}` }).then((picked) => {
-                if (picked) onChange(picked);
-              });
-            }}
-          >
-            Browse…
-          </button>
-        )}
+        <BrowseButton field={field} onChange={onChange} />
         <button type="button" className="btn btn-small" onClick={() => appStore.setState({ view: 'models' })}>
           Get a model…
         </button>

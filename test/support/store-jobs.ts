@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job, LogEntry } from '../../common/model.js';
 import { createLogger, type Logger } from '../../main/core/logger.js';
+import { STORE_FILE } from '../../main/core/store/types.js';
+import { DatabaseSync } from 'node:sqlite';
 
 export function storeJob(id: string, state: Job['state'] = 'queued', extra: Partial<Job> = {}): Job {
   return {
@@ -49,4 +51,14 @@ export function storeLog(): StoreLog {
 export async function tempDataDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'hearth-store-'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Opens the store's database file directly (as another program would) for `use`, then closes it. */
+export function rawStore<T>(dir: string, use: (db: DatabaseSync) => T): T {
+  const db = new DatabaseSync(join(dir, STORE_FILE));
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
 }

@@ -3,12 +3,11 @@
  * build's open, update, close and reopen; a row this build cannot read is skipped with a
  * warning and never deleted.
  */
-import { DatabaseSync } from 'node:sqlite';
-import { join } from 'node:path';
+import { type DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finishedJob, storeJob, storeLog, tempDataDir, type StoreLog } from '../../../test/support/store-jobs.js';
+import { finishedJob, storeJob, storeLog, tempDataDir, type StoreLog, rawStore } from '../../../test/support/store-jobs.js';
 import { openJobStore } from './job-store.js';
-import { STORE_FILE, type JobStore } from './types.js';
+import type { JobStore } from './types.js';
 
 let dir: string;
 let remove: () => Promise<void>;
@@ -20,12 +19,7 @@ beforeEach(async () => {
 afterEach(() => remove());
 
 function raw<T>(use: (db: DatabaseSync) => T): T {
-  const db = new DatabaseSync(join(dir, STORE_FILE));
-  try {
-    return use(db);
-  } finally {
-    db.close();
-  }
+  return rawStore(dir, use);
 }
 
 const fieldsOf = (id: string) =>

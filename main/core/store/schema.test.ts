@@ -3,14 +3,12 @@
  * by migration 1 itself, with a job in it) is upgraded in place with its job kept and
  * searchable; a database from a newer Hearth is used as it is, with one warning.
  */
-import { DatabaseSync } from 'node:sqlite';
-import { join } from 'node:path';
+import { type DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeJob, storeLog, tempDataDir, type StoreLog } from '../../../test/support/store-jobs.js';
+import { storeJob, storeLog, tempDataDir, type StoreLog, rawStore } from '../../../test/support/store-jobs.js';
 import { WRITTEN_COLUMNS, jobToRow } from './job-row.js';
 import { openJobStore } from './job-store.js';
 import { MIGRATIONS, migrate, schemaVersion } from './schema.js';
-import { STORE_FILE } from './types.js';
 
 let dir: string;
 let remove: () => Promise<void>;
@@ -22,12 +20,7 @@ beforeEach(async () => {
 afterEach(() => remove());
 
 function raw<T>(use: (db: DatabaseSync) => T): T {
-  const db = new DatabaseSync(join(dir, STORE_FILE));
-  try {
-    return use(db);
-  } finally {
-    db.close();
-  }
+  return rawStore(dir, use);
 }
 
 const page = { offset: 0, limit: 10 };
