@@ -171,13 +171,17 @@ describe('downloads into the models folder', () => {
     expect(end.error?.message).toMatch(
       /^The connection to 127\.0\.0\.1:\d+ kept dropping \(.+\) — check your network and try again$/,
     );
-    // The first request and three retries, each one resuming from where the cut left it: at the cut,
-    // or a little before it when the last bytes had arrived but not been read when the socket closed.
+    // The first request, then retries resuming from where the cut left it: at the cut, or a little
+    // before it when the last bytes had arrived but not been read when the socket closed. A retry
+    // that got bytes starts the count again (download.ts), so how many there are depends on those
+    // timings; what is fixed is the end: three retries in a row that got nothing, from one offset.
     const ranges = server.rangesOf('cut-always');
-    expect(ranges).toHaveLength(4);
+    expect(ranges[0]).toBeUndefined();
+    expect(ranges.length).toBeGreaterThanOrEqual(4);
     const from = ranges.slice(1).map((r) => Number(/^bytes=(\d+)-$/.exec(r ?? '')?.[1]));
     expect(from).toEqual([...from].sort((a, b) => a - b));
     for (const at of from) expect(at > 0 && at <= Math.floor(server.bytes.length / 2)).toBe(true);
+    expect(new Set(from.slice(-3)).size).toBe(1);
     await expectFolder([]);
   });
 
