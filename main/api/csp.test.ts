@@ -35,6 +35,18 @@ describe('contentSecurityPolicy', () => {
     expect(d.has('frame-ancestors')).toBe(framing);
   });
 
+  it.each([
+    ['serve', "'self' data: blob:", "'self'"],
+    ['electron', "'self' data: blob: hearth-input:", "'self' hearth-input:"],
+    // The meta tag is enforced in the desktop window too, so it must let the input scheme through.
+    ['page', "'self' data: blob: hearth-input:", "'self' hearth-input:"],
+  ] as const)('%s shows input previews from img-src %s, media-src %s, and nothing from elsewhere', (face, img, media) => {
+    const d = directives(contentSecurityPolicy(face));
+    expect(d.get('img-src')).toBe(img);
+    expect(d.get('media-src')).toBe(media);
+    expect(contentSecurityPolicy(face)).not.toMatch(/\b(https?|file|filesystem):/);
+  });
+
   it('is what both faces send', () => {
     expect(CONTENT_SECURITY_POLICY).toBe(contentSecurityPolicy('serve'));
     expect(ELECTRON_CSP).toBe(contentSecurityPolicy('electron'));

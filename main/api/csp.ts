@@ -10,11 +10,20 @@
 
 type Face = 'serve' | 'electron' | 'page';
 
-const DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
+/**
+ * The desktop app's scheme for a job's input (main/electron/input-protocol.ts): its page is a
+ * file://, so the preview's image and audio come from here. `hearth serve` sends them from its
+ * own origin ('self').
+ */
+export const INPUT_SCHEME = 'hearth-input';
+
+const SOURCES: ReadonlyArray<readonly [string, string]> = [
   ['default-src', "'self'"],
   ['script-src', "'self'"],
   ['style-src', "'self'"],
-  ['img-src', "'self' data: blob:"],
+];
+
+const LOCKED: ReadonlyArray<readonly [string, string]> = [
   ['font-src', "'self'"],
   ['object-src', "'none'"],
   ['base-uri', "'none'"],
@@ -22,14 +31,21 @@ const DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /**
- * The one difference between the faces: a browser page reaches `hearth serve`'s socket
- * (some browsers do not count ws: as 'self'); the Electron window talks over IPC only.
- * frame-ancestors is ignored in a meta tag, so only the headers carry it.
+ * The differences between the faces: a browser page reaches `hearth serve`'s socket
+ * (some browsers do not count ws: as 'self'); the Electron window talks over IPC only, and
+ * loads inputs from INPUT_SCHEME (the page's meta tag is enforced in both faces, so it allows
+ * that scheme too; serve's header does not). frame-ancestors is ignored in a meta tag, so only
+ * the headers carry it.
  */
 export function contentSecurityPolicy(face: Face): string {
+  const inputs = face === 'serve' ? '' : ` ${INPUT_SCHEME}:`;
+  const media: ReadonlyArray<readonly [string, string]> = [
+    ['img-src', `'self' data: blob:${inputs}`],
+    ['media-src', `'self'${inputs}`],
+  ];
   const connect: readonly [string, string] = ['connect-src', face === 'electron' ? "'self'" : "'self' ws: wss:"];
   const framing: ReadonlyArray<readonly [string, string]> = face === 'page' ? [] : [['frame-ancestors', "'none'"]];
-  return [...DIRECTIVES, connect, ...framing].map(([name, value]) => `${name} ${value}`).join('; ');
+  return [...SOURCES, ...media, ...LOCKED, connect, ...framing].map(([name, value]) => `${name} ${value}`).join('; ');
 }
 
 /** What renderer/index.html holds where the policy goes; the build replaces it. */

@@ -1,45 +1,34 @@
 /**
  * The selected job's output: the stream as it arrives (already coalesced per frame by the
- * event pump), then the final result, with copy and open-output.
+ * event pump), then the final result in the view its shape calls for (ResultBody), beside a
+ * preview of the input, with copy and open-output, and the job's details.
  */
-import { useEffect, useRef } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { webApi } from '../api/current.js';
-import { openOutput } from '../store/actions.js';
+import { openOutput, showOutput } from '../store/actions.js';
 import { resultText } from '../../common/display-text.js';
 import { useApp } from '../store/store.js';
 import { copyText } from '../lib/copy.js';
 import { formatDuration } from '../lib/format.js';
 import { Icon } from '../shell/Icon.js';
+import { InputPreview } from './InputPreview.js';
+import { JobDetails } from './JobDetails.js';
+import { ResultBody } from './ResultBody.js';
 
-function StreamText({ text, live }: { text: string; live: boolean }) {
-  const pre = useRef<HTMLPreElement>(null);
-  const stick = useRef(true);
-  useEffect(() => {
-    const el = pre.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [text]);
-  return (
-    <pre
-      ref={pre}
-      className="output-text"
-      data-testid="output-text"
-      aria-live={live ? 'polite' : 'off'}
-      tabIndex={0}
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
-      }}
-    >
-      {text}
-      {live && <span className="cursor" aria-hidden="true" />}
-    </pre>
-  );
+/** Plays the input's audio from `seconds`; a player the browser refuses to start still moves there. */
+function playFrom(audio: HTMLAudioElement | null, seconds: number): void {
+  if (!audio) return;
+  audio.currentTime = seconds;
+  void audio.play().catch(() => undefined);
 }
 
 export function OutputView() {
   const jobId = useApp((s) => s.selectedJobId);
   const job = useApp((s) => (s.selectedJob && s.selectedJob.id === s.selectedJobId ? s.selectedJob : undefined));
   const streamed = useApp((s) => (s.output && s.output.jobId === s.selectedJobId ? s.output.text : ''));
+  const audio = useRef<HTMLAudioElement | null>(null);
+  const [hasAudio, setHasAudio] = useState(false);
+  const seek = useCallback((seconds: number) => playFrom(audio.current, seconds), []);
 
   if (!jobId || !job) {
     return (
@@ -55,7 +44,6 @@ export function OutputView() {
   }
   const finalText = job.state === 'succeeded' ? resultText(job.result) : '';
   const text = finalText || streamed;
-  const live = job.state === 'running';
   const web = webApi();
   return (
     <section className="pane output-pane" aria-labelledby="output-title">
@@ -73,9 +61,14 @@ export function OutputView() {
                 <Icon name="open" /> Download
               </a>
             ) : (
-              <button type="button" className="btn btn-small" onClick={() => void openOutput(job.id)}>
-                <Icon name="open" /> Open output
-              </button>
+              <>
+                <button type="button" className="btn btn-small" onClick={() => void openOutput(job.id)}>
+                  <Icon name="open" /> Open output
+                </button>
+                <button type="button" className="btn btn-small" onClick={() => void showOutput(job.id)}>
+                  <Icon name="folder" /> Show in folder
+                </button>
+              </>
             ))}
         </div>
       </header>
@@ -86,6 +79,7 @@ export function OutputView() {
           {job.chunkCount} {job.chunkCount === 1 ? 'chunk' : 'chunks'}
         </span>
       </div>
+      <InputPreview key={`preview-${job.id}`} job={job} audioRef={audio} onAudio={setHasAudio} />
       {job.state === 'failed' && job.error && (
         <div className="callout callout-error" role="alert">
           <strong>{job.error.message}</strong>
@@ -94,7 +88,9 @@ export function OutputView() {
       )}
       {job.state === 'cancelled' && <div className="callout">This job was cancelled.</div>}
       {job.state === 'queued' && !text && <p className="muted pad">Waiting in the queue…</p>}
-      {text || live ? <StreamText text={text} live={live} /> : null}
+      {/* Keyed by job: another job opens its view afresh, at its top; the same job finishing keeps the reader's place. */}
+      <ResultBody key={job.id} job={job} text={text} seek={hasAudio ? seek : undefined} />
+      <JobDetails job={job} />
     </section>
   );
 }

@@ -80,6 +80,36 @@ describe('render', () => {
     expect(JSON.parse(text('ocr', 'json', { text: 'a', confidence: 40, lines }))).toEqual({ text: 'a', confidence: 40, lines });
   });
 
+  it('writes OCR lines as text and confidence only, in the plugin’s order (the box on the page is not kept)', () => {
+    const result = {
+      text: 'Top line\nBottom line',
+      confidence: 80.5,
+      lines: [
+        { text: 'Top line', confidence: 95.25, bbox: { x0: 1, y0: 2, x1: 300, y1: 40 } },
+        { text: 'Bottom line', confidence: 65.75, bbox: { x0: 1, y0: 60, x1: 280, y1: 98 } },
+      ],
+    };
+    expect(JSON.parse(text('ocr', 'json', result))).toEqual({
+      text: 'Top line\nBottom line',
+      confidence: 80.5,
+      lines: [
+        { text: 'Top line', confidence: 95.25 },
+        { text: 'Bottom line', confidence: 65.75 },
+      ],
+    });
+    // The txt file is the page's text, whatever the lines say.
+    expect(text('ocr', 'txt', result)).toBe('Top line\nBottom line\n');
+  });
+
+  it.each([
+    ['a line without text', { text: 'x', confidence: 1, lines: [{ confidence: 3 }] }],
+    ['a confidence that is text', { text: 'x', confidence: 1, lines: [{ text: 'x', confidence: 'high' }] }],
+    ['lines that are no list', { text: 'x', confidence: 1, lines: 'x' }],
+  ])('refuses an OCR result with %s rather than writing half of it', (_why, result) => {
+    const out = render('ocr', 'json', result);
+    expect(out.ok).toBe(false);
+  });
+
   it('keeps every field of a result written as json', () => {
     const result = { ...transcript, extra: { model: 'tiny' } };
     expect(JSON.parse(text('transcribe', 'json', result))).toEqual(result);

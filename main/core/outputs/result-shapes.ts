@@ -7,7 +7,11 @@ import { z } from 'zod';
 
 const Seconds = z.number().finite();
 
-/** worker/plugins/ocr/index.ts OcrResult; `lines` only if the plugin starts reporting them per line. */
+/**
+ * worker/plugins/ocr/index.ts OcrResult. `lines` (each with its own confidence) came with issue 11;
+ * a result journaled before has none and still renders. A line's `bbox` is not read here: zod
+ * drops it, so the JSON file keeps only what a reader checks, the text and how sure Tesseract was.
+ */
 export const OcrOutput = z.object({
   text: z.string(),
   /** Tesseract's mean word confidence, 0..100. */

@@ -6,7 +6,7 @@
 import { definePlugin, PluginError, type LoadContext, type PluginInput, type RunContext } from '../../sdk/index.js';
 import { jobConfig, OcrConfig, PAGE_SEG_MODES } from './config.js';
 import { createOcrEngine, type OcrEngine } from './engine.js';
-import { pageLines } from './lines.js';
+import { linesOf, type PageLine } from './lines.js';
 import { readImage } from './read-image.js';
 import { messageOf } from '../../../common/errors.js';
 
@@ -18,6 +18,8 @@ export interface OcrResult {
   text: string;
   /** Tesseract's mean word confidence, 0..100. */
   confidence: number;
+  /** Each recognised line in reading order with its own confidence, so a reader sees which line to check. */
+  lines: PageLine[];
 }
 
 function cancelled(): PluginError {
@@ -73,13 +75,14 @@ async function recognise(live: () => Promise<OcrEngine>, config: OcrConfig, inpu
 
 async function* streamLines(live: () => Promise<OcrEngine>, config: OcrConfig, input: PluginInput, ctx: RunContext) {
   const page = await recognise(live, config, input, ctx);
-  for (const line of pageLines(page)) {
+  const lines = linesOf(page);
+  for (const line of lines) {
     if (ctx.signal.aborted) throw cancelled();
     // Each chunk ends its line, so a client that appends chunks as they come prints lines.
-    yield { text: `${line}\n` } satisfies OcrChunk;
+    yield { text: `${line.text}\n` } satisfies OcrChunk;
   }
   ctx.progress(1, 'done');
-  return { text: page.text.trimEnd(), confidence: page.confidence } satisfies OcrResult;
+  return { text: page.text.trimEnd(), confidence: page.confidence, lines } satisfies OcrResult;
 }
 
 async function load(config: OcrConfig, ctx: LoadContext) {

@@ -71,6 +71,43 @@ describe('ocr run', () => {
     expect(ctx.recorded.progress.at(-1)?.[0]).toBe(1);
   });
 
+  it('gives each line its own confidence and place on the page, the lines joined being the text', async () => {
+    const png = renderText(dir, 'per-line.png', LINES);
+    const { chunks, result } = await drain(generatorOf(pathInput(png)));
+    const lines = result?.lines ?? [];
+    expect(lines.map((l) => normalise(l.text))).toEqual(LINES.map(normalise));
+    expect(lines.map((l) => l.text).join('\n')).toBe(
+      result?.text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join('\n'),
+    );
+    // The stream is unchanged: one chunk per line, the line's text.
+    expect(chunks.map((c) => c.text)).toEqual(lines.map((l) => `${l.text}\n`));
+    for (const line of lines) {
+      expect(typeof line.confidence).toBe('number');
+      expect(line.confidence).toBeGreaterThanOrEqual(0);
+      expect(line.confidence).toBeLessThanOrEqual(100);
+    }
+    // Clean rendered text reads with high confidence; the boxes go down the page in order.
+    expect(Math.min(...lines.map((l) => l.confidence))).toBeGreaterThan(60);
+    const tops = lines.map((l) => l.bbox?.y0 ?? -1);
+    expect(tops.every((y, i) => y >= 0 && (i === 0 || y > (tops[i - 1] ?? 0)))).toBe(true);
+  });
+
+  it('marks a smudged line with a lower confidence than a clean one', async () => {
+    const clean = renderText(dir, 'clean.png', ['Clearly printed words']);
+    const smudged = join(dir, 'smudged.png');
+    // Blur and noise: Tesseract still reads something, and says it is less sure.
+    execFileSync('/usr/bin/convert', [clean, '-seed', '7', '-blur', '0x3', '-attenuate', '0.6', '+noise', 'Gaussian', smudged]);
+    const a = (await drain(generatorOf(pathInput(clean)))).result?.lines ?? [];
+    const b = (await drain(generatorOf(pathInput(smudged)))).result?.lines ?? [];
+    expect(a.length).toBeGreaterThan(0);
+    const worst = Math.min(...b.map((l) => l.confidence), 100);
+    expect(worst).toBeLessThan(Math.min(...a.map((l) => l.confidence)));
+  });
+
   it('reuses the loaded engine for the next job, from bytes as well as paths', async () => {
     const jpg = join(dir, 'again.jpg');
     execFileSync('/usr/bin/convert', [renderText(dir, 'again.png', ['Second job here']), jpg]);
