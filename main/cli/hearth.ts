@@ -10,11 +10,12 @@ import { devicesCommand } from './devices-command.js';
 import { modelsCommand } from './models-command.js';
 import { pluginsCommand } from './plugins-command.js';
 import { runCommand } from './run-command.js';
+import { watchCommand } from './watch-command.js';
 import { USAGE } from './usage.js';
 import { hearthVersion } from './version.js';
 
 /** The command words, for "did you mean …?". */
-export const COMMANDS = ['plugins', 'devices', 'models', 'run', 'serve', 'help'] as const;
+export const COMMANDS = ['plugins', 'devices', 'models', 'run', 'watch', 'serve', 'help'] as const;
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const { command, rest, help, version } = splitArgs(argv);
@@ -40,6 +41,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await modelsCommand(rest, io);
       case 'run':
         return await runCommand(rest, io);
+      case 'watch':
+        return await watchCommand(rest, io);
       case undefined:
         io.err(`${USAGE}\n`);
         return 2;

@@ -21,6 +21,13 @@ Commands:
       --json                             One JSON event per line (worker, chunk, progress, result).
       --timeout SEC                      Fail a job that runs longer than SEC seconds.
       --verbose                          Print the worker's log to stderr.
+  watch DIR --plugin ID [options]        Watch a folder until Ctrl-C: each file that appears or changes there
+                                         becomes one job once it stops growing, with one result line each
+                                         (hidden and partial files, subfolders and files the plugin does not
+                                         read are left alone). Files done are remembered for the next watch.
+      --out DIR                          Write each job's output file into DIR.
+      --set key=value                    Override a setting (as for run).
+      --json                             One {"type":"result",…} line per file, as run --json prints them.
   serve [--host 127.0.0.1] [--port N]    Serve the Hearth UI to a browser (prints the URL with its token).
 
 Options for every command:
@@ -28,4 +35,5 @@ Options for every command:
   -h, --help         Show this help.
   --version          Print Hearth's version.
 
-Exit status: 0 when everything succeeded, 1 when a job failed, 2 for a usage error.`;
+Exit status: 0 when everything succeeded, 1 when a job failed, 2 for a usage error
+(watch: 130 when Ctrl-C cut jobs short; they run again next time).`;
