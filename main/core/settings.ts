@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { messageOf } from '../../common/errors.js';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import { MemoryPolicy } from '../../common/protocol.js';
+import { OutputSetting } from '../../common/outputs.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -48,6 +49,8 @@ export const AppSettings = z
       })
       .strict()
       .default({ maxAgeDays: 90, maxJobs: 50_000 }),
+    /** Where each plugin's outputs go (common/outputs.ts; main/core/outputs/service.ts); absent = only inside Hearth. */
+    outputs: z.record(z.string(), OutputSetting).default({}),
     /**
      * Written by older versions: the plugin chosen per extension. Still read and kept as it
      * is, never written anew; prefs.json copies it on first read (main/api/prefs.ts), so

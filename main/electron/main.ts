@@ -2,17 +2,19 @@
  * The Electron entry: wiring only. One window, the core over a utilityProcess worker,
  * IPC to the preload, and a clean quit.
  */
-import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL } from '../../common/api.js';
 import { createHearthCore } from '../core/create-core.js';
 import { streamEvents } from '../api/event-stream.js';
 import { openPrefs } from '../api/prefs.js';
-import type { ApiContext } from '../api/router.js';
+import type { ApiContext } from '../api/context.js';
 import { denyPermissions, installCsp } from './csp.js';
+import { handleInputs, inputUrlOf, registerInputScheme } from './input-protocol.js';
 import { registerIpc } from './ipc.js';
 import { lockNavigation } from './navigation.js';
+import { showNotices } from './notices.js';
 import { installQuitSequence } from './quit.js';
 import { isTrustedSender } from './sender.js';
 import { createUtilityWorkerHost } from './utility-worker-host.js';
@@ -64,6 +66,10 @@ async function main(): Promise<void> {
     modelFoldersAllowed: true,
     devices: () => core.devices(),
     openPath: (p) => shell.openPath(p),
+    showItem: (p) => shell.showItemInFolder(p),
+    // The user's own machine and folders: outputs go wherever they choose.
+    outputsAnywhere: true,
+    inputUrl: inputUrlOf,
     async pickPath(title, folder) {
       const options = {
         title: title ?? (folder ? 'Choose a folder' : 'Choose a file'),
@@ -73,7 +79,19 @@ async function main(): Promise<void> {
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
   };
+  showNotices(core, {
+    Notification,
+    prefs,
+    focusWindow: () => {
+      if (!win || win.isDestroyed()) return;
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+    },
+    log,
+  });
   registerIpc(ipcMain, ctx, (event) => isTrustedSender(event, win, rendererUrl), log);
+  handleInputs(protocol, ctx);
   streamEvents(core, prefs, (events) => {
     if (win && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, events);
   });
@@ -83,6 +101,9 @@ async function main(): Promise<void> {
   // The worker starts after the window shows, so a slow model load never delays the UI.
   await core.start();
 }
+
+// Electron takes privileged schemes only before the app is ready.
+registerInputScheme(protocol);
 
 // A second copy would fight over the data folder and the journal: it hands over and leaves.
 if (!app.requestSingleInstanceLock()) {

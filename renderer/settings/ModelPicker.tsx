@@ -38,7 +38,7 @@ export function ModelPicker({
             </option>
           ))}
         </select>
-        <BrowseButton field={field} onChange={onChange} />
+        <BrowseButton title={`Choose ${field.label.toLowerCase()}`} onPick={onChange} />
         <button type="button" className="btn btn-small" onClick={() => appStore.setState({ view: 'models' })}>
           Get a model…
         </button>
