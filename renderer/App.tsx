@@ -7,11 +7,13 @@ import { JobList } from './jobs/JobList.js';
 import { ModelsView } from './models/ModelsView.js';
 import { OutputView } from './output/OutputView.js';
 import { PluginsView } from './plugins/PluginsView.js';
+import { ConnectionBanner } from './shell/ConnectionBanner.js';
 import { Header } from './shell/Header.js';
 import { Notices } from './shell/Notices.js';
 import { StatusBar } from './shell/StatusBar.js';
 import { useApp } from './store/store.js';
 import { WorkerView } from './worker/WorkerView.js';
+import { WatchView } from './watch/WatchView.js';
 
 function JobsView() {
   return (
@@ -33,7 +35,7 @@ function Body() {
   if (fatal) {
     return (
       <div className="fatal" role="alert">
-        <h1>Hearth cannot start</h1>
+        <h2>Hearth cannot start</h2>
         <p>{fatal}</p>
       </div>
     );
@@ -43,6 +45,7 @@ function Body() {
   if (view === 'models') return <ModelsView />;
   if (view === 'worker') return <WorkerView />;
   if (view === 'devices') return <DevicesView />;
+  if (view === 'watch') return <WatchView />;
   return <JobsView />;
 }
 
@@ -50,6 +53,7 @@ export function App() {
   useWindowDrop();
   return (
     <div className="app">
+      <ConnectionBanner />
       <Header />
       <main className="body">
         <Body />

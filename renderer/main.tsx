@@ -4,11 +4,13 @@ import './styles/app.css';
 import { App } from './App.js';
 import { pickBinding } from './api/binding.js';
 import { setApi } from './api/current.js';
+import { coarseConnection, connectionStatus } from './shell/connection-state.js';
 import { loadSnapshot } from './store/actions.js';
 import { createEventPump } from './store/event-pump.js';
 import { createEventFollower } from './store/list-actions.js';
 import { reloadModelsIfLoaded } from './store/model-actions.js';
 import { appStore } from './store/store.js';
+import { startBrowserNotices } from './shell/notify.js';
 
 function start(): void {
   const log = (message: string) => console.warn(`[hearth] ${message}`);
@@ -19,13 +21,13 @@ function start(): void {
     setApi(binding.api);
     const pump = createEventPump(appStore, createEventFollower(appStore));
     binding.api.subscribe((events) => pump.push(events));
+    startBrowserNotices();
     if (binding.kind === 'web') {
-      let wasOpen = false;
-      binding.api.onConnection((open) => {
-        appStore.setState({ connection: open ? 'open' : wasOpen ? 'lost' : 'connecting' });
+      binding.api.onStatus((status) => {
+        connectionStatus.setState({ status });
+        appStore.setState({ connection: coarseConnection(status) });
         // After a reconnect the events in between are lost: reload the whole picture.
-        if (open) void loadSnapshot().then(reloadModelsIfLoaded);
-        wasOpen ||= open;
+        if (status.state === 'open') void loadSnapshot().then(reloadModelsIfLoaded);
       });
     } else {
       appStore.setState({ connection: 'open' });

@@ -15,11 +15,40 @@ import {
   type HearthApi,
 } from '../../common/api.js';
 
+/**
+ * Where the socket stands. `lost`: the server went away; `attempt` counts the tries since and the
+ * next one is `retryInMs` away. `refused`: the server answers again but no longer takes this
+ * page's token (it was restarted and made a new one), so no retry can succeed.
+ */
+export type ConnectionStatus =
+  | { state: 'connecting' }
+  | { state: 'open' }
+  | { state: 'lost'; attempt: number; retryInMs: number }
+  | { state: 'refused'; httpStatus: number };
+
 export interface WebApi extends HearthApi {
   readonly kind: 'web';
   upload(file: File, name: string): Promise<Outcome<UploadReply>>;
   outputUrl(jobId: string): string;
   onConnection(listener: (connected: boolean) => void): () => void;
+  /** Called at once with the current status, then on every change; returns a disposer. */
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+}
+
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 5000;
+
+/**
+ * Whether the server takes our token now: a browser hides why a WebSocket upgrade was refused,
+ * so a plain HTTP request asks. Undefined when nothing answers (the server is still down).
+ */
+async function probeToken(token: string): Promise<number | undefined> {
+  try {
+    const res = await fetch('/', { method: 'HEAD', headers: { [BRIDGE.tokenHeader]: token }, credentials: 'omit' });
+    return res.status;
+  } catch {
+    return undefined;
+  }
 }
 
 type Pending = { name: CommandName; resolve: (o: Outcome<unknown>) => void };
@@ -27,12 +56,16 @@ type Pending = { name: CommandName; resolve: (o: Outcome<unknown>) => void };
 export function createWebApi(token: string, log: (message: string) => void): WebApi {
   const listeners = new Set<(events: ApiEvent[]) => void>();
   const connectionListeners = new Set<(c: boolean) => void>();
+  const statusListeners = new Set<(s: ConnectionStatus) => void>();
+  let status: ConnectionStatus = { state: 'connecting' };
+  let everOpen = false;
+  let attempt = 0;
   const pending = new Map<number, Pending>();
   const queued: string[] = [];
   let nextId = 1;
   let socket: WebSocket | undefined;
   let open = false;
-  let retryMs = 250;
+  let retryMs = FIRST_RETRY_MS;
 
   const socketUrl = () => {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -44,12 +77,42 @@ export function createWebApi(token: string, log: (message: string) => void): Web
     for (const l of connectionListeners) l(value);
   }
 
+  function failRequest(id: number, message: string): void {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    p.resolve({ ok: false, error: { code: 'WORKER_UNAVAILABLE', message } });
+  }
+
+  function setStatus(value: ConnectionStatus): void {
+    status = value;
+    for (const l of statusListeners) l(value);
+  }
+
+  /** After a close: ask whether the token still works, then retry with backoff, or stop for good. */
+  async function scheduleRetry(): Promise<void> {
+    const answer = await probeToken(token);
+    if (answer === 401 || answer === 403) {
+      setStatus({ state: 'refused', httpStatus: answer });
+      return;
+    }
+    // The server answers and takes the token: it is back, so do not wait the whole backoff.
+    const wait = answer === undefined ? retryMs : Math.min(retryMs, 1000);
+    attempt += 1;
+    if (everOpen || attempt > 1) setStatus({ state: 'lost', attempt, retryInMs: wait });
+    setTimeout(connect, wait);
+    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+  }
+
   function connect(): void {
     const ws = new WebSocket(socketUrl());
     socket = ws;
     ws.onopen = () => {
-      retryMs = 250;
+      retryMs = FIRST_RETRY_MS;
+      attempt = 0;
+      everOpen = true;
       setOpen(true);
+      setStatus({ state: 'open' });
       for (const m of queued.splice(0)) ws.send(m);
     };
     ws.onmessage = (ev: MessageEvent) => {
@@ -86,7 +149,9 @@ export function createWebApi(token: string, log: (message: string) => void): Web
     };
     ws.onclose = () => {
       if (socket !== ws) return;
+      const wasOpen = open;
       setOpen(false);
+      if (wasOpen) setStatus({ state: 'lost', attempt: 0, retryInMs: 0 });
       // Requests in flight will never be answered by this socket: fail them now, as data.
       for (const [id, p] of pending) {
         pending.delete(id);
@@ -95,8 +160,7 @@ export function createWebApi(token: string, log: (message: string) => void): Web
           error: { code: 'WORKER_UNAVAILABLE', message: 'Lost the connection to hearth serve — is it still running?' },
         });
       }
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 5000);
+      void scheduleRetry();
     };
   }
   connect();
@@ -109,7 +173,10 @@ export function createWebApi(token: string, log: (message: string) => void): Web
         pending.set(id, { name, resolve: resolve as (o: Outcome<unknown>) => void });
         const text = JSON.stringify({ id, name, payload: request });
         if (open && socket) socket.send(text);
-        else queued.push(text);
+        // Before the first open, requests wait for it (the page asks for its snapshot at once).
+        else if (!everOpen) queued.push(text);
+        // Once it was lost, requests fail at once rather than pile up to run on reconnect, long after the click.
+        else failRequest(id, 'Not connected to hearth serve — wait for the page to reconnect, then try again.');
       });
     },
     subscribe(listener) {
@@ -120,6 +187,11 @@ export function createWebApi(token: string, log: (message: string) => void): Web
       connectionListeners.add(listener);
       listener(open);
       return () => connectionListeners.delete(listener);
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+      listener(status);
+      return () => statusListeners.delete(listener);
     },
     async upload(file, name) {
       try {

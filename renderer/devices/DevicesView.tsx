@@ -3,6 +3,7 @@
  * the worker lanes that run on it with their job and their loaded plugins.
  */
 import { useEffect } from 'react';
+import { useLive } from '../shell/connection-state.js';
 import { useShallow } from 'zustand/react/shallow';
 import type { Device } from '../../common/devices.js';
 import { formatMemory } from '../lib/format.js';
@@ -109,11 +110,14 @@ function DeviceCard({ device }: { device: Device }) {
 
 export function DevicesView() {
   const report = useApp((s) => s.devices);
+  // Not while the connection is down: nothing asked then can be answered (it resumes on reconnect).
+  const live = useLive();
   useEffect(() => {
+    if (!live) return;
     void refreshDevices();
     const timer = setInterval(() => void refreshDevices(), REFRESH_MS);
     return () => clearInterval(timer);
-  }, []);
+  }, [live]);
   return (
     <div className="devices-view" id="panel-devices" role="tabpanel" aria-labelledby="tab-devices">
       {!report ? (

@@ -5,7 +5,7 @@
 import type { ModelFormat } from '../../common/model-format.js';
 import { BrowseButton } from './BrowseButton.js';
 import { ModelPicker } from './ModelPicker.js';
-import type { ControlProps, Field } from './schema-fields.js';
+import { limitsText, type ControlProps, type Field } from './schema-fields.js';
 
 function PathInput({
   field,
@@ -21,7 +21,7 @@ function PathInput({
   return (
     <div className="path-input">
       <input type="text" {...common} value={value} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} />
-      <BrowseButton field={field} onChange={onChange} />
+      <BrowseButton title={`Choose ${field.label.toLowerCase()}`} onPick={onChange} />
     </div>
   );
 }
@@ -58,6 +58,26 @@ function Control({
       return <input type="text" {...common} value={String(value)} readOnly />;
     case 'integer':
     case 'number':
+      // A number that also takes words (GPU layers: a count or `auto`) is typed as text, the words offered.
+      if (field.words?.length)
+        return (
+          <>
+            <input
+              type="text"
+              inputMode="numeric"
+              {...common}
+              list={`${common.id}-words`}
+              value={String(value)}
+              spellCheck={false}
+              onChange={(e) => onChange(e.currentTarget.value)}
+            />
+            <datalist id={`${common.id}-words`}>
+              {field.words.map((w) => (
+                <option key={w} value={w} />
+              ))}
+            </datalist>
+          </>
+        );
       return (
         <input
           type="number"
@@ -101,16 +121,12 @@ export function FieldInput({
   const id = `setting-${field.key}`;
   const describedBy = [field.description ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common: ControlProps = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy };
+  const limits = limitsText(field);
   return (
     <div className={`field field-${model ? 'model' : field.kind}`}>
       <label htmlFor={id}>
         {field.label}
-        {field.min !== undefined || field.max !== undefined ? (
-          <span className="muted small">
-            {' '}
-            ({field.min ?? '…'}–{field.max ?? '…'})
-          </span>
-        ) : null}
+        {limits && <span className="muted small"> ({limits})</span>}
       </label>
       <Control field={field} value={value} common={common} onChange={onChange} {...(model ? { model } : {})} />
       {field.description && (

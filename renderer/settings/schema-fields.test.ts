@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { fieldsOf, parseField } from './schema-fields.js';
+import { fieldsOf, humanise, limitsText, parseField, toInputText } from './schema-fields.js';
 
 const schema = z.toJSONSchema(
   z.object({
@@ -56,4 +56,69 @@ describe('parseField', () => {
     ['extra', '[a', { ok: false, error: { code: 'INVALID_CONFIG', message: 'Extra must be valid JSON.' } }],
   ] as const)('%s %j', (key, raw, expected) => expect(parseField(field(key), raw)).toEqual(expected));
   it('reads checkboxes as booleans', () => expect(parseField(field('stream'), false)).toEqual({ ok: true, value: false }));
+});
+
+describe('labels', () => {
+  it.each([
+    ['gpuLayers', 'GPU layers'],
+    ['contextSize', 'Context size'],
+    ['modelPath', 'Model path'],
+    ['gpu', 'GPU'],
+    ['cpuWorkers', 'CPU workers'],
+    ['minSpeechMs', 'Min speech (ms)'],
+    ['pageSegMode', 'Page seg mode'],
+    ['max_tokens', 'Max tokens'],
+    ['modelURL', 'Model URL'],
+    ['ms', 'Ms'],
+  ])('%s → %s', (key, label) => expect(humanise(key)).toBe(label));
+
+  it("prefers the schema's title", () => {
+    const s = z.toJSONSchema(z.object({ gpuLayers: z.number().meta({ title: 'Layers on the GPU' }) }));
+    expect(fieldsOf(s)[0]?.label).toBe('Layers on the GPU');
+  });
+});
+
+describe('unions of words and a number', () => {
+  const s = z.toJSONSchema(
+    z.object({
+      gpuLayers: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto'),
+      size: z.union([z.literal('small'), z.literal('large')]).default('small'),
+      odd: z.union([z.string(), z.number()]),
+    }),
+    { io: 'input' },
+  );
+  const f = Object.fromEntries(fieldsOf(s).map((x) => [x.key, x]));
+  const gpuLayers = f.gpuLayers;
+  if (!gpuLayers) throw new Error('gpuLayers');
+
+  it('is a number field that takes the words, shown bare, with no made-up upper limit', () => {
+    expect(gpuLayers).toMatchObject({ kind: 'integer', label: 'GPU layers', min: 0, words: ['auto'], default: 'auto' });
+    expect(gpuLayers.max).toBeUndefined();
+    expect(toInputText(gpuLayers, 'auto')).toBe('auto');
+    expect(toInputText(gpuLayers, 12)).toBe('12');
+    expect(limitsText(gpuLayers)).toBe('0 or more, or auto');
+  });
+  it.each([
+    ['auto', { ok: true, value: 'auto' }],
+    [' auto ', { ok: true, value: 'auto' }],
+    ['8', { ok: true, value: 8 }],
+    ['-1', { ok: false, error: { code: 'INVALID_CONFIG', message: 'GPU layers must be at least 0.' } }],
+    ['"auto"', { ok: false, error: { code: 'INVALID_CONFIG', message: 'GPU layers must be a number or auto.' } }],
+    ['Auto', { ok: false, error: { code: 'INVALID_CONFIG', message: 'GPU layers must be a number or auto.' } }],
+  ] as const)('parses %j', (raw, expected) => expect(parseField(gpuLayers, raw)).toEqual(expected));
+  it('makes a union of words an enum, and leaves any other union as JSON', () => {
+    expect(f.size).toMatchObject({ kind: 'enum', options: ['small', 'large'] });
+    expect(f.odd).toMatchObject({ kind: 'json' });
+  });
+});
+
+describe('limitsText', () => {
+  const base = { key: 'k', label: 'K', kind: 'integer' as const, required: false };
+  it.each([
+    [{}, undefined],
+    [{ min: 1, max: 64 }, '1–64'],
+    [{ min: 0 }, '0 or more'],
+    [{ max: 9 }, 'up to 9'],
+    [{ words: ['auto'] }, 'a number or auto'],
+  ])('%j → %s', (extra, text) => expect(limitsText({ ...base, ...extra })).toBe(text));
 });

@@ -1,8 +1,7 @@
 import { useRef } from 'react';
 import { api } from '../api/current.js';
 import { handleDropped, handleFilesWithPaths } from '../drop/submit.js';
-import { setPaused } from '../store/actions.js';
-import { ClearFinishedButton } from './ConfirmClear.js';
+import { QueueControls } from '../jobs/QueueControls.js';
 import { appStore, useApp } from '../store/store.js';
 import type { View } from '../store/types.js';
 import { Icon, type IconName } from './Icon.js';
@@ -13,6 +12,7 @@ const TABS: { view: View; label: string; icon: IconName }[] = [
   { view: 'models', label: 'Models', icon: 'models' },
   { view: 'worker', label: 'Workers', icon: 'worker' },
   { view: 'devices', label: 'Devices', icon: 'devices' },
+  { view: 'watch', label: 'Watched folders', icon: 'folder' },
 ];
 
 function FilePicker() {
@@ -40,18 +40,6 @@ function FilePicker() {
   );
 }
 
-function QueueControls() {
-  const paused = useApp((s) => s.paused);
-  return (
-    <div className="toolbar-group" role="group" aria-label="Queue">
-      <button type="button" className="btn" aria-pressed={paused} onClick={() => void setPaused(!paused)}>
-        <Icon name={paused ? 'play' : 'pause'} /> {paused ? 'Resume queue' : 'Pause queue'}
-      </button>
-      <ClearFinishedButton />
-    </div>
-  );
-}
-
 function Counters() {
   const queued = useApp((s) => s.counts.queued);
   const running = useApp((s) => s.counts.running);
@@ -68,7 +56,8 @@ export function Header() {
     <header className="header">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
-        <span className="brand-name">Hearth</span>
+        {/* The page's one top-level heading (axe: page-has-heading-one); styled as the brand. */}
+        <h1 className="brand-name">Hearth</h1>
       </div>
       <nav className="tabs" role="tablist" aria-label="Sections">
         {TABS.map((t) => (

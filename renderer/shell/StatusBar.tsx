@@ -1,4 +1,5 @@
 import { useApp } from '../store/store.js';
+import { useConnectionStatus } from './connection-state.js';
 import { laneCounts, laneWarnings, totalRestarts } from '../worker/lanes.js';
 
 /** The workers across all lanes in one line: counts by phase, restarts, and any lane that is down. */
@@ -28,12 +29,19 @@ function WorkersSummary() {
 
 export function StatusBar() {
   const connection = useApp((s) => s.connection);
+  const refused = useConnectionStatus().state === 'refused';
   const paused = useApp((s) => s.paused);
   const uploading = useApp((s) => s.uploading);
   return (
     <footer className="statusbar">
       <span className={`conn conn-${connection}`}>
-        {connection === 'open' ? 'Connected' : connection === 'lost' ? 'Connection lost — retrying…' : 'Connecting…'}
+        {connection === 'open'
+          ? 'Connected'
+          : refused
+            ? 'Link no longer valid'
+            : connection === 'lost'
+              ? 'Connection lost — retrying…'
+              : 'Connecting…'}
       </span>
       <WorkersSummary />
       {paused && <span className="paused-flag">Queue paused</span>}
