@@ -12,6 +12,8 @@ import { MAX_EXTENSION_LENGTH } from './file-types.js';
 import { CatalogueItem, ModelDownload, ModelLibrary } from './models.js';
 import { JobCounts, JobPage, JobQuery } from './job-pages.js';
 import type { Outcome } from './outcome.js';
+import { ExportReport, OutputSetting, PluginOutputs } from './outputs.js';
+import { AddWatch, WatchInfo } from './watch.js';
 
 const PluginId = z.string().min(1).max(200);
 const JobId = z.string().min(1).max(200);
@@ -27,11 +29,20 @@ export const AppPrefs = z
      * `hearth serve` both read it; `hearth run` never writes it.
      */
     pluginByExtension: z.record(z.string(), z.string()),
+    /** Desktop notifications when a batch or a long job ends (issue 11, item 3); absent = on. */
+    notifications: z.boolean().optional(),
   })
   .strict();
 export type AppPrefs = z.infer<typeof AppPrefs>;
 
-export const QueueState = z.object({ paused: z.boolean() }).strict();
+export const QueueState = z
+  .object({
+    /** The whole queue: no job starts (running ones go on). */
+    paused: z.boolean(),
+    /** Plugins whose jobs do not start while others' do. */
+    pausedPlugins: z.array(z.string()),
+  })
+  .strict();
 export type QueueState = z.infer<typeof QueueState>;
 
 /** One file to turn into a job. In a browser the path is the one the upload endpoint returned. */
@@ -70,6 +81,42 @@ export const OpenedOutput = z
   .strict();
 export type OpenedOutput = z.infer<typeof OpenedOutput>;
 
+/** Where a queued job goes: first, last, just before / after another queued job, or `by` places (−1: one earlier). */
+export const QueueMove = z.union([
+  z.literal('front'),
+  z.literal('back'),
+  z.object({ before: JobId }).strict(),
+  z.object({ after: JobId }).strict(),
+  z.object({ by: z.number().int().min(-1_000_000).max(1_000_000) }).strict(),
+]);
+export type QueueMove = z.infer<typeof QueueMove>;
+
+/** Something to tell the user outside the window: a batch or a long job ended (issue 11, item 3). */
+export const Notice = z
+  .object({
+    /** One per thing told; a notification with the same tag replaces the earlier one. */
+    tag: z.string(),
+    title: z.string(),
+    body: z.string(),
+    /** Whether anything failed (the notification says so first). */
+    failed: z.boolean(),
+    /** The batch or job it is about: clicking it shows that in the list. */
+    batchId: z.string().optional(),
+    jobId: z.string().optional(),
+  })
+  .strict();
+export type Notice = z.infer<typeof Notice>;
+
+/** How the renderer shows a job's input: a URL it may load, and what it is. */
+export const InputPreview = z
+  .object({
+    kind: z.enum(['image', 'audio', 'none']),
+    /** null for 'none' (a text input, a file type with no preview, a file gone). */
+    url: z.string().nullable(),
+  })
+  .strict();
+export type InputPreview = z.infer<typeof InputPreview>;
+
 function command<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
 }
@@ -86,8 +133,21 @@ export const Commands = {
   setPluginDevice: command(z.object({ pluginId: PluginId, device: z.string().min(1).max(200) }).strict(), PluginInfo),
   submit: command(z.object({ files: z.array(SubmitFile).min(1).max(100_000) }).strict(), z.array(Job)),
   cancel: command(z.object({ jobId: JobId }).strict(), Job),
+  /** Runs a finished job again in place: the same row, its earlier run kept in `earlierRuns`. */
   retry: command(z.object({ jobId: JobId }).strict(), Job),
-  setPaused: command(z.object({ paused: z.boolean() }).strict(), QueueState),
+  /** Cancels every queued and running job, or those of one batch. */
+  cancelJobs: command(z.object({ batchId: JobId.optional() }).strict(), z.object({ cancelled: z.number().int() }).strict()),
+  /** Takes a queued or finished job out of the list (a queued one never runs); a running one must be cancelled first. */
+  removeJob: command(z.object({ jobId: JobId }).strict(), z.object({ removed: z.boolean() }).strict()),
+  /** Moves a queued job in its queue; answers its new place (1 = next to start). */
+  moveJob: command(z.object({ jobId: JobId, to: QueueMove }).strict(), z.object({ position: z.number().int() }).strict()),
+  /** Each queued job's place in its queue (1 = next to start); jobs not queued are left out. */
+  queuePositions: command(
+    z.object({ jobIds: z.array(JobId).max(1000) }).strict(),
+    z.record(z.string(), z.number().int().positive()),
+  ),
+  /** Pauses or resumes the whole queue, or one plugin's jobs. */
+  setPaused: command(z.object({ paused: z.boolean(), pluginId: PluginId.optional() }).strict(), QueueState),
   clearFinished: command(Empty, z.object({ removed: z.number().int().nonnegative() }).strict()),
   /** A window of the job history, filtered and searched; jobs without their results. */
   jobsPage: command(JobQuery, JobPage),
@@ -96,6 +156,27 @@ export const Commands = {
   jobCounts: command(Empty, JobCounts),
   getChunks: command(z.object({ jobId: JobId }).strict(), z.array(Chunk)),
   openOutput: command(z.object({ jobId: JobId }).strict(), OpenedOutput),
+  /** Shows the job's output file in the system's file manager (desktop app); writes it first when needed. */
+  showOutput: command(z.object({ jobId: JobId }).strict(), z.object({ path: z.string() }).strict()),
+  /** How to show a job's input beside its output (image thumbnail, audio player). */
+  inputPreview: command(z.object({ jobId: JobId }).strict(), InputPreview),
+  /** Each plugin's output formats and where its outputs go. */
+  outputSettings: command(Empty, z.array(PluginOutputs)),
+  /** Sets where a plugin's outputs go; saved. A folder must exist or be creatable. */
+  setOutputSetting: command(z.object({ pluginId: PluginId, setting: OutputSetting }).strict(), PluginOutputs),
+  /** Writes the outputs of a batch (or of the listed jobs) into one folder, one file per job, named after the sources. */
+  exportJobs: command(
+    z
+      .object({
+        batchId: JobId.optional(),
+        jobIds: z.array(JobId).max(100_000).optional(),
+        /** Absolute; in the browser face, a folder inside the data folder's `exports` (the default). */
+        folder: z.string().min(1).max(4096).optional(),
+        format: z.string().min(1).max(20).optional(),
+      })
+      .strict(),
+    ExportReport,
+  ),
   rememberPlugin: command(
     z
       .object({
@@ -108,6 +189,20 @@ export const Commands = {
       .strict(),
     AppPrefs,
   ),
+  /** Forgets the plugin remembered for a file type: the next such file asks again. */
+  forgetPlugin: command(
+    z
+      .object({
+        extension: z
+          .string()
+          .min(1)
+          .max(MAX_EXTENSION_LENGTH + 1),
+      })
+      .strict(),
+    AppPrefs,
+  ),
+  /** Turns desktop notifications on or off; saved. */
+  setNotifications: command(z.object({ on: z.boolean() }).strict(), AppPrefs),
   /** Dropped paths with folders replaced by the files inside them (recursively, up to a limit). */
   expandPaths: command(
     z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
@@ -150,6 +245,13 @@ export const Commands = {
   cancelPull: command(z.object({ id: z.string().min(1).max(200) }).strict(), ModelDownload),
   /** Downloads running or finished since the start, newest first. */
   listDownloads: command(Empty, z.array(ModelDownload)),
+  /** The watched folders (issue 11, item 4). */
+  listWatches: command(Empty, z.array(WatchInfo)),
+  /** Starts watching a folder: its files, now and later, become jobs for the plugin, once each. */
+  addWatch: command(AddWatch, WatchInfo),
+  setWatchPaused: command(z.object({ id: z.string().min(1).max(200), paused: z.boolean() }).strict(), WatchInfo),
+  /** Stops watching; the jobs it made stay. */
+  removeWatch: command(z.object({ id: z.string().min(1).max(200) }).strict(), z.object({ removed: z.boolean() }).strict()),
 } as const;
 
 export type Commands = typeof Commands;
@@ -184,6 +286,10 @@ export const ApiEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('download'), download: ModelDownload }).strict(),
   /** The model library changed (a download finished, a folder was added). */
   z.object({ type: z.literal('models'), library: ModelLibrary }).strict(),
+  /** A batch or a long job ended: tell the user (a desktop notification), unless they turned it off. */
+  z.object({ type: z.literal('notice'), notice: Notice }).strict(),
+  /** The watched folders changed (added, paused, a folder gone, a file processed). */
+  z.object({ type: z.literal('watches'), watches: z.array(WatchInfo) }).strict(),
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { HearthError, LogLevel, PluginInfo } from './protocol.js';
+import { OutputSetting } from './outputs.js';
 
 export const JobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;
@@ -22,6 +23,20 @@ export const JobSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: z.string() }).strict(),
 ]);
 export type JobSource = z.infer<typeof JobSource>;
+
+/** One earlier run of a job that was retried: how it ended (its output is not kept). */
+export const JobRun = z
+  .object({
+    state: z.enum(['succeeded', 'failed', 'cancelled']),
+    startedAt: z.number().optional(),
+    finishedAt: z.number().optional(),
+    error: HearthError.optional(),
+  })
+  .strict();
+export type JobRun = z.infer<typeof JobRun>;
+
+/** How many earlier runs a job keeps: enough to see a pattern, bounded for a job retried all day. */
+export const EARLIER_RUNS_KEPT = 20;
 
 export const Job = z
   .object({
@@ -45,10 +60,18 @@ export const Job = z
     chunkCount: z.number().int().nonnegative(),
     result: z.unknown().optional(),
     error: HearthError.optional(),
-    /** 1 for the first run; retry makes a new job, so this counts worker restarts under one job. */
+    /** 1 for the first run; counts the runs a worker restart or a quit began again (a retry starts at 1). */
     attempt: z.number().int().positive(),
-    /** Set on a job created by "retry": the job it repeats. */
+    /** Set on a job created by "retry" in older versions: the job it repeats (retry now runs a job again in place). */
     retryOf: z.string().optional(),
+    /** How the job's earlier runs ended, oldest first, when it was retried in place (at most EARLIER_RUNS_KEPT). */
+    earlierRuns: z.array(JobRun).optional(),
+    /** Where this job's output goes when it is not the plugin's setting (a watched folder's, `hearth run --out`'s). */
+    output: OutputSetting.optional(),
+    /** Where Hearth wrote the job's output file, under its output setting (common/outputs.ts). */
+    outputPath: z.string().optional(),
+    /** Why the output file could not be written (the job's result is still kept in Hearth). */
+    outputError: HearthError.optional(),
     /** This job's own time limit; without it the core's default applies (none unless configured). */
     timeoutMs: z.number().int().positive().optional(),
   })

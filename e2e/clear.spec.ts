@@ -1,5 +1,6 @@
 /** "Clear finished" asks first, from the keyboard too; then the list and the counts are asked again. */
 import { expect, shot, test } from './fixtures.js';
+import { jobRows } from './rows.js';
 import { dropFiles, slowFile } from './files.js';
 import { historyJournal } from './history.js';
 import { startServe } from './server.js';
@@ -12,7 +13,7 @@ test('clearing finished jobs asks for confirmation, keeps what is running, and r
     await page.goto(served.url);
     await expect(page.getByTestId('job-total')).toHaveText('250 jobs');
     await dropFiles(page, [slowFile('still-running.slow', 400, 100)]);
-    const running = page.getByRole('option').filter({ hasText: 'still-running.slow' });
+    const running = jobRows(page).filter({ hasText: 'still-running.slow' });
     // The new job is the newest, at the end of the list, beyond the rows on screen: the count says it is there.
     await expect(page.getByText('1 running · 0 queued')).toBeVisible();
     await expect(page.getByTestId('job-total')).toHaveText('251 jobs');
@@ -34,7 +35,7 @@ test('clearing finished jobs asks for confirmation, keeps what is running, and r
     await page.keyboard.press('Enter');
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId('job-total')).toHaveText('1 job');
-    await expect(page.getByRole('option')).toHaveCount(1);
+    await expect(jobRows(page)).toHaveCount(1);
     await expect(running.getByText('Running', { exact: true })).toBeVisible();
     const chips = page.getByRole('group', { name: 'Filter by state' });
     await expect(chips.getByRole('button', { name: /^Done/ })).toHaveText('Done 0');

@@ -1,5 +1,6 @@
 /** The Devices view: what `hearth serve` sees of the machine, with memory, as a user finds it. */
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { jobRows } from './rows.js';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { dropFiles, slowFile } from './files.js';
@@ -40,7 +41,7 @@ test('the CPU card lists its worker lane with the plugin a job loaded there', as
   await page.goto(served.url);
   // slowpoke does not want a GPU, so it runs in the CPU lane ("cpu-1": one CPU lane on this machine).
   await dropFiles(page, [slowFile('warm-up.slow', 2, 50)]);
-  await expect(page.getByRole('option').filter({ hasText: 'warm-up.slow' }).getByText('Done')).toBeVisible();
+  await expect(jobRows(page).filter({ hasText: 'warm-up.slow' }).getByText('Done')).toBeVisible();
 
   await page.getByRole('tab', { name: 'Devices' }).click();
   const cpu = page.getByTestId('device-cpu');

@@ -3,6 +3,7 @@
  * cold start or a loaded machine) waits for them instead of refusing the files.
  */
 import { dropFiles, slowFile } from './files.js';
+import { jobRows } from './rows.js';
 import { expect, test } from './fixtures.js';
 
 test.use({ plugins: ['slowpoke'] });
@@ -19,7 +20,7 @@ test('files dropped before the plugins are known are added once they are', async
   await dropFiles(page, [slowFile('early.slow', 2, 10)]);
   await expect(page.getByText(/still starting/)).toBeVisible();
   release?.();
-  const row = page.getByRole('option').filter({ hasText: 'early.slow' });
+  const row = jobRows(page).filter({ hasText: 'early.slow' });
   await expect(row.getByText('Done')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('region', { name: /not added/ })).toHaveCount(0);
 });

@@ -1,5 +1,6 @@
 /** Dropping files: OCR of two PNGs, a streaming job seen live, an unknown type reported. */
 import { dropFiles, slowFile, textPng } from './files.js';
+import { jobRows } from './rows.js';
 import { expect, shot, test } from './fixtures.js';
 
 test.use({ plugins: ['slowpoke'] });
@@ -14,7 +15,7 @@ test('two dropped PNGs become two OCR jobs whose text appears', async ({ page, s
     { name: 'second.png', bytes: textPng(['Another picture', 'with words']), type: 'image/png' },
   ]);
 
-  const rows = page.getByRole('option');
+  const rows = jobRows(page);
   await expect(rows).toHaveCount(2);
   await expect(page.getByTestId('batch-count')).toHaveText(/\/2 done/);
   await expect(rows.filter({ hasText: 'first.png' }).getByText('Done')).toBeVisible({ timeout: 90_000 });
@@ -31,7 +32,7 @@ test('two dropped PNGs become two OCR jobs whose text appears', async ({ page, s
 test('a streaming job shows its first lines before it ends', async ({ page, served }) => {
   await page.goto(served.url);
   await dropFiles(page, [slowFile('stream.slow', 6, 700)]);
-  const row = page.getByRole('option').filter({ hasText: 'stream.slow' });
+  const row = jobRows(page).filter({ hasText: 'stream.slow' });
   await row.click();
   const output = page.getByTestId('output-text');
   await expect(output).toContainText('tick 1');
@@ -49,7 +50,7 @@ test('a file no plugin reads is listed with the reason', async ({ page, served }
   const region = page.getByRole('region', { name: /1 file was not added/ });
   await expect(region).toContainText('notes.xyz');
   await expect(region).toContainText('No plugin reads .xyz files');
-  await expect(page.getByRole('option')).toHaveCount(0);
+  await expect(jobRows(page)).toHaveCount(0);
   await page.screenshot({ path: shot('04-rejected') });
 });
 
@@ -58,6 +59,6 @@ test('the file picker adds jobs too', async ({ page, served }) => {
   await page
     .getByTestId('file-picker')
     .setInputFiles([{ name: 'picked.slow', mimeType: 'application/octet-stream', buffer: slowFile('x', 2, 10).bytes }]);
-  const row = page.getByRole('option').filter({ hasText: 'picked.slow' });
+  const row = jobRows(page).filter({ hasText: 'picked.slow' });
   await expect(row.getByText('Done')).toBeVisible();
 });

@@ -5,6 +5,7 @@
  * and a model added from a URL (a real loopback server) shows its progress, then is in the library.
  */
 import type { Page } from '@playwright/test';
+import { jobRows } from './rows.js';
 import { tinyLlamaGguf } from '../test/support/gguf/tiny-llama.js';
 import { startModelServer, type ModelServer } from '../test/support/model-server.js';
 import { tinyWhisperGgml } from '../test/support/whisper/tiny-whisper.js';
@@ -107,7 +108,7 @@ test('a drop for text generation without a model is answered at once, and nothin
   const held = page.getByTestId('blocked-llm');
   await expect(held).toContainText('Text generation needs a model');
   await expect(held).toContainText('prompt.txt');
-  await expect(page.getByRole('option').filter({ hasText: 'prompt.txt' })).toHaveCount(0);
+  await expect(jobRows(page).filter({ hasText: 'prompt.txt' })).toHaveCount(0);
   await page.screenshot({ path: shot('models-drop-needs-model') });
 
   await held.getByRole('button', { name: 'Choose one…' }).click();
@@ -116,7 +117,7 @@ test('a drop for text generation without a model is answered at once, and nothin
   await expect(form.getByRole('combobox', { name: 'Model path' })).toBeFocused();
   // Still nothing queued: the Jobs view has no row for it.
   await page.getByRole('tab', { name: 'Jobs' }).click();
-  await expect(page.getByRole('option').filter({ hasText: 'prompt.txt' })).toHaveCount(0);
+  await expect(jobRows(page).filter({ hasText: 'prompt.txt' })).toHaveCount(0);
 });
 
 test('the choice dialog shows which plugins are ready; one without a model cannot be picked', async ({ page, served }) => {

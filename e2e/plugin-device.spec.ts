@@ -3,6 +3,7 @@
  * choice outlives a reload; a GPU Hearth has no lane for is refused inline, a chosen one gone is marked.
  */
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { jobRows } from './rows.js';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -68,7 +69,7 @@ test('the device chosen for a GPU plugin is where its job runs, and it is rememb
   const dialog = page.getByRole('dialog', { name: 'Which plugin should read .txt files?' });
   await dialog.getByLabel(/GPU echo/).check();
   await dialog.getByRole('button', { name: 'Add job' }).click();
-  const row = page.getByRole('option').filter({ hasText: 'which-gpu.txt' });
+  const row = jobRows(page).filter({ hasText: 'which-gpu.txt' });
   await expect(row.getByText('Done')).toBeVisible();
   await row.click();
   // The lane for cuda:1 shows its process GPU 1 and no other.

@@ -1,5 +1,6 @@
 /** The worker dies under a job: the job fails with the reason, the worker restarts, the queue goes on. Cancel works. */
 import { dropFiles, slowFile } from './files.js';
+import { jobRows } from './rows.js';
 import { expect, shot, test } from './fixtures.js';
 
 test.use({ plugins: ['slowpoke'] });
@@ -7,7 +8,7 @@ test.use({ plugins: ['slowpoke'] });
 test('killing the worker fails the job with the reason, restarts it, and the next job succeeds', async ({ page, served }) => {
   await page.goto(served.url);
   await dropFiles(page, [slowFile('doomed.slow', 200, 500)]);
-  const doomed = page.getByRole('option').filter({ hasText: 'doomed.slow' });
+  const doomed = jobRows(page).filter({ hasText: 'doomed.slow' });
   await doomed.click();
   await expect(page.getByTestId('output-text')).toContainText('tick 0');
   await expect(doomed.getByText('Running')).toBeVisible();
@@ -37,13 +38,13 @@ test('killing the worker fails the job with the reason, restarts it, and the nex
   await page.screenshot({ path: shot('07-job-failed') });
 
   await dropFiles(page, [slowFile('after.slow', 2, 50)]);
-  await expect(page.getByRole('option').filter({ hasText: 'after.slow' }).getByText('Done')).toBeVisible();
+  await expect(jobRows(page).filter({ hasText: 'after.slow' }).getByText('Done')).toBeVisible();
 });
 
 test('a running job can be cancelled', async ({ page, served }) => {
   await page.goto(served.url);
   await dropFiles(page, [slowFile('long.slow', 200, 300)]);
-  const row = page.getByRole('option').filter({ hasText: 'long.slow' });
+  const row = jobRows(page).filter({ hasText: 'long.slow' });
   await expect(row.getByText('Running')).toBeVisible();
   await row.getByRole('button', { name: 'Cancel long.slow' }).click();
   await expect(row.getByText('Cancelled')).toBeVisible();

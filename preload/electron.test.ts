@@ -30,8 +30,8 @@ describe('preload', () => {
   });
 
   it('invokes the command channel and returns a valid answer', async () => {
-    invoke.mockResolvedValueOnce({ ok: true, value: { paused: true } });
-    expect(await api.invoke('setPaused', { paused: true })).toEqual({ ok: true, value: { paused: true } });
+    invoke.mockResolvedValueOnce({ ok: true, value: { paused: true, pausedPlugins: [] } });
+    expect(await api.invoke('setPaused', { paused: true })).toEqual({ ok: true, value: { paused: true, pausedPlugins: [] } });
     expect(invoke).toHaveBeenLastCalledWith(COMMAND_CHANNELS.setPaused, { paused: true });
   });
 
@@ -44,8 +44,8 @@ describe('preload', () => {
     const got: unknown[] = [];
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const dispose = api.subscribe((events) => got.push(...events));
-    listeners.get(EVENT_CHANNEL)?.({}, [{ type: 'queue', queue: { paused: true } }, { type: 'bogus' }]);
-    expect(got).toEqual([{ type: 'queue', queue: { paused: true } }]);
+    listeners.get(EVENT_CHANNEL)?.({}, [{ type: 'queue', queue: { paused: true, pausedPlugins: [] } }, { type: 'bogus' }]);
+    expect(got).toEqual([{ type: 'queue', queue: { paused: true, pausedPlugins: [] } }]);
     expect(warn).toHaveBeenCalled();
     dispose();
     expect(listeners.has(EVENT_CHANNEL)).toBe(false);

@@ -65,6 +65,9 @@ describe('did you mean', () => {
     [['plugins', '--jsn'], 'hearth plugins: unknown option --jsn — did you mean --json?'],
     [['devices', '--data-dri', 'x'], 'hearth devices: unknown option --data-dri — did you mean --data-dir?'],
     [['models', 'lsit'], 'hearth models: unknown subcommand "lsit" — did you mean "list"?'],
+    [['models', 'list', '--jsno'], 'hearth models list: unknown option --jsno — did you mean --json?'],
+    [['models', 'catalogue', '--data-dri', 'x'], 'hearth models catalogue: unknown option --data-dri — did you mean --data-dir?'],
+    [['models', 'pull', '--sha265', 'x', 'y'], 'hearth models pull: unknown option --sha265 — did you mean --sha256?'],
   ])('%j exits 2 and says so', async (argv, message) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);

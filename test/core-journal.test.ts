@@ -106,7 +106,7 @@ describe('journal across core restarts', () => {
     expect(await readFile(join(dataDir, backup ?? ''), 'utf8')).toMatch(/"was-running"/);
   });
 
-  it('retry makes a new job that points at the old one', async () => {
+  it('retry runs the job again in place, and its earlier run survives a restart', async () => {
     dataDir = await makeDataDir();
     const c = open();
     await c.core.start();
@@ -115,11 +115,20 @@ describe('journal across core restarts', () => {
     expect(failed?.state).toBe('failed');
     expect(failed?.error?.message).toMatch(/boom from testkit/);
     const again = await c.core.retry(bad!.id);
-    expect(again.ok).toBe(true);
-    if (!again.ok) return;
-    expect(again.value.retryOf).toBe(bad!.id);
-    expect(again.value.id).not.toBe(bad!.id);
-    const [end] = await whenFinished(c.core, [again.value.id]);
+    if (!again.ok) throw new Error(again.error.message);
+    // The same job, not a second row: the list keeps one line for it.
+    expect(again.value).toMatchObject({ id: bad!.id, state: 'queued', attempt: 1 });
+    expect(again.value.error).toBeUndefined();
+    const [end] = await whenFinished(c.core, [bad!.id]);
     expect(end?.state).toBe('failed');
+    expect(end?.earlierRuns).toHaveLength(1);
+    expect(end?.earlierRuns?.[0]).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/boom/) } });
+    expect(c.core.jobCounts()).toMatchObject({ failed: 1, queued: 0 });
+    await c.core.stop();
+
+    const reopened = open();
+    await reopened.core.start();
+    expect(reopened.core.jobsPage({ offset: 0, limit: 10 }).total).toBe(1);
+    expect(reopened.core.getJob(bad!.id)?.earlierRuns?.[0]?.state).toBe('failed');
   });
 });

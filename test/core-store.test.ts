@@ -59,10 +59,20 @@ describe('the job history in the store', () => {
     const found = c.core.jobsPage({ offset: 0, limit: 10, text: 'line 7' });
     expect(found.jobs.map((j) => j.label)).toContain('line 7');
 
+    // Retried in place although it had left memory: the same row, its old output gone until the new one comes.
+    c.core.pause();
     const again = await c.core.retry(old.id);
     if (!again.ok) throw new Error(again.error.message);
-    const [rerun] = await whenFinished(c.core, [again.value.id]);
-    expect(rerun?.retryOf).toBe(old.id);
+    expect(again.value.id).toBe(old.id);
+    expect(c.core.jobsPage({ offset: 0, limit: 1 }).jobs.map((j) => [j.id, j.state])).toEqual([[old.id, 'queued']]);
+    expect(c.core.getJob(old.id)?.result).toBeUndefined();
+    expect(c.core.chunksOf(old.id)).toEqual([]);
+    c.core.resume();
+    const [rerun] = await whenFinished(c.core, [old.id]);
+    expect(rerun?.earlierRuns?.map((r) => r.state)).toEqual(['succeeded']);
+    expect(c.core.getJob(old.id)?.result).toBeDefined();
+    expect(c.core.jobsPage({ offset: 0, limit: 1 }).total).toBe(30);
+    expect(c.core.jobCounts()).toMatchObject({ succeeded: 30, queued: 0 });
   });
 
   it('Clear finished empties the history and deletes the uploads only finished jobs read', async () => {

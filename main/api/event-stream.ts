@@ -6,14 +6,22 @@
 import type { HearthCore } from '../core/hearth-core.js';
 import type { ApiEvent } from '../../common/api.js';
 import type { ModelLibrary } from '../../common/models.js';
+import type { WatchInfo } from '../../common/watch.js';
 import type { PrefsStore } from './prefs.js';
 
-/** `visible`: the part of the model library this transport may see (router.ts visibleLibrary). */
+/** What a transport may see of what is outside the data folder (router.ts visibleLibrary, handlers/watch.ts visibleWatches). */
+export interface EventView {
+  library(library: ModelLibrary): ModelLibrary;
+  watches(watches: WatchInfo[]): WatchInfo[];
+}
+
+const SEE_ALL: EventView = { library: (l) => l, watches: (w) => w };
+
 export function streamEvents(
   core: HearthCore,
   prefs: PrefsStore | undefined,
   toTransport: (events: ApiEvent[]) => void,
-  visible: (library: ModelLibrary) => ModelLibrary = (library) => library,
+  view: EventView = SEE_ALL,
 ): () => void {
   let pending: ApiEvent[] = [];
   let scheduled = false;
@@ -45,7 +53,9 @@ export function streamEvents(
     core.on('download', (download) => push({ type: 'download', download })),
     core.on('counts', (counts) => push({ type: 'counts', counts })),
     core.on('history', ({ removed }) => push({ type: 'history', removed })),
-    core.on('models', (library) => push({ type: 'models', library: visible(library) })),
+    core.on('models', (library) => push({ type: 'models', library: view.library(library) })),
+    core.on('notice', (notice) => push({ type: 'notice', notice })),
+    core.on('watches', (watches) => push({ type: 'watches', watches: view.watches(watches) })),
   ];
   if (prefs) disposers.push(prefs.onChange((p) => push({ type: 'prefs', prefs: p })));
 

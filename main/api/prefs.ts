@@ -22,6 +22,10 @@ export interface PrefsStore {
   get(): AppPrefs;
   /** Remembers the plugin for an extension (".WAV" and "wav" alike); refuses text that is no extension. */
   rememberPlugin(extension: string, pluginId: string): Promise<AppPrefs>;
+  /** Forgets the plugin remembered for an extension (nothing to forget is no error). */
+  forgetPlugin(extension: string): Promise<AppPrefs>;
+  /** Desktop notifications on or off. */
+  setNotifications(on: boolean): Promise<AppPrefs>;
   onChange(listener: (prefs: AppPrefs) => void): () => void;
 }
 
@@ -46,6 +50,14 @@ export async function openPrefs(dataDir: string, log: (message: string) => void 
     return run;
   }
 
+  /** The one way prefs change: in memory, then on disk, then every listener told. */
+  async function change(next: AppPrefs): Promise<AppPrefs> {
+    prefs = next;
+    await write(next);
+    for (const l of listeners) l(next);
+    return next;
+  }
+
   const migrated = mergeLegacy(prefs, await readLegacyPreferredPlugins(dataDir));
   if (migrated !== prefs) {
     prefs = migrated;
@@ -58,12 +70,21 @@ export async function openPrefs(dataDir: string, log: (message: string) => void 
     async rememberPlugin(extension, pluginId) {
       const ext = normalizeExtension(extension);
       if (ext === undefined) throw new Error(`“${extension}” is not a file extension.`);
-      prefs = { ...prefs, pluginByExtension: Object.fromEntries([...Object.entries(prefs.pluginByExtension), [ext, pluginId]]) };
-      const snapshot = prefs;
-      await write(snapshot);
-      for (const l of listeners) l(snapshot);
-      return snapshot;
+      return change({
+        ...prefs,
+        pluginByExtension: Object.fromEntries([...Object.entries(prefs.pluginByExtension), [ext, pluginId]]),
+      });
     },
+    async forgetPlugin(extension) {
+      const ext = normalizeExtension(extension);
+      if (ext === undefined) throw new Error(`“${extension}” is not a file extension.`);
+      if (!Object.hasOwn(prefs.pluginByExtension, ext)) return prefs;
+      return change({
+        ...prefs,
+        pluginByExtension: Object.fromEntries(Object.entries(prefs.pluginByExtension).filter(([key]) => key !== ext)),
+      });
+    },
+    setNotifications: (on) => change({ ...prefs, notifications: on }),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

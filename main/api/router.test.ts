@@ -85,6 +85,58 @@ describe('handleApiCall', () => {
     });
   });
 
+  it('forgets a remembered plugin, on disk, and turns notifications off and on', async () => {
+    await handleApiCall(ctx, 'rememberPlugin', { extension: 'wav', pluginId: 'vad' });
+    await handleApiCall(ctx, 'rememberPlugin', { extension: 'png', pluginId: 'ocr' });
+    expect(await handleApiCall(ctx, 'forgetPlugin', { extension: '.WAV' })).toEqual({
+      ok: true,
+      value: { pluginByExtension: { png: 'ocr' } },
+    });
+    expect(await handleApiCall(ctx, 'setNotifications', { on: false })).toMatchObject({
+      ok: true,
+      value: { notifications: false },
+    });
+    expect((await openPrefs(dir)).get()).toEqual({ pluginByExtension: { png: 'ocr' }, notifications: false });
+    expect(await handleApiCall(ctx, 'forgetPlugin', { extension: 'a b' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+  });
+
+  it('pauses one plugin, and refuses a plugin that does not exist', async () => {
+    expect(await handleApiCall(ctx, 'setPaused', { paused: true, pluginId: 'ocr' })).toEqual({
+      ok: true,
+      value: { paused: false, pausedPlugins: ['ocr'] },
+    });
+    expect(await handleApiCall(ctx, 'setPaused', { paused: true, pluginId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'PLUGIN_NOT_FOUND' },
+    });
+    const snap = await handleApiCall(ctx, 'snapshot', {});
+    expect(snap.ok && (snap.value as { queue: unknown }).queue).toEqual({ paused: false, pausedPlugins: ['ocr'] });
+  });
+
+  it('cancels all, moves and removes through the core, answering counts and places', async () => {
+    await handleApiCall(ctx, 'submit', {
+      files: [
+        { path: '/allowed/a.png', pluginId: 'ocr' },
+        { path: '/allowed/b.png', pluginId: 'ocr' },
+      ],
+    });
+    const [a, b] = [...core.jobs.keys()];
+    expect(await handleApiCall(ctx, 'queuePositions', { jobIds: [a, b, 'gone'] })).toEqual({
+      ok: true,
+      value: { [a!]: 1, [b!]: 2 },
+    });
+    expect(await handleApiCall(ctx, 'moveJob', { jobId: b, to: 'front' })).toEqual({ ok: true, value: { position: 1 } });
+    expect(await handleApiCall(ctx, 'moveJob', { jobId: b, to: { before: 7 } })).toMatchObject({
+      ok: false,
+      error: { code: 'PROTOCOL' },
+    });
+    expect(await handleApiCall(ctx, 'removeJob', { jobId: a })).toEqual({ ok: true, value: { removed: true } });
+    expect(await handleApiCall(ctx, 'cancelJobs', {})).toEqual({ ok: true, value: { cancelled: 1 } });
+  });
+
   it.each(['.', 'a b', 'tar.gz', 'x/y', '\u200b'])('refuses to remember %j, which is no extension', async (extension) => {
     expect(await handleApiCall(ctx, 'rememberPlugin', { extension, pluginId: 'vad' })).toMatchObject({
       ok: false,

@@ -7,40 +7,17 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { messageOf } from '../../common/errors.js';
 import { normalizeExtension } from '../../common/file-types.js';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
-import type { DevicesReport } from '../../common/devices.js';
 import type { ModelLibrary } from '../../common/models.js';
 import type { JobPage } from '../../common/job-pages.js';
 import type { Job } from '../../common/model.js';
-import type { HearthCore } from '../core/hearth-core.js';
-import { Commands, isCommandName, type CommandName, type CommandRequest, type CommandResponse } from '../../common/api.js';
-import type { PrefsStore } from './prefs.js';
+import { Commands, isCommandName, type CommandName } from '../../common/api.js';
+import type { ApiContext } from './context.js';
+import type { Handler, Handlers } from './handler.js';
+import { watchHandlers } from './handlers/watch.js';
+import { outputHandlers } from './handlers/outputs.js';
+import { previewHandlers } from './handlers/preview.js';
 import { writeOutputFile } from './output-file.js';
 import { expandPaths } from './expand-paths.js';
-
-export interface ApiContext {
-  core: HearthCore;
-  prefs: PrefsStore;
-  dataDir: string;
-  /**
-   * Which paths a job may read. Electron allows any file the user dropped; `hearth serve`
-   * allows only its uploads folder, so a browser cannot make the server read arbitrary files.
-   */
-  allowPath(path: string): boolean;
-  /** Opens a file with the system's default app (Electron); absent elsewhere. Resolves to an error text or ''. */
-  openPath?(path: string): Promise<string>;
-  /** The device list (main/core/devices/monitor.ts); absent where nothing probes. */
-  devices?(): Promise<DevicesReport>;
-  /** A native file dialog (Electron); absent elsewhere. */
-  pickPath?(title: string | undefined, folder: boolean): Promise<string | null>;
-  /**
-   * Whether this face may add model folders and see models outside the data folder (the
-   * desktop app). `hearth serve` may not: it reveals nothing outside its data folder.
-   */
-  modelFoldersAllowed?: boolean;
-}
-
-type Handler<N extends CommandName> = (ctx: ApiContext, req: CommandRequest<N>) => Promise<Outcome<CommandResponse<N>>>;
-type Handlers = { [N in CommandName]: Handler<N> };
 
 /** The jobs the first message carries: a screenful and then some, whatever the history. */
 const FIRST_PAGE = 200;
@@ -70,7 +47,12 @@ function notFoundJob(jobId: string): Outcome<never> {
   return fail('INVALID_INPUT', `No job with id ${jobId} — it may have been cleared from the list.`);
 }
 
+export type { ApiContext };
+
 const handlers: Handlers = {
+  ...watchHandlers,
+  ...outputHandlers,
+  ...previewHandlers,
   async snapshot(ctx) {
     const { core, prefs } = ctx;
     return succeed({
@@ -79,7 +61,7 @@ const handlers: Handlers = {
       counts: core.jobCounts(),
       workers: core.workers(),
       logs: core.logs(),
-      queue: { paused: core.isPaused() },
+      queue: core.queueState(),
       prefs: prefs.get(),
     });
   },
@@ -106,10 +88,23 @@ const handlers: Handlers = {
   },
   cancel: (ctx, req) => ctx.core.cancel(req.jobId),
   retry: (ctx, req) => ctx.core.retry(req.jobId),
+  cancelJobs: async (ctx, req) => succeed({ cancelled: await ctx.core.cancelMany(req.batchId) }),
+  async removeJob(ctx, req) {
+    const removed = await ctx.core.removeJob(req.jobId);
+    return removed.ok ? succeed({ removed: removed.value }) : removed;
+  },
+  async moveJob(ctx, req) {
+    const moved = ctx.core.moveJob(req.jobId, req.to);
+    return moved.ok ? succeed({ position: moved.value }) : moved;
+  },
+  queuePositions: async (ctx, req) => succeed(ctx.core.queuePositions(req.jobIds)),
   async setPaused(ctx, req) {
-    if (req.paused) ctx.core.pause();
-    else ctx.core.resume();
-    return succeed({ paused: ctx.core.isPaused() });
+    if (req.pluginId !== undefined && !ctx.core.listPlugins().some((p) => p.id === req.pluginId)) {
+      return fail('PLUGIN_NOT_FOUND', `There is no plugin called “${req.pluginId}”.`);
+    }
+    if (req.paused) ctx.core.pause(req.pluginId);
+    else ctx.core.resume(req.pluginId);
+    return succeed(ctx.core.queueState());
   },
   clearFinished: async (ctx) => succeed({ removed: await ctx.core.clearFinished() }),
   jobsPage: async (ctx, req) => succeed(listPage(ctx.core.jobsPage(req))),
@@ -140,6 +135,12 @@ const handlers: Handlers = {
     }
     return succeed(await ctx.prefs.rememberPlugin(req.extension, req.pluginId));
   },
+  async forgetPlugin(ctx, req) {
+    if (normalizeExtension(req.extension) === undefined)
+      return fail('INVALID_INPUT', `“${req.extension}” is not a file extension.`);
+    return succeed(await ctx.prefs.forgetPlugin(req.extension));
+  },
+  setNotifications: async (ctx, req) => succeed(await ctx.prefs.setNotifications(req.on)),
   async expandPaths(ctx, req) {
     const refused = req.paths.find((p) => !isAbsolute(p) || !ctx.allowPath(resolve(p)));
     if (refused !== undefined) return fail('INVALID_INPUT', `Hearth may not read ${refused}.`);

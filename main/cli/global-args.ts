@@ -12,7 +12,20 @@ export interface SplitArgs {
 }
 
 /** Options whose value is the next argument, so that value is not taken for the command. */
-const TAKES_VALUE = new Set(['--data-dir', '--plugin', '--set', '--timeout', '--host', '--port']);
+const TAKES_VALUE = new Set([
+  '--data-dir',
+  '--plugin',
+  '--set',
+  '--timeout',
+  '--host',
+  '--port',
+  '--out',
+  '--format',
+  '--cpu-workers',
+  '--max-upload-mb',
+  '--name',
+  '--sha256',
+]);
 
 export function splitArgs(argv: readonly string[]): SplitArgs {
   let command: string | undefined;

@@ -3,8 +3,6 @@
  * each with where it would run on this machine and whether it is already in the library.
  * Nothing is downloaded: `hearth models pull ID` does that when asked.
  */
-import { parseArgs } from 'node:util';
-import { messageOf } from '../../common/errors.js';
 import { fileSize } from '../../common/format-bytes.js';
 import type { CatalogueItem } from '../../common/models.js';
 import { resolveDataDir } from '../core/data-dir.js';
@@ -14,20 +12,17 @@ import { fitOf, loadCatalogue } from '../core/models/catalogue.js';
 import { createModelLibrary } from '../core/models/library.js';
 import type { CliIo } from './io.js';
 
+import { LIBRARY_OPTIONS, parseOptions } from './parse-options.js';
+
 const USAGE = 'Usage: hearth models catalogue [--json] [--data-dir DIR]';
 
 export async function modelsCatalogue(argv: string[], io: CliIo, sources: ProbeSources = nodeProbeSources()): Promise<number> {
-  let values: { json?: boolean; 'data-dir'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.err(`hearth models catalogue: ${messageOf(error)}\n${USAGE}\n`);
+  const parsed = parseOptions(argv, LIBRARY_OPTIONS, false);
+  if (!parsed.ok) {
+    io.err(`hearth models catalogue: ${parsed.error.message}\n${USAGE}\n`);
     return 2;
   }
+  const values = parsed.value.values as { json?: boolean; 'data-dir'?: string; help?: boolean };
   if (values.help) {
     io.out(`${USAGE}\n`);
     return 0;

@@ -4,8 +4,6 @@
  * reads settings.json without ever writing it, so it runs beside a desktop app that has the
  * data folder open.
  */
-import { parseArgs } from 'node:util';
-import { messageOf } from '../../common/errors.js';
 import type { ModelInfo } from '../../common/models.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import { createLogger } from '../core/logger.js';
@@ -15,24 +13,17 @@ import { Settings } from '../core/settings.js';
 import type { CliIo } from './io.js';
 import { printLog } from './print-log.js';
 
+import { LIBRARY_OPTIONS, parseOptions } from './parse-options.js';
+
 const USAGE = 'Usage: hearth models list [--json] [--data-dir DIR]';
 
 export async function modelsList(argv: string[], io: CliIo): Promise<number> {
-  let values: { json?: boolean; 'data-dir'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.err(`hearth models list: ${messageOf(error)}\n${USAGE}\n`);
+  const parsed = parseOptions(argv, LIBRARY_OPTIONS, false);
+  if (!parsed.ok) {
+    io.err(`hearth models list: ${parsed.error.message}\n${USAGE}\n`);
     return 2;
   }
+  const values = parsed.value.values as { json?: boolean; 'data-dir'?: string; help?: boolean };
   if (values.help) {
     io.out(`${USAGE}\n`);
     return 0;

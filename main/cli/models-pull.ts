@@ -6,7 +6,7 @@
  * continues where it stopped.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseOptions } from './parse-options.js';
 import { messageOf } from '../../common/errors.js';
 import type { ModelDownload } from '../../common/models.js';
 import type { HearthError } from '../../common/protocol.js';
@@ -101,23 +101,20 @@ export async function modelsPull(argv: string[], io: CliIo, options: ModelsPullO
 type PullArgs = { ok: true; request: PullRequest; json: boolean; dataDir: string } | { ok: false; message: string };
 
 function parsePullArgs(argv: string[]): PullArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        name: { type: 'string' },
-        sha256: { type: 'string' },
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    return { ok: false, message: messageOf(error) };
-  }
-  const { values, positionals } = parsed;
+  const parsed = parseOptions(
+    argv,
+    {
+      name: { type: 'string' },
+      sha256: { type: 'string' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (!parsed.ok) return { ok: false, message: parsed.error.message };
+  const { positionals } = parsed.value;
+  const values = parsed.value.values as { name?: string; sha256?: string; json?: boolean; 'data-dir'?: string; help?: boolean };
   if (positionals.length !== 1 || positionals[0] === undefined) {
     return {
       ok: false,

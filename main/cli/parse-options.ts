@@ -9,6 +9,13 @@ import { closest } from './did-you-mean.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** `hearth models list` and `catalogue`: what they print and where the library is. */
+export const LIBRARY_OPTIONS = {
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
 export interface ParsedOptions {
   values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   positionals: string[];

@@ -35,6 +35,9 @@ import { countsOf, pageOf } from './job-view.js';
 import { deleteUploadsOf } from './uploads.js';
 import { RETENTION_EVERY_MS, RETENTION_FIRST_AFTER_MS, scheduleRetention } from './retention.js';
 import type { DownloadsService, ModelLibraryService } from './models/types.js';
+import { createOutputsService } from './outputs/service.js';
+import { createNotifier } from './notify/notifier.js';
+import { createWatchService } from './watch/service.js';
 
 export interface CreateCoreOptions {
   dataDir: string;
@@ -91,7 +94,14 @@ export interface CreateCoreOptions {
   /** When retention first runs after start, and then how often (main/core/retention.ts). */
   retentionFirstAfterMs?: number;
   retentionEveryMs?: number;
+  /** Where watched folders are kept: `<dataDir>/watches.json` ('file', the default) or this process only. */
+  watches?: 'file' | 'memory';
+  /** A lone job that ran this long is told about when it ends; default LONG_JOB_MS. */
+  longJobMs?: number;
 }
+
+/** "A job longer than a few seconds" (issue 11, item 3): shorter ones end while the user still looks. */
+export const LONG_JOB_MS = 5_000;
 
 /** Finished jobs kept in memory besides the store (the newest); an output view opened on one needs no query. */
 const KEEP_FINISHED_IN_MEMORY = 500;
@@ -176,6 +186,8 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   const lanesNow = (): readonly Lane[] => pool?.lanes() ?? [];
   const placement = createGpuPlacement({ pool: () => pool, catalog, settings, lastReport: () => lastReport });
   const bag = new DisposerBag();
+  const outputs = createOutputsService({ settings, log: log('outputs') });
+  const notifier = createNotifier({ longJobMs: opts.longJobMs ?? LONG_JOB_MS });
 
   const queue = new JobQueue({
     lanes: [],
@@ -241,6 +253,15 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     bag.add(made.on('lane', attach));
     return made;
   }
+
+  const watches = createWatchService({
+    dataDir: opts.dataDir,
+    submit: (requests) => core.submit(requests),
+    onJob: (listener) => queue.on('job', listener),
+    log: log('watch'),
+    clock,
+    persist: opts.watches ?? 'file',
+  });
 
   // Counts go out at most every COUNTS_EVERY_MS, with the newest figures: a burst of 10 000 job events is one.
   let countsTimer: ReturnType<typeof setTimeout> | undefined;
@@ -321,10 +342,28 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     queue.on('job', (job) => {
       events.emit('job', job);
       countsChanged();
+      const notice = notifier.observe(job);
+      if (notice) events.emit('notice', notice);
+      if (job.state === 'succeeded' && job.outputPath === undefined && job.outputError === undefined) saveOutput(job);
     }),
     queue.on('chunk', (chunk) => events.emit('chunk', chunk)),
+    watches.on('watches', (list) => events.emit('watches', list)),
     queue.on('queue', (state) => events.emit('queue', state)),
   );
+
+  /** A succeeded job's output file, where its setting says; the job then says where it went (or why not). */
+  function saveOutput(job: Job): void {
+    void outputs.saveFinished(job).then(
+      (saved) => {
+        if (stopped) return;
+        if (!saved.ok) {
+          log('outputs').warn(`the output of "${job.label}" was not written: ${saved.error.message}`);
+          queue.noteOutput(job.id, { outputError: saved.error });
+        } else if (saved.value !== undefined) queue.noteOutput(job.id, { outputPath: saved.value });
+      },
+      (e: unknown) => log('outputs').error(`writing the output of "${job.label}": ${messageOf(e)}`),
+    );
+  }
 
   /** The lanes that run a plugin's kind (the GPU lanes planned first when needed). */
   async function lanesOfKind(pluginId: string): Promise<Lane[]> {
@@ -445,6 +484,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         }
         if (stopped) return;
         queue.start();
+        await watches.start();
       })();
       return started;
     },
@@ -455,6 +495,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         // would hold start() — and so the quit — for good. Stopping the supervisor settles it.
         queue.beginShutdown();
         stopWatching();
+        await watches.stop();
         const grace = opts.stopGraceMs ?? DEFAULTS.stopGraceMs;
         const poolStopped = pool?.stop(grace);
         await started?.catch(() => undefined);
@@ -553,9 +594,25 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       return queue.retry(jobId);
     },
 
-    pause: () => queue.pause(),
-    resume: () => queue.resume(),
+    async cancelMany(batchId) {
+      return queue.cancelMany(batchId);
+    },
+    async removeJob(jobId) {
+      const job = queue.get(jobId);
+      const removed = await queue.remove(jobId);
+      if (!removed.ok || !job) return removed;
+      // A batch whose last open job was this one has ended now.
+      for (const notice of notifier.forget([jobId])) events.emit('notice', notice);
+      if (store) await deleteUploadsOf(opts.dataDir, [job], readByAnyJob(store), log('store'));
+      historyChanged(1);
+      return removed;
+    },
+    moveJob: (jobId, to) => queue.move(jobId, to),
+    queuePositions: (jobIds) => queue.positions(jobIds),
+    pause: (pluginId) => queue.pause(pluginId),
+    resume: (pluginId) => queue.resume(pluginId),
     isPaused: () => queue.isPaused(),
+    queueState: () => queue.state(),
     async clearFinished() {
       if (!store) return queue.clearFinished();
       // The store has every finished job, those still in memory too (a read commits what waits).
@@ -579,6 +636,8 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     devices: () => devices(),
     logs: () => ring.list(),
     models: models.api,
+    outputs,
+    watches,
     on: (event, listener) => events.on(event, listener),
   };
   return core;

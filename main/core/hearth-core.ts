@@ -8,6 +8,11 @@ import type { Chunk, Job, LogEntry, WorkerStatus } from '../../common/model.js';
 import type { ModelDownload, ModelLibrary } from '../../common/models.js';
 import type { JobCounts, JobPage, JobQuery } from '../../common/job-pages.js';
 import type { CoreModels } from './models/core-models.js';
+import type { Notice, QueueMove, QueueState } from '../../common/api.js';
+import type { OutputSetting } from '../../common/outputs.js';
+import type { WatchInfo } from '../../common/watch.js';
+import type { OutputsService } from './outputs/service.js';
+import type { WatchService } from './watch/types.js';
 
 export type Disposer = () => void;
 
@@ -21,6 +26,8 @@ export interface SubmitRequest {
   params?: Record<string, unknown>;
   /** A time limit for this job; it fails with TIMEOUT (and the worker restarts) when exceeded. */
   timeoutMs?: number;
+  /** Where this job's output goes, instead of its plugin's setting (a watched folder's, `--out`). */
+  output?: OutputSetting;
 }
 
 export interface CoreEvents {
@@ -30,7 +37,7 @@ export interface CoreEvents {
   /** One lane's worker changed (status.lane says which). */
   worker: (status: WorkerStatus) => void;
   log: (entry: LogEntry) => void;
-  queue: (state: { paused: boolean }) => void;
+  queue: (state: QueueState) => void;
   /** A model download moved on (progress, done, failed, cancelled). */
   download: (download: ModelDownload) => void;
   /** The model library changed: a download finished, a folder was added. */
@@ -39,6 +46,10 @@ export interface CoreEvents {
   counts: (counts: JobCounts) => void;
   /** Finished jobs left the history (Clear finished, retention): a list showing them reads again. */
   history: (change: { removed: number }) => void;
+  /** A batch or a long job ended (main/core/notify/). */
+  notice: (notice: Notice) => void;
+  /** The watched folders changed. */
+  watches: (watches: WatchInfo[]) => void;
 }
 
 export interface HearthCore {
@@ -62,10 +73,20 @@ export interface HearthCore {
 
   submit(requests: SubmitRequest[]): Promise<Outcome<Job[]>>;
   cancel(jobId: string): Promise<Outcome<Job>>;
+  /** Runs a finished job again, in place (same id; the run that ended goes to `earlierRuns`). */
   retry(jobId: string): Promise<Outcome<Job>>;
-  pause(): void;
-  resume(): void;
+  /** Cancels every queued and running job, or a batch's; answers how many it cancelled. */
+  cancelMany(batchId?: string): Promise<number>;
+  /** Takes a queued or finished job out of the history; a running one is refused (cancel it first). */
+  removeJob(jobId: string): Promise<Outcome<boolean>>;
+  /** Moves a queued job in its queue; answers its new position (1 = next). */
+  moveJob(jobId: string, to: QueueMove): Outcome<number>;
+  /** The queued jobs' positions among `jobIds` (1 = next to start in their queue). */
+  queuePositions(jobIds: readonly string[]): Record<string, number>;
+  pause(pluginId?: string): void;
+  resume(pluginId?: string): void;
   isPaused(): boolean;
+  queueState(): QueueState;
   clearFinished(): Promise<number>;
   /** The jobs the queue holds in memory (queued, running, recent); the history is read by page. */
   listJobs(): Job[];
@@ -85,6 +106,10 @@ export interface HearthCore {
   logs(): LogEntry[];
   /** The model library, the catalogue and downloads (main/core/models/). */
   readonly models: CoreModels;
+  /** Where plugins' outputs go, and Export batch (main/core/outputs/service.ts). */
+  readonly outputs: OutputsService;
+  /** Watched folders (main/core/watch/). */
+  readonly watches: WatchService;
 
   on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): Disposer;
 }

@@ -27,7 +27,16 @@ import { DisposerBag, Emitter, type Disposer } from './emitter.js';
 import type { Outcome, SubmitRequest } from './hearth-core.js';
 import type { JobJournal, JournalRecord } from './journal.js';
 import type { Logger } from './logger.js';
-import { FINISHED_STATES, type Chunk, type Job, type JobState, type LaneKind } from '../../common/model.js';
+import {
+  EARLIER_RUNS_KEPT,
+  FINISHED_STATES,
+  type Chunk,
+  type Job,
+  type JobRun,
+  type JobState,
+  type LaneKind,
+} from '../../common/model.js';
+import type { QueueMove, QueueState } from '../../common/api.js';
 import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
 import { messageOf } from '../../common/errors.js';
 import { chunkText } from '../../common/display-text.js';
@@ -82,7 +91,7 @@ export interface JobQueueOptions {
 interface QueueEvents {
   job: (job: Job) => void;
   chunk: (chunk: Chunk) => void;
-  queue: (state: { paused: boolean }) => void;
+  queue: (state: QueueState) => void;
 }
 
 interface Running {
@@ -122,6 +131,12 @@ export class JobQueue {
   /** Made once: the pump runs on every job's start and end. */
   private readonly isQueued = (id: string): boolean => this.jobs.get(id)?.state === 'queued';
   private paused = false;
+  /** Plugins whose queued jobs keep their places but do not start. */
+  private readonly pausedPlugins = new Set<string>();
+  private readonly isHeld = (id: string): boolean => {
+    const pluginId = this.jobs.get(id)?.pluginId;
+    return pluginId !== undefined && this.pausedPlugins.has(pluginId);
+  };
   private started = false;
   private pumpScheduled = false;
   private shuttingDown = false;
@@ -207,7 +222,7 @@ export class JobQueue {
   }
 
   /** Resolves once every new job is in the journal. */
-  async submit(requests: Array<SubmitRequest & { batchId?: string; retryOf?: string }>): Promise<Job[]> {
+  async submit(requests: Array<SubmitRequest & { batchId?: string }>): Promise<Job[]> {
     const now = this.opts.clock.now();
     const batchId = requests.length > 1 ? this.newId() : undefined;
     const created: Job[] = requests.map((r) => {
@@ -224,7 +239,7 @@ export class JobQueue {
       };
       const batch = r.batchId ?? batchId;
       if (batch !== undefined) job.batchId = batch;
-      if (r.retryOf !== undefined) job.retryOf = r.retryOf;
+      if (r.output !== undefined) job.output = r.output;
       if (r.timeoutMs !== undefined) job.timeoutMs = r.timeoutMs;
       return job;
     });
@@ -267,43 +282,152 @@ export class JobQueue {
     return { ok: true, value: job };
   }
 
-  retry(jobId: string): Promise<Outcome<Job>> {
+  /**
+   * Runs a finished job again in place: the same id (so the same row in every list), at the
+   * back of its queue, its earlier run kept in `earlierRuns` and its old result dropped.
+   */
+  async retry(jobId: string): Promise<Outcome<Job>> {
     const job = this.get(jobId);
-    if (!job) return Promise.resolve({ ok: false, error: notFound(jobId) });
+    if (!job) return { ok: false, error: notFound(jobId) };
     if (!FINISHED_STATES.includes(job.state)) {
-      return Promise.resolve({
+      return {
         ok: false,
         error: { code: 'BUSY', message: `"${job.label}" has not finished yet; cancel it first or wait.` },
-      });
+      };
     }
-    const request: SubmitRequest & { retryOf: string; batchId?: string } = {
-      pluginId: job.pluginId,
-      source: job.source,
-      label: job.label,
-      params: job.params,
-      retryOf: job.id,
+    const again: Job = {
+      ...job,
+      state: 'queued',
+      chunkCount: 0,
+      attempt: 1,
+      earlierRuns: [...(job.earlierRuns ?? []), runOf(job)].slice(-EARLIER_RUNS_KEPT),
     };
-    if (job.timeoutMs !== undefined) request.timeoutMs = job.timeoutMs;
-    return this.submit([request]).then(([created]) =>
-      created ? { ok: true as const, value: created } : { ok: false as const, error: notFound(jobId) },
+    for (const key of ['startedAt', 'finishedAt', 'progress', 'result', 'error', 'outputPath', 'outputError'] as const) {
+      delete again[key];
+    }
+    if (this.jobs.has(jobId)) this.finishedCount--;
+    this.jobs.set(jobId, again);
+    this.chunkStore.delete(jobId);
+    this.outputs.delete(jobId);
+    this.enqueue(again, true);
+    this.events.emit('job', again);
+    this.schedulePump();
+    await this.persist(again);
+    return { ok: true, value: again };
+  }
+
+  /** Cancels every queued and running job, or those of one batch; answers how many. */
+  cancelMany(batchId?: string): number {
+    const targets = [...this.jobs.values()].filter(
+      (j) => !FINISHED_STATES.includes(j.state) && (batchId === undefined || j.batchId === batchId),
     );
+    // Queued ones first: a running job cancelled first would free its lane for one of them.
+    targets.sort((a, b) => Number(a.state === 'running') - Number(b.state === 'running'));
+    for (const job of targets) this.cancel(job.id);
+    return targets.length;
   }
 
-  pause(): void {
-    if (this.paused) return;
-    this.paused = true;
-    this.events.emit('queue', { paused: true });
+  /**
+   * Takes a job out of the history: a queued one never runs, a finished one is forgotten with
+   * its result. A running one is refused: cancelling it is the user's choice to make first.
+   */
+  async remove(jobId: string): Promise<Outcome<boolean>> {
+    const job = this.get(jobId);
+    if (!job) return { ok: false, error: notFound(jobId) };
+    if (job.state === 'running') {
+      return { ok: false, error: { code: 'BUSY', message: `"${job.label}" is running; cancel it first, then remove it.` } };
+    }
+    if (this.jobs.delete(jobId) && job.state !== 'queued') this.finishedCount--;
+    this.chunkStore.delete(jobId);
+    this.outputs.delete(jobId);
+    await this.opts.journal.append({ t: 'remove', id: jobId });
+    return { ok: true, value: true };
   }
 
-  resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    this.events.emit('queue', { paused: false });
+  /** Moves a queued job in its queue; answers its new place (1 = the next to start). */
+  move(jobId: string, to: QueueMove): Outcome<number> {
+    const job = this.jobs.get(jobId);
+    if (!job || job.state !== 'queued') {
+      return {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'Only a queued job can be moved; this one has started or ended.' },
+      };
+    }
+    const fifo = this.fifoOf(job);
+    if (!fifo.move(jobId, to, this.isQueued)) {
+      return {
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: 'That place is not in this job’s queue: the other job has started, or runs on other lanes.',
+        },
+      };
+    }
+    this.schedulePump();
+    return { ok: true, value: this.positions([jobId])[jobId] ?? 1 };
+  }
+
+  /** Each queued job's place among `jobIds` (1 = next to start in its queue). */
+  positions(jobIds: readonly string[]): Record<string, number> {
+    const out: Record<string, number> = {};
+    const byFifo = new Map<JobFifo, Set<string>>();
+    for (const id of jobIds) {
+      const job = this.jobs.get(id);
+      if (job?.state !== 'queued') continue;
+      const fifo = this.fifoOf(job);
+      const set = byFifo.get(fifo) ?? new Set<string>();
+      set.add(id);
+      byFifo.set(fifo, set);
+    }
+    for (const [fifo, wanted] of byFifo) fifo.positions(wanted, this.isQueued, out);
+    return out;
+  }
+
+  /** A job that just ended tells where its output file went (or why it could not be written). */
+  noteOutput(jobId: string, note: { outputPath: string } | { outputError: HearthError }): void {
+    const job = this.jobs.get(jobId);
+    if (!job || job.state !== 'succeeded') return;
+    const next: Job = { ...job, ...note };
+    this.jobs.set(jobId, next);
+    void this.persist(next);
+    this.events.emit('job', next);
+  }
+
+  private fifoOf(job: Job): JobFifo {
+    if (this.hasUnsorted) return this.unsorted;
+    const kind = this.opts.kindOf(job.pluginId);
+    return kind ? this.fifos[kind] : this.unsorted;
+  }
+
+  /** Pauses the whole queue, or one plugin's jobs (they keep their places). Running jobs go on. */
+  pause(pluginId?: string): void {
+    if (pluginId !== undefined) {
+      if (this.pausedPlugins.has(pluginId)) return;
+      this.pausedPlugins.add(pluginId);
+    } else {
+      if (this.paused) return;
+      this.paused = true;
+    }
+    this.events.emit('queue', this.state());
+  }
+
+  resume(pluginId?: string): void {
+    if (pluginId !== undefined) {
+      if (!this.pausedPlugins.delete(pluginId)) return;
+    } else {
+      if (!this.paused) return;
+      this.paused = false;
+    }
+    this.events.emit('queue', this.state());
     this.schedulePump();
   }
 
   isPaused(): boolean {
     return this.paused;
+  }
+
+  state(): QueueState {
+    return { paused: this.paused, pausedPlugins: [...this.pausedPlugins].sort() };
   }
 
   async clearFinished(): Promise<number> {
@@ -380,7 +504,7 @@ export class JobQueue {
 
   private pumpKind(kind: LaneKind): void {
     const fifo = this.fifos[kind];
-    const { isQueued } = this;
+    const { isQueued, isHeld } = this;
     if (fifo.peek(isQueued) === undefined) return;
     const lanes = this.lanesByKind[kind];
     if (lanes.length === 0) return this.opts.needLanes?.(kind);
@@ -395,7 +519,7 @@ export class JobQueue {
     // Every lane busy and none to start: nothing to do until one finishes (the common case of a long queue).
     if (allBusy) return;
     const waiting: Job[] = [];
-    for (const id of fifo.queued(isQueued, SCAN_LIMIT)) {
+    for (const id of fifo.queued(isQueued, SCAN_LIMIT, this.pausedPlugins.size > 0 ? isHeld : undefined)) {
       const job = this.jobs.get(id);
       if (!job) continue;
       const chosen = free.length > 0 ? choose(job, free) : undefined;
@@ -439,11 +563,13 @@ export class JobQueue {
     }
   }
 
-  private enqueue(job: Job): void {
+  /** `again`: the job may have been queued before (retried, or run again after a quit). */
+  private enqueue(job: Job, again = false): void {
     const kind = this.hasUnsorted ? undefined : this.opts.kindOf(job.pluginId);
-    if (kind) return this.fifos[kind].push(job.id);
-    this.unsorted.push(job.id);
-    this.hasUnsorted = true;
+    const fifo = kind ? this.fifos[kind] : this.unsorted;
+    if (again) fifo.pushAgain(job.id);
+    else fifo.push(job.id);
+    if (!kind) this.hasUnsorted = true;
   }
 
   private sortUnsorted(): void {
@@ -645,7 +771,7 @@ export class JobQueue {
     delete again.progress;
     this.jobs.set(again.id, again);
     this.chunkStore.delete(again.id);
-    this.enqueue(again);
+    this.enqueue(again, true);
     void this.persist(again);
     this.events.emit('job', again);
   }
@@ -690,6 +816,16 @@ export class JobQueue {
       this.opts.log.error(`job ${job.id} could not be written to the journal: ${messageOf(error)}`);
     });
   }
+}
+
+/** How a finished run ended, for `earlierRuns`. */
+function runOf(job: Job): JobRun {
+  const state = job.state === 'succeeded' || job.state === 'failed' ? job.state : 'cancelled';
+  const run: JobRun = { state };
+  if (job.startedAt !== undefined) run.startedAt = job.startedAt;
+  if (job.finishedAt !== undefined) run.finishedAt = job.finishedAt;
+  if (job.error !== undefined) run.error = job.error;
+  return run;
 }
 
 function labelOf(source: SubmitRequest['source']): string {

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { COMMAND_CHANNELS, COMMAND_NAMES } from '../../common/api.js';
 import { createFakeCore } from '../../test/support/fake-core.js';
-import type { ApiContext } from '../api/router.js';
+import type { ApiContext } from '../api/context.js';
 import type { PrefsStore } from '../api/prefs.js';
 import { systemClock } from '../core/clock.js';
 import { createLogger } from '../core/logger.js';
@@ -24,6 +24,8 @@ const OOM_LINE = 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript
 const prefs: PrefsStore = {
   get: () => ({ pluginByExtension: {} }),
   rememberPlugin: async () => ({ pluginByExtension: {} }),
+  forgetPlugin: async () => ({ pluginByExtension: {} }),
+  setNotifications: async () => ({ pluginByExtension: {} }),
   onChange: () => () => {},
 };
 

@@ -30,6 +30,10 @@ describe('parseServeArgs', () => {
   ])('refuses %j', (argv) => {
     expect(parseServeArgs(argv).ok).toBe(false);
   });
+  it('answers a mistyped flag with the one it is close to', () => {
+    const r = parseServeArgs(['--prot', '80']);
+    expect(r.ok ? '' : r.error.message.split('\n')[0]).toBe('hearth serve: unknown option --prot — did you mean --port?');
+  });
 });
 
 describe('isLoopbackHost', () => {

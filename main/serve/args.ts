@@ -1,6 +1,7 @@
 /** `hearth serve` arguments: parsed strictly, so a typo is an error, not a silent default. */
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import { parseCpuWorkers } from '../cli/cpu-workers.js';
+import { unknownOptionMessage } from '../cli/parse-options.js';
 
 export interface ServeOptions {
   host: string;
@@ -25,6 +26,15 @@ carries a random token, and nothing works without it. Binds to 127.0.0.1 unless
 speech detection) run at once, one worker process each.`;
 
 const SIZE = /^(\d+)$/;
+
+/** The flags, for "did you mean …?" (parsed by hand below: each value has its own message). */
+const SERVE_FLAGS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'max-upload-mb': { type: 'string' },
+  'cpu-workers': { type: 'string' },
+} as const;
 
 export function parseServeArgs(argv: string[]): Outcome<ServeOptions> {
   const options: ServeOptions = {
@@ -76,7 +86,7 @@ export function parseServeArgs(argv: string[]): Outcome<ServeOptions> {
         break;
       }
       default:
-        return fail('INVALID_INPUT', `Unknown option for hearth serve: ${arg}\n\n${SERVE_USAGE}`);
+        return fail('INVALID_INPUT', `hearth serve: ${unknownOptionMessage(flag, SERVE_FLAGS)}\n\n${SERVE_USAGE}`);
     }
   }
   return succeed(options);

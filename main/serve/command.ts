@@ -16,6 +16,7 @@ import { openPrefs } from '../api/prefs.js';
 import { parseServeArgs, SERVE_USAGE } from './args.js';
 import { newToken } from './auth.js';
 import { isLoopbackHost } from './loopback.js';
+import { inputUrlOf } from './input-route.js';
 import { startServer } from './server.js';
 import { isInsideUploads } from './upload.js';
 
@@ -106,6 +107,7 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
         dataDir,
         allowPath: (p) => isInsideUploads(dataDir, p),
         devices: () => core.devices(),
+        inputUrl: inputUrlOf,
       },
       host: options.host,
       port: options.port,

@@ -8,12 +8,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { BRIDGE } from '../../common/bridge.js';
 import { messageOf } from '../../common/errors.js';
-import type { ApiContext } from '../api/router.js';
+import type { ApiContext } from '../api/context.js';
 import { outputFileBody, outputFileName } from '../api/output-file.js';
 import { authorize, cookieName } from './auth.js';
 import { isLoopbackHost, urlHost } from './loopback.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { findStaticFile } from './static-files.js';
+import { INPUT_PATH, serveInput } from './input-route.js';
 import { receiveUpload } from './upload.js';
 import { bridgeSocket } from './ws-bridge.js';
 
@@ -64,6 +65,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return plain(res, outcome.status, outcome.message, { Connection: 'close' });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
+
+    if (url.pathname.startsWith(INPUT_PATH)) return serveInput(req, res, url, ctx);
 
     if (url.pathname.startsWith(BRIDGE.outputPath)) {
       const jobId = decodeURIComponent(url.pathname.slice(BRIDGE.outputPath.length));

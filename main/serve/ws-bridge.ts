@@ -7,6 +7,7 @@ import { BridgeRequest, type BridgeMessage } from '../../common/bridge.js';
 import { messageOf } from '../../common/errors.js';
 import { handleApiCall, visibleLibrary, type ApiContext } from '../api/router.js';
 import { streamEvents } from '../api/event-stream.js';
+import { visibleWatches } from '../api/handlers/watch.js';
 
 /** A socket this far behind on reading is dropped rather than letting main buffer without bound. */
 const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
@@ -30,12 +31,10 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
     ws.send(text);
   };
 
-  const stopEvents = streamEvents(
-    ctx.core,
-    ctx.prefs,
-    (events) => toSocket({ kind: 'events', events }),
-    (library) => visibleLibrary(ctx, library),
-  );
+  const stopEvents = streamEvents(ctx.core, ctx.prefs, (events) => toSocket({ kind: 'events', events }), {
+    library: (library) => visibleLibrary(ctx, library),
+    watches: (watches) => visibleWatches(ctx, watches),
+  });
 
   ws.on('message', (data, isBinary) => {
     if (isBinary) {

@@ -5,6 +5,7 @@
  */
 import type { SubmitFile } from '../../common/api.js';
 import { baseNameOf } from '../../common/file-types.js';
+import { askNotificationPermissionOnce } from '../shell/notify.js';
 import { api, webApi } from '../api/current.js';
 import type { Job } from '../../common/model.js';
 import { call, selectJob } from '../store/actions.js';
@@ -147,6 +148,8 @@ export function dismissBlocked(pluginId: string): void {
 
 async function submitAssigned(assigned: Assignment[]): Promise<void> {
   if (assigned.length === 0) return;
+  // The first batch is when being told it ended is worth asking about; before any await, while the drop counts as the user's doing.
+  if (assigned.length > 1) askNotificationPermissionOnce();
   // Nothing is uploaded nor queued for a plugin main says cannot run: the answer comes at once.
   const { ready, blocked } = holdBlocked(assigned, appStore.getState().plugins);
   hold(blocked);

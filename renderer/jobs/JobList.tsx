@@ -1,12 +1,16 @@
 /**
  * The job list, virtualised and paged: it has as many rows as the query matches, only the rows
  * on screen exist in the DOM, and the pages under them are asked for once scrolling settles
- * (rows not yet fetched show as placeholders). Arrow keys, Page Up/Down, Home and End move the selection.
+ * (rows not yet fetched show as placeholders). Arrow keys, Page Up/Down, Home and End move the selection;
+ * with Alt, Up/Down/Home/End move the selected queued job in its queue; Delete removes the
+ * selected job (not a running one). The queued rows on screen show their places in the queue.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { selectJob } from '../store/actions.js';
 import { requestRows } from '../store/list-actions.js';
+import { moveJob, refreshPositions, removeJob } from '../store/queue-actions.js';
+import type { QueueMove } from '../../common/api.js';
 import { rowJob, rowOf } from '../store/job-window.js';
 import { appStore, useApp } from '../store/store.js';
 import { isDefaultFilter } from './list-query.js';
@@ -41,7 +45,39 @@ function NoMatch() {
 }
 
 function focusRow(scroller: HTMLElement | null, id: string): void {
-  requestAnimationFrame(() => scroller?.querySelector<HTMLElement>(`[data-job-id="${CSS.escape(id)}"]`)?.focus());
+  requestAnimationFrame(() => scroller?.querySelector<HTMLElement>(`[data-job-id="${CSS.escape(id)}"] .job-pick`)?.focus());
+}
+
+/** The queued jobs among rows start..end that the window holds. */
+function queuedIn(start: number, end: number): string[] {
+  const { list } = appStore.getState();
+  const ids: string[] = [];
+  for (let row = start; row <= end; row++) {
+    const job = rowJob(list, row);
+    if (job?.state === 'queued') ids.push(job.id);
+  }
+  return ids;
+}
+
+/** The places of the queued rows on screen, asked again when the rows or the queue change. */
+function usePositions(start: number, end: number, generation: number): void {
+  const queued = useApp((s) => s.counts.queued);
+  const running = useApp((s) => s.counts.running);
+  useEffect(() => {
+    const t = setTimeout(() => void refreshPositions(queuedIn(start, end)), SETTLE_MS * 2);
+    return () => clearTimeout(t);
+  }, [start, end, generation, queued, running]);
+}
+
+/** Moves the selected job in its queue, when it is queued. */
+function moveSelected(to: QueueMove): void {
+  const { selectedJob } = appStore.getState();
+  if (selectedJob?.state === 'queued') void moveJob(selectedJob.id, to);
+}
+
+function removeSelected(): void {
+  const { selectedJob } = appStore.getState();
+  if (selectedJob && selectedJob.state !== 'running') void removeJob(selectedJob.id);
 }
 
 export function JobList() {
@@ -69,6 +105,7 @@ export function JobList() {
     const t = setTimeout(() => requestRows(start, end), SETTLE_MS);
     return () => clearTimeout(t);
   }, [start, end, generation]);
+  usePositions(start, end, generation);
 
   // A new filter shows its list from the top.
   useEffect(() => {
@@ -116,6 +153,13 @@ export function JobList() {
     PageUp: () => move(-PAGE_KEYS),
     Home: () => goTo(0),
     End: () => goTo(total - 1),
+    Delete: removeSelected,
+  };
+  const altKeys: Record<string, () => void> = {
+    ArrowUp: () => moveSelected({ by: -1 }),
+    ArrowDown: () => moveSelected({ by: 1 }),
+    Home: () => moveSelected('front'),
+    End: () => moveSelected('back'),
   };
 
   const filtered = !isDefaultFilter(filter);
@@ -139,18 +183,20 @@ export function JobList() {
         <div
           ref={scroller}
           className="job-scroller"
-          role="listbox"
-          aria-label="Jobs"
+          role="group"
+          aria-label="Job list"
           aria-busy={!known}
+          aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown Alt+Home Alt+End Delete"
           tabIndex={0}
           onKeyDown={(e) => {
-            const key = keys[e.key];
+            if (e.ctrlKey || e.metaKey) return;
+            const key = (e.altKey ? altKeys : keys)[e.key];
             if (!key) return;
             e.preventDefault();
             key();
           }}
         >
-          <div className="job-canvas" style={{ height: virtual.getTotalSize() }}>
+          <div className="job-canvas" role="list" aria-label="Jobs" style={{ height: virtual.getTotalSize() }}>
             {items.map((item) => (
               <div key={item.key} className="job-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
                 <JobRow row={item.index} />

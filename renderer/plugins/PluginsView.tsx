@@ -1,9 +1,16 @@
-/** Plugins as the worker reports them, load/unload, and the selected plugin's settings. */
+/**
+ * Plugins as the worker reports them, load/unload and pause, the selected plugin's settings and
+ * outputs, and notifications.
+ */
 import type { PluginInfo } from '../../common/model.js';
 import { call } from '../store/actions.js';
 import { appStore, useApp } from '../store/store.js';
 import { formatMemory } from '../lib/format.js';
 import { SettingsPanel } from '../settings/SettingsPanel.js';
+import { NotifySetting } from '../shell/NotifySetting.js';
+import { OutputSetting } from './OutputSetting.js';
+import { PluginPause } from './PluginPause.js';
+import { RememberedChoices } from './RememberedChoices.js';
 import { PluginStateBadge } from './PluginStateBadge.js';
 
 function LoadButton({ plugin }: { plugin: PluginInfo }) {
@@ -78,6 +85,8 @@ export function PluginsView() {
             <PluginItem key={p.id} plugin={p} selected={p.id === selected?.id} />
           ))}
         </ul>
+        <RememberedChoices />
+        <NotifySetting />
       </section>
       <section className="pane settings-pane" aria-labelledby="settings-title">
         {selected ? (
@@ -87,7 +96,11 @@ export function PluginsView() {
               <span className="muted small">v{selected.version}</span>
             </header>
             <p className="muted pad-x">{selected.description}</p>
+            <div className="pad-x">
+              <PluginPause pluginId={selected.id} name={selected.name} />
+            </div>
             <SettingsPanel plugin={selected} />
+            <OutputSetting plugin={selected} />
           </>
         ) : (
           <p className="muted pad" id="settings-title">

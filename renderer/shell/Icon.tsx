@@ -15,6 +15,7 @@ const PATHS = {
   folder: 'M3 6h6l2 2h10v11H3z',
   models: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5',
   upload: 'M12 16V4M7 9l5-5 5 5M4 20h16',
+  top: 'M5 4h14M12 20V9M7 13l5-5 5 5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

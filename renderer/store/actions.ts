@@ -78,9 +78,15 @@ export async function clearFinished(): Promise<void> {
   notify('info', r.removed === 1 ? 'Cleared 1 finished job.' : `Cleared ${r.removed} finished jobs.`);
 }
 
-export async function setPaused(paused: boolean): Promise<void> {
-  const r = await call('setPaused', { paused });
-  if (r) appStore.setState({ paused: r.paused });
+/** Pauses or resumes the whole queue, or one plugin's jobs. */
+export async function setPaused(paused: boolean, pluginId?: string): Promise<void> {
+  const r = await call('setPaused', pluginId === undefined ? { paused } : { paused, pluginId });
+  if (r) appStore.setState({ paused: r.paused, pausedPlugins: r.pausedPlugins });
+}
+
+/** The job's output file in the system's file manager (desktop app; written first when needed). */
+export async function showOutput(jobId: string): Promise<void> {
+  await call('showOutput', { jobId });
 }
 
 export async function openOutput(jobId: string): Promise<void> {

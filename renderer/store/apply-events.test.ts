@@ -85,7 +85,7 @@ describe('applyEvents', () => {
       type: 'log',
       entry: { at: i, level: 'info', source: 's', message: `m${i}` },
     }));
-    const patch = applyEvents(initialState(), [...logs, { type: 'queue', queue: { paused: true } }]);
+    const patch = applyEvents(initialState(), [...logs, { type: 'queue', queue: { paused: true, pausedPlugins: [] } }]);
     expect(patch.logs).toHaveLength(2000);
     expect(patch.logs?.[0]?.message).toBe('m100');
     expect(patch.paused).toBe(true);
@@ -167,7 +167,7 @@ describe('worker lanes', () => {
   });
 
   it('leaves the lanes alone when a batch has no worker event', () => {
-    const patch = applyEvents(start, [{ type: 'queue', queue: { paused: true } }]);
+    const patch = applyEvents(start, [{ type: 'queue', queue: { paused: true, pausedPlugins: [] } }]);
     expect(patch).not.toHaveProperty('workers');
   });
 });
@@ -220,7 +220,7 @@ describe('applySnapshot', () => {
       counts: { queued: 2, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
       workers: [lane('cpu-1'), lane('gpu-cuda:0', { jobId: 'b', phase: 'busy' })],
       logs: [],
-      queue: { paused: true },
+      queue: { paused: true, pausedPlugins: [] },
       prefs: { pluginByExtension: {} },
       ...over,
     };

@@ -22,7 +22,9 @@ export function noteBatch(batches: Record<string, BatchSummary>, job: Job): Reco
   if (known && known.createdAt <= job.createdAt) return batches;
   const next = {
     ...batches,
-    [id]: known ? { ...known, createdAt: job.createdAt } : { id, total: 0, done: 0, failed: 0, createdAt: job.createdAt },
+    [id]: known
+      ? { ...known, createdAt: job.createdAt }
+      : { id, total: 0, done: 0, succeeded: 0, failed: 0, cancelled: 0, createdAt: job.createdAt },
   };
   const all = Object.values(next);
   if (all.length <= MAX_BATCHES) return next;
@@ -85,6 +87,7 @@ export function applySnapshot(state: AppState, s: Snapshot): Partial<AppState> {
     workers: s.workers,
     logs: s.logs,
     paused: s.queue.paused,
+    pausedPlugins: s.queue.pausedPlugins,
     prefs: s.prefs,
     loaded: true,
     selectedPluginId: state.selectedPluginId ?? s.plugins[0]?.id ?? null,
@@ -145,6 +148,13 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
         break;
       case 'queue':
         patch.paused = ev.queue.paused;
+        patch.pausedPlugins = ev.queue.pausedPlugins;
+        break;
+      case 'watches':
+        patch.watches = ev.watches;
+        break;
+      case 'notice':
+        patch.lastNotice = ev.notice;
         break;
       case 'prefs':
         patch.prefs = ev.prefs;

@@ -52,7 +52,7 @@ describe('applyEvents: downloads and the library', () => {
   });
 
   it('leaves the slices alone when no such event came', () => {
-    const patch = applyEvents(initialState(), [{ type: 'queue', queue: { paused: false } }]);
+    const patch = applyEvents(initialState(), [{ type: 'queue', queue: { paused: false, pausedPlugins: [] } }]);
     expect(patch).not.toHaveProperty('downloads');
     expect(patch).not.toHaveProperty('library');
   });

@@ -100,13 +100,14 @@ describe('following events', () => {
   it('counts a batch with queries, once for a run of its events', async () => {
     const batch = Array.from({ length: 30 }, (_, i) => job(i, { batchId: 'b', state: i < 12 ? 'succeeded' : 'queued' }));
     batch[3] = job(3, { batchId: 'b', state: 'failed' });
+    batch[4] = job(4, { batchId: 'b', state: 'cancelled' });
     const main = fakeMain(batch);
     const store = storeWith(0);
-    store.setState({ batches: { b: { id: 'b', total: 0, done: 0, failed: 0, createdAt: 1000 } } });
+    store.setState({ batches: { b: { id: 'b', total: 0, done: 0, succeeded: 0, failed: 0, cancelled: 0, createdAt: 1000 } } });
     const follow = createEventFollower(store);
     follow(batch.map((j) => ({ type: 'job', job: j })));
-    expect(main.asked).toHaveLength(3);
+    expect(main.asked).toHaveLength(4);
     await main.answer();
-    expect(store.getState().batches.b).toMatchObject({ total: 30, done: 12, failed: 1 });
+    expect(store.getState().batches.b).toMatchObject({ total: 30, done: 12, succeeded: 10, failed: 1, cancelled: 1 });
   });
 });

@@ -4,7 +4,7 @@
  * the selected job's result). Answers for a window that has since been replaced are dropped.
  */
 import type { CommandName, CommandRequest, CommandResponse } from '../../common/api.js';
-import { FINISHED_STATES, isFinished, type Job } from '../../common/model.js';
+import { isFinished, type Job } from '../../common/model.js';
 import type { ApiEvent } from '../../common/api.js';
 import { api } from '../api/current.js';
 import { keyedThrottle } from '../lib/throttle.js';
@@ -19,7 +19,7 @@ const inFlight = new Set<string>();
 let shown = { start: 0, end: 0 };
 
 /** A query whose failure is logged, not shown: the list retries by itself when the user scrolls on. */
-async function quiet<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<CommandResponse<N> | undefined> {
+export async function quiet<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<CommandResponse<N> | undefined> {
   const outcome = await api().invoke(name, request);
   if (outcome.ok) return outcome.value;
   console.warn(`[hearth] ${name}: ${outcome.error.message}`);
@@ -87,16 +87,19 @@ export async function loadRunning(store: AppStore = appStore): Promise<void> {
   });
 }
 
-/** A batch's done/total from three counting queries, never from holding its jobs. */
+/** A batch's figures from counting queries, never from holding its jobs. */
 async function refreshBatch(batchId: string, store: AppStore): Promise<void> {
   const count = async (q: Partial<CommandRequest<'jobsPage'>>) =>
     (await quiet('jobsPage', { batchId, offset: 0, limit: 1, ...q }))?.total;
-  const [total, done, failed] = await Promise.all([
+  const figures = await Promise.all([
     count({}),
-    count({ states: [...FINISHED_STATES] }),
+    count({ states: ['succeeded'] }),
     count({ states: ['failed'] }),
+    count({ states: ['cancelled'] }),
   ]);
-  if (total === undefined || done === undefined || failed === undefined) return;
+  const [total, succeeded, failed, cancelled] = figures;
+  if (total === undefined || succeeded === undefined || failed === undefined || cancelled === undefined) return;
+  const done = succeeded + failed + cancelled;
   store.setState((s) => {
     const known = s.batches[batchId];
     if (!known) return {};
@@ -105,7 +108,7 @@ async function refreshBatch(batchId: string, store: AppStore): Promise<void> {
       const { [batchId]: _gone, ...rest } = s.batches;
       return { batches: rest };
     }
-    return { batches: { ...s.batches, [batchId]: { ...known, total, done, failed } } };
+    return { batches: { ...s.batches, [batchId]: { ...known, total, done, succeeded, failed, cancelled } } };
   });
 }
 

@@ -1,5 +1,6 @@
 /** The renderer's one store, in typed slices. */
-import type { AppPrefs } from '../../common/api.js';
+import type { AppPrefs, Notice as ApiNotice } from '../../common/api.js';
+import type { WatchInfo } from '../../common/watch.js';
 import type { HearthError, Job, JobState, LogEntry, PluginInfo, WorkerStatus } from '../../common/model.js';
 import type { JobCounts, JobQuery } from '../../common/job-pages.js';
 import type { DevicesReport } from '../../common/devices.js';
@@ -9,12 +10,15 @@ export interface PluginSlice {
   plugins: PluginInfo[];
 }
 
-/** A batch's done/total, as main answered it for queries on that batch (see store/batch-counts.ts). */
+/** A batch's figures, as main answered them for counting queries on that batch (store/list-actions.ts). */
 export interface BatchSummary {
   id: string;
   total: number;
+  /** Finished, whichever way: succeeded + failed + cancelled. */
   done: number;
+  succeeded: number;
   failed: number;
+  cancelled: number;
   /** createdAt of the first of its jobs seen here, for ordering. */
   createdAt: number;
 }
@@ -63,6 +67,8 @@ export interface JobSlice {
   batches: Record<string, BatchSummary>;
   /** Labels of the running jobs, for the lanes (a running job may be far from the list's window). */
   running: Record<string, string>;
+  /** The place in its queue (1 = next) of each queued job near the screen, as main last answered. */
+  positions: Record<string, number>;
 }
 
 export interface OutputSlice {
@@ -85,6 +91,8 @@ export interface WorkerSlice {
   workers: WorkerStatus[];
   logs: LogEntry[];
   paused: boolean;
+  /** Plugins whose jobs wait while others' run. */
+  pausedPlugins: string[];
 }
 
 export interface PrefsSlice {
@@ -116,7 +124,17 @@ export interface Notice {
   message: string;
 }
 
-export type View = 'jobs' | 'plugins' | 'models' | 'worker' | 'devices';
+export type View = 'jobs' | 'plugins' | 'models' | 'worker' | 'devices' | 'watch';
+
+/** The watched folders (issue 11, item 4), as main last told them; null until first asked. */
+export interface WatchSlice {
+  watches: WatchInfo[] | null;
+}
+
+/** The last thing main asked to tell the user (a batch ended); renderer/shell shows it as a notification. */
+export interface NoticeSlice {
+  lastNotice: ApiNotice | null;
+}
 
 /** The model library, its downloads and the recommended catalogue, as main last told them. */
 export interface ModelsSlice {
@@ -161,5 +179,14 @@ export interface UiSlice {
   dragging: boolean;
 }
 
-export type AppState = PluginSlice & JobSlice & OutputSlice & WorkerSlice & PrefsSlice & DeviceSlice & ModelsSlice & UiSlice;
+export type AppState = PluginSlice &
+  JobSlice &
+  OutputSlice &
+  WorkerSlice &
+  PrefsSlice &
+  DeviceSlice &
+  ModelsSlice &
+  WatchSlice &
+  NoticeSlice &
+  UiSlice;
 export type { HearthError };

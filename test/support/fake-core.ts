@@ -5,6 +5,8 @@
 import type { ModelLibrary } from '../../common/models.js';
 import { countsOf, pageOf } from '../../main/core/job-view.js';
 import type { CoreEvents, Disposer, HearthCore, Outcome, SubmitRequest } from '../../main/core/hearth-core.js';
+import type { OutputsService } from '../../main/core/outputs/service.js';
+import type { WatchService } from '../../main/core/watch/types.js';
 import { isFinished, type Chunk, type Job, type LogEntry, type PluginInfo, type WorkerStatus } from '../../common/model.js';
 
 const GIB = 1024 ** 3;
@@ -32,12 +34,45 @@ export interface FakeCore extends HearthCore {
   library: ModelLibrary;
 }
 
-export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png']), fakePlugin('vad', ['wav'])]): FakeCore {
+/** Services a test may give the fake core instead of the empty ones (a real watch service, say). */
+export interface FakeCoreServices {
+  outputs?: OutputsService;
+  watches?: WatchService;
+}
+
+const NO_OUTPUTS: OutputsService = {
+  list: () => [],
+  set: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'The fake core keeps no outputs.' } }),
+  saveFinished: async () => ({ ok: true, value: undefined }),
+  exportJobs: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'The fake core keeps no outputs.' } }),
+};
+
+function noWatches(): WatchService {
+  const refuse = async () => ({
+    ok: false as const,
+    error: { code: 'INTERNAL' as const, message: 'The fake core watches nothing.' },
+  });
+  return {
+    list: () => [],
+    add: refuse,
+    setPaused: refuse,
+    remove: refuse,
+    on: () => () => undefined,
+    start: async () => undefined,
+    stop: async () => undefined,
+  };
+}
+
+export function createFakeCore(
+  plugins: PluginInfo[] = [fakePlugin('ocr', ['png']), fakePlugin('vad', ['wav'])],
+  services: FakeCoreServices = {},
+): FakeCore {
   const listeners = new Map<string, Set<(...a: unknown[]) => void>>();
   const jobs = new Map<string, Job>();
   const chunks = new Map<string, Chunk[]>();
   const settings = new Map<string, Record<string, unknown>>();
   let paused = false;
+  const pausedPlugins = new Set<string>();
   let n = 0;
   const logs: LogEntry[] = [];
   const lanes: WorkerStatus[] = [
@@ -136,15 +171,46 @@ export function createFakeCore(plugins: PluginInfo[] = [fakePlugin('ocr', ['png'
       const j = jobs.get(jobId);
       return j ? { ok: true, value: j } : { ok: false, error: { code: 'INVALID_INPUT', message: 'no such job' } };
     },
-    pause() {
-      paused = true;
-      core.emit('queue', { paused });
+    async cancelMany(batchId) {
+      core.calls.push({ name: 'cancelMany', args: [batchId] });
+      let cancelled = 0;
+      for (const j of [...jobs.values()]) {
+        if (isFinished(j.state) || (batchId !== undefined && j.batchId !== batchId)) continue;
+        await core.cancel(j.id);
+        cancelled++;
+      }
+      return cancelled;
     },
-    resume() {
-      paused = false;
-      core.emit('queue', { paused });
+    async removeJob(jobId) {
+      core.calls.push({ name: 'removeJob', args: [jobId] });
+      return jobs.delete(jobId)
+        ? { ok: true, value: true }
+        : { ok: false, error: { code: 'INVALID_INPUT', message: 'no such job' } };
+    },
+    moveJob(jobId, to) {
+      core.calls.push({ name: 'moveJob', args: [jobId, to] });
+      return jobs.get(jobId)?.state === 'queued'
+        ? { ok: true, value: 1 }
+        : { ok: false, error: { code: 'INVALID_INPUT', message: 'not queued' } };
+    },
+    queuePositions(jobIds) {
+      const queued = [...jobs.values()].filter((j) => j.state === 'queued').map((j) => j.id);
+      return Object.fromEntries(jobIds.filter((id) => queued.includes(id)).map((id) => [id, queued.indexOf(id) + 1]));
+    },
+    pause(pluginId) {
+      if (pluginId === undefined) paused = true;
+      else pausedPlugins.add(pluginId);
+      core.emit('queue', core.queueState());
+    },
+    resume(pluginId) {
+      if (pluginId === undefined) paused = false;
+      else pausedPlugins.delete(pluginId);
+      core.emit('queue', core.queueState());
     },
     isPaused: () => paused,
+    queueState: () => ({ paused, pausedPlugins: [...pausedPlugins] }),
+    outputs: services.outputs ?? NO_OUTPUTS,
+    watches: services.watches ?? noWatches(),
     async clearFinished() {
       let removed = 0;
       for (const [id, j] of jobs) {

@@ -75,6 +75,7 @@ interface Statements {
   text: StatementSync;
   textDelete: StatementSync;
   storedOutput: StatementSync;
+  clearRun: StatementSync[];
 }
 
 export function openJobStore(opts: JobStoreOptions): JobStore {
@@ -313,6 +314,11 @@ class SqliteJobStore implements JobStore {
       const seq = this.nextSeq++;
       s.insert.run(id, seq, ...values, extra);
       s.text.run(seq, label, write.output ?? '');
+    } else if (write.state === 'queued' && old.state !== 'queued') {
+      // Run again in place (a retry, or a run a quit interrupted): the old run's result and output go.
+      s.update.run(...values, extra, id);
+      for (const clear of s.clearRun) clear.run(id);
+      if (typeof old.seq === 'number') s.text.run(old.seq, label, '');
     } else {
       s.update.run(...values, extra, id);
       if ((write.output !== undefined || old.label !== label) && typeof old.seq === 'number') {
@@ -438,6 +444,7 @@ function prepare(db: DatabaseSync): Statements {
     text: db.prepare('INSERT OR REPLACE INTO job_text (rowid, label, output) VALUES (?, ?, ?)'),
     textDelete: db.prepare('DELETE FROM job_text WHERE rowid = ?'),
     storedOutput: db.prepare('SELECT text FROM outputs WHERE job_id = ?'),
+    clearRun: [db.prepare('DELETE FROM results WHERE job_id = ?'), db.prepare('DELETE FROM outputs WHERE job_id = ?')],
   };
 }
 
