@@ -9,7 +9,6 @@ import type { ModelDownload, ModelLibrary } from '../../common/models.js';
 import type { JobCounts, JobPage, JobQuery } from '../../common/job-pages.js';
 import type { CoreModels } from './models/core-models.js';
 import type { Notice, QueueMove, QueueState } from '../../common/api.js';
-import type { OutputSetting } from '../../common/outputs.js';
 import type { WatchInfo } from '../../common/watch.js';
 import type { OutputsService } from './outputs/service.js';
 import type { WatchService } from './watch/types.js';
@@ -19,16 +18,8 @@ export type Disposer = () => void;
 export type { Outcome } from '../../common/outcome.js';
 import type { Outcome } from '../../common/outcome.js';
 
-export interface SubmitRequest {
-  pluginId: string;
-  source: { kind: 'path'; path: string } | { kind: 'text'; text: string };
-  label?: string;
-  params?: Record<string, unknown>;
-  /** A time limit for this job; it fails with TIMEOUT (and the worker restarts) when exceeded. */
-  timeoutMs?: number;
-  /** Where this job's output goes, instead of its plugin's setting (a watched folder's, `--out`). */
-  output?: OutputSetting;
-}
+export type { SubmitRequest } from './submit-request.js';
+import type { SubmitRequest } from './submit-request.js';
 
 export interface CoreEvents {
   job: (job: Job) => void;

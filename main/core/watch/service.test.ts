@@ -12,7 +12,7 @@ import type { HearthError } from '../../../common/protocol.js';
 import type { WatchInfo } from '../../../common/watch.js';
 import { systemClock } from '../clock.js';
 import { Emitter } from '../emitter.js';
-import type { SubmitRequest } from '../hearth-core.js';
+import type { SubmitRequest } from '../submit-request.js';
 import { createLogger } from '../logger.js';
 import { createWatchService } from './service.js';
 import type { WatchDeps, WatchService } from './types.js';

@@ -23,7 +23,7 @@ import type { HearthError } from '../../../common/protocol.js';
 import type { AddWatch, WatchInfo, WatchStatus } from '../../../common/watch.js';
 import type { CancelTimer } from '../clock.js';
 import { Emitter } from '../emitter.js';
-import type { SubmitRequest } from '../hearth-core.js';
+import type { SubmitRequest } from '../submit-request.js';
 import { watchFolder, type FileStat, type FolderWatcher } from './folder-watcher.js';
 import { fileStateStore, memoryStateStore, WATCHES_FILE, type SavedWatch } from './state-file.js';
 import type { WatchDeps, WatchService } from './types.js';

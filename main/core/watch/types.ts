@@ -4,7 +4,7 @@ import type { AddWatch, WatchInfo } from '../../../common/watch.js';
 import type { Job } from '../../../common/model.js';
 import type { Clock } from '../clock.js';
 import type { Disposer } from '../emitter.js';
-import type { SubmitRequest } from '../hearth-core.js';
+import type { SubmitRequest } from '../submit-request.js';
 import type { Logger } from '../logger.js';
 
 export interface WatchService {
