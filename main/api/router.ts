@@ -3,7 +3,7 @@
  * it a command name and an untrusted payload; it validates with zod, calls the core and
  * answers an Outcome. Nothing here throws across the boundary: every failure is data.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { messageOf } from '../../common/errors.js';
 import { normalizeExtension } from '../../common/file-types.js';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
@@ -12,6 +12,7 @@ import type { JobPage } from '../../common/job-pages.js';
 import type { Job } from '../../common/model.js';
 import { Commands, isCommandName, type CommandName } from '../../common/api.js';
 import type { ApiContext } from './context.js';
+import { isInside } from './face-paths.js';
 import type { Handler, Handlers } from './handler.js';
 import { watchHandlers } from './handlers/watch.js';
 import { outputHandlers } from './handlers/outputs.js';
@@ -99,7 +100,10 @@ const handlers: Handlers = {
   },
   queuePositions: async (ctx, req) => succeed(ctx.core.queuePositions(req.jobIds)),
   async setPaused(ctx, req) {
-    if (req.pluginId !== undefined && !ctx.core.listPlugins().some((p) => p.id === req.pluginId)) {
+    // A paused plugin that has gone since (a user plugin removed) can still be resumed.
+    const known = (id: string) =>
+      ctx.core.listPlugins().some((p) => p.id === id) || (!req.paused && ctx.core.queueState().pausedPlugins.includes(id));
+    if (req.pluginId !== undefined && !known(req.pluginId)) {
       return fail('PLUGIN_NOT_FOUND', `There is no plugin called “${req.pluginId}”.`);
     }
     if (req.paused) ctx.core.pause(req.pluginId);
@@ -182,11 +186,6 @@ export function visibleLibrary(ctx: ApiContext, library: ModelLibrary): ModelLib
   if (ctx.modelFoldersAllowed) return library;
   const inside = (p: string) => isInside(ctx.dataDir, p);
   return { folders: library.folders.filter(inside), models: library.models.filter((m) => inside(m.path)) };
-}
-
-function isInside(folder: string, path: string): boolean {
-  const rel = relative(resolve(folder), resolve(path));
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /** Validates `payload` for command `name`, runs it and answers an Outcome; never throws. */

@@ -29,7 +29,8 @@ import type { HearthCore } from '../core/hearth-core.js';
 import type { CliIo } from './io.js';
 import { parseSets } from './parse-set.js';
 import { parseCpuWorkers } from './cpu-workers.js';
-import { formatsOf, prepareFolder, saveJobOutput } from '../core/outputs/index.js';
+import { saveJobOutput } from '../core/outputs/index.js';
+import { checkOutputArgs } from './output-args.js';
 import { parseOptions } from './parse-options.js';
 import { pickPlugin } from './pick-plugin.js';
 import { printLog } from './print-log.js';
@@ -74,20 +75,6 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     printer.tally();
   }
-}
-
-/** A --format the plugin does not write, or an --out folder that cannot be written, before anything runs. */
-async function checkOutputArgs(a: RunArgs & { plugin: string }): Promise<string | undefined> {
-  if (a.format !== undefined) {
-    const { formats } = formatsOf(a.plugin);
-    if (!formats.includes(a.format)) return `${a.plugin} writes ${formats.join(', ')} — not ${a.format} (--format)`;
-    if (a.out === undefined) return '--format needs --out DIR: the folder the files go to';
-  }
-  if (a.out !== undefined) {
-    const folder = await prepareFolder(resolve(a.out));
-    if (!folder.ok) return `--out: ${folder.error.message}`;
-  }
-  return undefined;
 }
 
 function usageError(io: CliIo, message: string): number {

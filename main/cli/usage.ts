@@ -26,6 +26,7 @@ Commands:
                                          (hidden and partial files, subfolders and files the plugin does not
                                          read are left alone). Files done are remembered for the next watch.
       --out DIR                          Write each job's output file into DIR.
+      --format FMT                       Which of the plugin's formats --out writes (as for run).
       --set key=value                    Override a setting (as for run).
       --json                             One {"type":"result",…} line per file, as run --json prints them.
   serve [--host 127.0.0.1] [--port N]    Serve the Hearth UI to a browser (prints the URL with its token).

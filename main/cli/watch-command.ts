@@ -1,5 +1,5 @@
 /**
- * `hearth watch DIR --plugin ID [--out DIR] [--set k=v]… [--json] [--cpu-workers N] [--verbose]`:
+ * `hearth watch DIR --plugin ID [--out DIR [--format FMT]] [--set k=v]… [--json] [--cpu-workers N] [--verbose]`:
  * every file that appears or changes in DIR becomes one job, once it stops growing
  * (main/core/watch/), until Ctrl-C. Each file gets one result line, as `hearth run` prints them
  * (with --json, one `{"type":"result"}` line). Files the plugin does not read, hidden files and
@@ -28,7 +28,7 @@ import { resolveDataDir } from '../core/data-dir.js';
 import type { HearthCore } from '../core/hearth-core.js';
 import { createLogger } from '../core/logger.js';
 import { builtinModelProblem } from '../core/models/builtin-precheck.js';
-import { prepareFolder } from '../core/outputs/index.js';
+import { checkOutputArgs } from './output-args.js';
 import { Settings } from '../core/settings.js';
 import { createWatchService } from '../core/watch/service.js';
 import type { WatchService } from '../core/watch/types.js';
@@ -44,6 +44,8 @@ export interface WatchArgs {
   plugin: string;
   /** --out DIR: each job's output file goes there (the watch's output setting). */
   out: string | undefined;
+  /** --format FMT: which of the plugin's formats --out writes; its default otherwise. */
+  format: string | undefined;
   sets: Record<string, unknown>;
   json: boolean;
   cpuWorkers: number | undefined;
@@ -64,10 +66,8 @@ export async function watchCommand(argv: string[], io: CliIo, stop?: AbortSignal
     () => false,
   );
   if (!isFolder) return usageError(io, `there is no folder ${a.folder}`);
-  if (a.out !== undefined) {
-    const ready = await prepareFolder(a.out);
-    if (!ready.ok) return usageError(io, `--out: ${ready.error.message}`);
-  }
+  const badOutput = await checkOutputArgs(a);
+  if (badOutput !== undefined) return usageError(io, badOutput);
   const noModel = await modelProblem(a, io);
   if (noModel) {
     io.err(`hearth watch: ${noModel.message}\n`);
@@ -115,7 +115,8 @@ async function watchUntilStopped(
   printer: RunPrinter,
   interrupted: AbortSignal,
 ): Promise<number> {
-  const output: OutputSetting | undefined = a.out === undefined ? undefined : { where: 'folder', folder: a.out };
+  const output: OutputSetting | undefined =
+    a.out === undefined ? undefined : { where: 'folder', folder: a.out, ...(a.format === undefined ? {} : { format: a.format }) };
   const watches = createWatchService({
     dataDir: a.dataDir,
     stateFile: join(a.dataDir, CLI_WATCHES_FOLDER, `${stateKey(a)}.json`),
@@ -251,7 +252,7 @@ async function modelProblem(a: WatchArgs, io: CliIo): Promise<HearthError | unde
  */
 function stateKey(a: WatchArgs): string {
   return createHash('sha256')
-    .update(`${a.folder}\0${a.plugin}\0${a.out ?? ''}`)
+    .update(`${a.folder}\0${a.plugin}\0${a.out ?? ''}${a.format === undefined ? '' : `\0${a.format}`}`)
     .digest('hex')
     .slice(0, 16);
 }
@@ -265,6 +266,7 @@ function usageError(io: CliIo, message: string): number {
 interface WatchValues {
   plugin?: string;
   out?: string;
+  format?: string;
   set?: string[];
   json?: boolean;
   'cpu-workers'?: string;
@@ -279,6 +281,7 @@ export function parseWatchArgs(argv: string[], env: Record<string, string | unde
     {
       plugin: { type: 'string', short: 'p' },
       out: { type: 'string' },
+      format: { type: 'string' },
       set: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       'cpu-workers': { type: 'string' },
@@ -308,6 +311,7 @@ export function parseWatchArgs(argv: string[], env: Record<string, string | unde
     folder: resolve(folder),
     plugin: values.plugin,
     out: values.out === undefined ? undefined : resolve(values.out),
+    format: values.format,
     sets: sets.value,
     json: values.json === true,
     cpuWorkers,

@@ -96,6 +96,8 @@ export interface CreateCoreOptions {
   retentionEveryMs?: number;
   /** Where watched folders are kept: `<dataDir>/watches.json` ('file', the default) or this process only. */
   watches?: 'file' | 'memory';
+  /** Which saved watched folders this process opens (`hearth serve`: those inside its data folder); default all. */
+  mayWatch?: (folder: string) => boolean;
   /** A lone job that ran this long is told about when it ends; default LONG_JOB_MS. */
   longJobMs?: number;
 }
@@ -261,6 +263,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     log: log('watch'),
     clock,
     persist: opts.watches ?? 'file',
+    ...(opts.mayWatch ? { mayWatch: opts.mayWatch } : {}),
   });
 
   // Counts go out at most every COUNTS_EVERY_MS, with the newest figures: a burst of 10 000 job events is one.

@@ -32,4 +32,33 @@ describe('JobFifo', () => {
     expect(fifo.kept()).toBeLessThan(2048);
     expect([...fifo.queued(isQueued, 5)]).toEqual(['head']);
   });
+
+  it('walks a long run of held jobs at the front once, not at every dispatch, until they are released', () => {
+    // Found by a review: 50 000 jobs of a paused plugin ahead of others cost ~10 ms per dispatch.
+    const fifo = new JobFifo();
+    const queued = new Set<string>();
+    for (let i = 0; i < 10_000; i++) {
+      fifo.push(`held${i}`);
+      queued.add(`held${i}`);
+    }
+    for (let i = 0; i < 1_000; i++) {
+      fifo.push(`run${i}`);
+      queued.add(`run${i}`);
+    }
+    const isQueued = (id: string) => queued.has(id);
+    let looks = 0;
+    const held = (id: string) => {
+      looks++;
+      return id.startsWith('held');
+    };
+    for (let i = 0; i < 1_000; i++) {
+      const [next] = fifo.queued(isQueued, 1, held);
+      expect(next).toBe(`run${i}`);
+      queued.delete(`run${i}`); // dispatched
+    }
+    expect(looks).toBeLessThan(20_000);
+    // Released (the plugin resumed): the held jobs come first again, in their places.
+    fifo.release();
+    expect([...fifo.queued(isQueued, 2)]).toEqual(['held0', 'held1']);
+  });
 });

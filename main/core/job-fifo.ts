@@ -12,6 +12,13 @@ const DEAD_BEFORE_COMPACTION = 1024;
 export class JobFifo {
   private order: string[] = [];
   private head = 0;
+  /**
+   * Every entry from head up to here was left or held (its plugin paused) at the last walk that
+   * had held jobs: the next such walk starts here, so a long run of held jobs at the front is
+   * walked once, not at every dispatch. Back to the front whenever an entry before it may have
+   * become runnable (release) or moved (pushAgain, move, compaction).
+   */
+  private heldUntil = 0;
 
   /** Entries kept, left ones included (for tests of the compaction). */
   kept(): number {
@@ -27,6 +34,7 @@ export class JobFifo {
    * quit): an entry left from its earlier time would come alive again and hold it twice.
    */
   pushAgain(id: string): void {
+    this.heldUntil = 0;
     for (let i = this.order.length - 1; i >= this.head; i--) if (this.order[i] === id) this.order.splice(i, 1);
     this.order.push(id);
   }
@@ -40,9 +48,15 @@ export class JobFifo {
       if (this.head > 4096 && this.head * 2 > this.order.length) {
         this.order = this.order.slice(this.head);
         this.head = 0;
+        this.heldUntil = 0;
       }
     }
     return undefined;
+  }
+
+  /** Held jobs may run again (a plugin resumed): the next walk starts from the front. */
+  release(): void {
+    this.heldUntil = 0;
   }
 
   /**
@@ -53,17 +67,23 @@ export class JobFifo {
   *queued(isQueued: (id: string) => boolean, limit: number, held?: (id: string) => boolean): Generator<string> {
     let n = 0;
     let passed = 0;
+    const start = held ? Math.max(this.head, this.heldUntil) : this.head;
+    let prefixEnd = start;
+    let inPrefix = held !== undefined;
     try {
-      for (let i = this.head; i < this.order.length && n < limit; i++) {
+      for (let i = start; i < this.order.length && n < limit; i++) {
         const id = this.order[i];
         if (id === undefined || !isQueued(id)) passed += 1;
         // A held job (its plugin paused) keeps its place and does not count against the limit.
         else if (!held?.(id)) {
+          inPrefix = false;
           n += 1;
           yield id;
         }
+        if (inPrefix) prefixEnd = i + 1;
       }
     } finally {
+      if (held) this.heldUntil = prefixEnd;
       if (passed > DEAD_BEFORE_COMPACTION) this.compact(isQueued);
     }
   }
@@ -71,6 +91,7 @@ export class JobFifo {
   private compact(isQueued: (id: string) => boolean): void {
     this.order = this.order.slice(this.head).filter(isQueued);
     this.head = 0;
+    this.heldUntil = 0;
   }
 
   /**
@@ -83,6 +104,7 @@ export class JobFifo {
     if (typeof to === 'object' && 'by' in to) return this.moveBy(id, from, to.by, isQueued);
     const anchorId = to === 'front' || to === 'back' ? undefined : 'before' in to ? to.before : to.after;
     if (anchorId !== undefined && (anchorId === id || this.indexOf(anchorId, isQueued) === -1)) return false;
+    this.heldUntil = 0;
     this.order.splice(from, 1);
     if (to === 'front') this.order.splice(this.head, 0, id);
     else if (to === 'back') this.order.push(id);
@@ -124,6 +146,7 @@ export class JobFifo {
       left -= 1;
     }
     if (at === from) return true;
+    this.heldUntil = 0;
     this.order.splice(from, 1);
     // Earlier: `at` is the neighbour's place, and `id` goes before it. Later: taking `id` out
     // moved the neighbour to at − 1, and `id` goes after it, at `at` again.
@@ -142,6 +165,7 @@ export class JobFifo {
     const out = this.order.slice(this.head).filter(isQueued);
     this.order = [];
     this.head = 0;
+    this.heldUntil = 0;
     return out;
   }
 }

@@ -41,6 +41,7 @@ import type { WorkerExitEvent, WorkerSupervisor } from './supervisor.js';
 import { messageOf } from '../../common/errors.js';
 import { chunkText } from '../../common/display-text.js';
 import { JobFifo } from './job-fifo.js';
+import { FinishedWindow } from './finished-window.js';
 
 /** The part of a lane's supervisor the queue drives. */
 export type QueueWorker = Pick<
@@ -143,10 +144,8 @@ export class JobQueue {
   private readonly bag = new DisposerBag();
   private readonly chunkStore: ChunkStore;
   private readonly newId: () => string;
-  /** Finished jobs in memory, oldest first (from finishedHead), so the oldest leave first beyond keepFinished. */
-  private finishedOrder: string[] = [];
-  private finishedHead = 0;
-  private finishedCount = 0;
+  /** Which finished jobs stay in memory (the newest keepFinished); undefined: all of them. */
+  private readonly finished: FinishedWindow | undefined;
   /** The output text of each running job so far, from its first chunk (keepOutput). */
   private readonly outputs = new Map<string, { parts: string[]; length: number }>();
 
@@ -154,6 +153,7 @@ export class JobQueue {
     this.events = new Emitter((e) => opts.log.error(`a queue listener threw: ${messageOf(e)}`));
     this.chunkStore = opts.chunks ?? new ChunkStore();
     this.newId = opts.newId ?? randomUUID;
+    this.finished = opts.keepFinished === undefined ? undefined : new FinishedWindow(opts.keepFinished);
     for (const lane of opts.lanes) this.addLane(lane);
   }
 
@@ -305,7 +305,7 @@ export class JobQueue {
     for (const key of ['startedAt', 'finishedAt', 'progress', 'result', 'error', 'outputPath', 'outputError'] as const) {
       delete again[key];
     }
-    if (this.jobs.has(jobId)) this.finishedCount--;
+    this.finished?.drop(jobId);
     this.jobs.set(jobId, again);
     this.chunkStore.delete(jobId);
     this.outputs.delete(jobId);
@@ -337,7 +337,8 @@ export class JobQueue {
     if (job.state === 'running') {
       return { ok: false, error: { code: 'BUSY', message: `"${job.label}" is running; cancel it first, then remove it.` } };
     }
-    if (this.jobs.delete(jobId) && job.state !== 'queued') this.finishedCount--;
+    this.jobs.delete(jobId);
+    this.finished?.drop(jobId);
     this.chunkStore.delete(jobId);
     this.outputs.delete(jobId);
     await this.opts.journal.append({ t: 'remove', id: jobId });
@@ -385,10 +386,12 @@ export class JobQueue {
 
   /** A job that just ended tells where its output file went (or why it could not be written). */
   noteOutput(jobId: string, note: { outputPath: string } | { outputError: HearthError }): void {
-    const job = this.jobs.get(jobId);
+    // A job that already left memory (a burst of fast jobs) is written through the store all the same.
+    const held = this.jobs.get(jobId);
+    const job = held ?? this.opts.lookup?.(jobId);
     if (!job || job.state !== 'succeeded') return;
     const next: Job = { ...job, ...note };
-    this.jobs.set(jobId, next);
+    if (held) this.jobs.set(jobId, next);
     void this.persist(next);
     this.events.emit('job', next);
   }
@@ -414,6 +417,7 @@ export class JobQueue {
   resume(pluginId?: string): void {
     if (pluginId !== undefined) {
       if (!this.pausedPlugins.delete(pluginId)) return;
+      for (const fifo of [...Object.values(this.fifos), this.unsorted]) fifo.release();
     } else {
       if (!this.paused) return;
       this.paused = false;
@@ -438,9 +442,7 @@ export class JobQueue {
       this.chunkStore.delete(id);
       return this.opts.journal.append({ t: 'remove', id });
     });
-    this.finishedOrder = [];
-    this.finishedHead = 0;
-    this.finishedCount = 0;
+    this.finished?.clear();
     await Promise.all(writes);
     return removed.length;
   }
@@ -452,12 +454,7 @@ export class JobQueue {
       if (!job || !FINISHED_STATES.includes(job.state)) continue;
       this.jobs.delete(id);
       this.chunkStore.delete(id);
-      this.finishedCount--;
-    }
-    if (this.finishedCount <= 0) {
-      this.finishedOrder = [];
-      this.finishedHead = 0;
-      this.finishedCount = 0;
+      this.finished?.drop(id);
     }
   }
 
@@ -792,21 +789,11 @@ export class JobQueue {
 
   /** Keeps at most keepFinished finished jobs in memory; the store behind the journal has them all. */
   private noteFinished(id: string): void {
-    const keep = this.opts.keepFinished;
-    if (keep === undefined) return;
-    this.finishedOrder.push(id);
-    this.finishedCount++;
-    while (this.finishedCount > keep && this.finishedHead < this.finishedOrder.length) {
-      const oldest = this.finishedOrder[this.finishedHead++];
-      const job = oldest === undefined ? undefined : this.jobs.get(oldest);
-      if (oldest === undefined || !job || !FINISHED_STATES.includes(job.state)) continue;
+    for (const oldest of this.finished?.note(id) ?? []) {
+      const job = this.jobs.get(oldest);
+      if (!job || !FINISHED_STATES.includes(job.state)) continue;
       this.jobs.delete(oldest);
       this.chunkStore.delete(oldest);
-      this.finishedCount--;
-    }
-    if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finishedOrder.length) {
-      this.finishedOrder = this.finishedOrder.slice(this.finishedHead);
-      this.finishedHead = 0;
     }
   }
 

@@ -25,9 +25,14 @@ class RecordingJournal implements JobJournal {
   async close(): Promise<void> {}
 }
 
-function queueOver(lanes: FakeLane[], journal: JobJournal = new MemoryJournal()) {
+function queueOver(
+  lanes: FakeLane[],
+  journal: JobJournal = new MemoryJournal(),
+  keep?: { keepFinished: number; lookup: (id: string) => Job | undefined },
+) {
   const queue = new JobQueue({
     lanes,
+    ...keep,
     kindOf: () => 'cpu',
     journal,
     clock: systemClock(),
@@ -175,6 +180,50 @@ describe('pause one plugin', () => {
     const [v] = await queue.submit([job('vad')]);
     await tick();
     expect(lane.executed()).toEqual([v!.id]);
+    queue.dispose();
+  });
+});
+
+describe('finished jobs kept in memory', () => {
+  it('a retried job that finishes again is the newest, not evicted for its first finish', async () => {
+    const lane = fakeLane('cpu-1', 'cpu');
+    const journal = new RecordingJournal();
+    const queue = queueOver([lane], journal, { keepFinished: 2, lookup: (id) => journal.jobs.get(id) });
+    const [a, b, c] = await queued(queue, 3);
+    for (const j of [a, b]) {
+      await tick();
+      lane.succeed(j!.id);
+    }
+    await tick();
+    await queue.retry(a!.id);
+    // c was queued before the retry: it runs first, then a again.
+    lane.succeed(c!.id);
+    await tick();
+    lane.succeed(a!.id);
+    await tick();
+    const [d] = await queued(queue, 1);
+    await tick();
+    lane.succeed(d!.id);
+    await tick();
+    // Finished in the order b, c, a, d: the two newest stay (before the fix, a's first finish made it the oldest).
+    const kept = queue.list().map((j) => j.id);
+    expect(kept.sort()).toEqual([a!.id, d!.id].sort());
+    queue.dispose();
+  });
+
+  it('records where the output went even for a job that already left memory', async () => {
+    const lane = fakeLane('cpu-1', 'cpu');
+    const journal = new RecordingJournal();
+    const queue = queueOver([lane], journal, { keepFinished: 1, lookup: (id) => journal.jobs.get(id) });
+    const [a, b] = await queued(queue, 2);
+    await tick();
+    lane.succeed(a!.id);
+    await tick();
+    lane.succeed(b!.id);
+    await tick();
+    expect(queue.list().map((j) => j.id)).toEqual([b!.id]);
+    queue.noteOutput(a!.id, { outputPath: '/out/a.txt' });
+    expect(queue.get(a!.id)?.outputPath).toBe('/out/a.txt');
     queue.dispose();
   });
 });

@@ -19,6 +19,7 @@ import { isLoopbackHost } from './loopback.js';
 import { inputUrlOf } from './input-route.js';
 import { startServer } from './server.js';
 import { isInsideUploads } from './upload.js';
+import { isInside } from '../api/face-paths.js';
 
 export interface ServeIo {
   out: (line: string) => void;
@@ -84,11 +85,14 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
   const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env ?? process.env });
   await mkdir(dataDir, { recursive: true });
 
-  const core = (io.createCore ?? createHearthCore)(
-    options.cpuWorkers === undefined
-      ? { dataDir, watchDevices: true, resumeDownloads: true }
-      : { dataDir, watchDevices: true, resumeDownloads: true, cpuWorkers: options.cpuWorkers },
-  );
+  const core = (io.createCore ?? createHearthCore)({
+    dataDir,
+    watchDevices: true,
+    resumeDownloads: true,
+    // A desktop app's watch on a folder elsewhere stays dormant here: a page sees nothing outside the data folder.
+    mayWatch: (folder) => isInside(dataDir, folder),
+    ...(options.cpuWorkers === undefined ? {} : { cpuWorkers: options.cpuWorkers }),
+  });
   try {
     await core.start();
   } catch (e) {

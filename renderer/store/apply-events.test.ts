@@ -80,6 +80,23 @@ describe('applyEvents', () => {
     expect(patch.output).toEqual({ jobId: 'a', text: 'line one\ntoken', lastSeq: 2, chunks: 3, firstLiveSeq: 0 });
   });
 
+  it('starts the output over when the selected job is queued again (a retry in place streams from seq 0)', () => {
+    const s = {
+      ...initialState(),
+      selectedJobId: 'a',
+      output: { jobId: 'a', text: 'OLD0OLD1OLD2', lastSeq: 2, chunks: 3, firstLiveSeq: null },
+    };
+    const patch = applyEvents(s, [
+      { type: 'job', job: job('a', { state: 'queued' }) },
+      { type: 'job', job: job('a', { state: 'running' }) },
+      { type: 'chunk', chunk: { jobId: 'a', seq: 0, data: 'NEW0', final: false } },
+      { type: 'chunk', chunk: { jobId: 'a', seq: 1, data: 'NEW1', final: false } },
+    ]);
+    expect(patch.output).toMatchObject({ jobId: 'a', text: 'NEW0NEW1', lastSeq: 1 });
+    const queuedOnly = applyEvents(s, [{ type: 'job', job: job('a', { state: 'queued' }) }]);
+    expect(queuedOnly.output).toMatchObject({ text: '', lastSeq: -1 });
+  });
+
   it('keeps the log bounded and takes the latest queue state', () => {
     const logs: ApiEvent[] = Array.from({ length: 2100 }, (_, i) => ({
       type: 'log',

@@ -119,6 +119,11 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
         running = noteRunning(running, job);
         batches = noteBatch(batches, job);
         if (job.id === state.selectedJobId) selectedJob = job;
+        // Queued again (a retry in place): its next run streams from seq 0, so the old run's text goes.
+        if (job.state === 'queued' && output?.jobId === job.id && output.lastSeq >= 0) {
+          output = { jobId: job.id, text: '', lastSeq: -1, chunks: 0, firstLiveSeq: null };
+          outputText = [];
+        }
         break;
       }
       case 'counts':
@@ -178,6 +183,6 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
   if (workers) patch.workers = workers;
   if (downloads) patch.downloads = downloads;
   if (logs) patch.logs = logs.length > MAX_LOGS ? logs.slice(-MAX_LOGS) : logs;
-  if (output !== state.output && output && outputText) patch.output = { ...output, text: outputText.join('') };
+  if (output !== state.output && output) patch.output = outputText ? { ...output, text: outputText.join('') } : output;
   return patch;
 }

@@ -110,4 +110,15 @@ describe('following events', () => {
     await main.answer();
     expect(store.getState().batches.b).toMatchObject({ total: 30, done: 12, succeeded: 10, failed: 1, cancelled: 1 });
   });
+
+  it('counts every batch shown again when jobs left the history (a removed job may have been its last open one)', async () => {
+    const batch = [job(1, { batchId: 'b', state: 'succeeded' })];
+    const main = fakeMain(batch);
+    const store = storeWith(1);
+    store.setState({ batches: { b: { id: 'b', total: 2, done: 1, succeeded: 1, failed: 0, cancelled: 0, createdAt: 1000 } } });
+    createEventFollower(store)([{ type: 'history', removed: 1 }]);
+    await main.answer();
+    await main.answer();
+    expect(store.getState().batches.b).toMatchObject({ total: 1, done: 1 });
+  });
 });

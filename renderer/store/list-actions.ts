@@ -133,9 +133,10 @@ export function createEventFollower(store: AppStore = appStore): (events: ApiEve
   return (events) => {
     const s = store.getState();
     // Jobs left the history (a clear, retention, another tab), or fewer rows than before: the rows have moved.
-    if (events.some((e) => e.type === 'history') || (s.list.total < lastTotal && events.some((e) => e.type === 'counts'))) {
-      stale('list');
-    }
+    const removed = events.some((e) => e.type === 'history');
+    if (removed || (s.list.total < lastTotal && events.some((e) => e.type === 'counts'))) stale('list');
+    // A removed job may have been a batch's last open one: every batch shown is counted again.
+    if (removed) for (const id of Object.keys(s.batches)) batch(id);
     lastTotal = s.list.total;
     for (const ev of events) {
       if (ev.type !== 'job') continue;

@@ -7,27 +7,29 @@
  * path the user chose.
  */
 import { access } from 'node:fs/promises';
-import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { JOB_PAGE_MAX } from '../../../common/job-pages.js';
 import type { Job } from '../../../common/model.js';
 import { fail, succeed, type Outcome } from '../../../common/outcome.js';
-import type { OutputSetting } from '../../../common/outputs.js';
 import { safeName } from '../../core/outputs/naming.js';
 import type { ApiContext } from '../context.js';
 import type { HandlerGroup } from '../handler.js';
 import { writeOutputFile } from '../output-file.js';
-
-/** Where a browser's exports (and a browser's "In a folder" setting) go, inside the data folder. */
-export const EXPORTS_FOLDER = 'exports';
+import { EXPORTS_FOLDER, outputFolderFor, outputSettingFor, shownSetting } from '../face-paths.js';
 
 export const outputHandlers: HandlerGroup<'outputSettings' | 'setOutputSetting' | 'exportJobs' | 'showOutput'> = {
-  outputSettings: async (ctx) => succeed(ctx.core.outputs.list(ctx.core.listPlugins().map((p) => p.id))),
+  outputSettings: async (ctx) =>
+    succeed(
+      ctx.core.outputs
+        .list(ctx.core.listPlugins().map((p) => p.id))
+        .map((o) => ({ ...o, setting: shownSetting(ctx, o.setting) })),
+    ),
 
   async setOutputSetting(ctx, req) {
     if (!ctx.core.listPlugins().some((p) => p.id === req.pluginId)) {
       return fail('PLUGIN_NOT_FOUND', `There is no plugin called “${req.pluginId}” — it may have been removed.`);
     }
-    const setting = placed(ctx, req.setting);
+    const setting = await outputSettingFor(ctx, req.setting);
     if (!setting.ok) return setting;
     return ctx.core.outputs.set(req.pluginId, setting.value);
   },
@@ -96,7 +98,7 @@ function jobsById(ctx: ApiContext, ids: readonly string[]): { jobs: Job[]; missi
  * one in `exports` named after the batch's first file and the day (`scan-001 2026-05-01`).
  */
 async function exportFolder(ctx: ApiContext, asked: string | undefined, first: Job | undefined): Promise<Outcome<string>> {
-  if (asked !== undefined) return inExportsOrAnywhere(ctx, asked);
+  if (asked !== undefined) return outputFolderFor(ctx, asked);
   const exportsDir = join(ctx.dataDir, EXPORTS_FOLDER);
   const source = first?.source.kind === 'path' ? basename(first.source.path) : (first?.label ?? 'export');
   const stem = safeName(`${basename(source, extname(source))} ${localDate(new Date())}`);
@@ -107,35 +109,6 @@ async function exportFolder(ctx: ApiContext, asked: string | undefined, first: J
 }
 
 /** A folder the face may write in: any full path in the desktop app; in a browser, one inside `exports`. */
-function inExportsOrAnywhere(ctx: ApiContext, folder: string): Outcome<string> {
-  if (ctx.outputsAnywhere === true) {
-    return isAbsolute(folder) ? succeed(folder) : fail('INVALID_INPUT', `${folder} is not a full path — choose a folder`);
-  }
-  const exportsDir = join(ctx.dataDir, EXPORTS_FOLDER);
-  const path = resolve(exportsDir, folder);
-  const rel = relative(exportsDir, path);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    return fail(
-      'INVALID_INPUT',
-      `Here outputs can only be written inside ${exportsDir} — give a folder name, and Hearth makes it there`,
-    );
-  }
-  return succeed(path);
-}
-
-/** The setting with its folder where this face may write (a browser's inside `exports`). */
-function placed(ctx: ApiContext, setting: OutputSetting): Outcome<OutputSetting> {
-  if (setting.folder === undefined) return succeed(setting);
-  if (ctx.outputsAnywhere !== true && setting.where !== 'folder') {
-    // Not used by this setting: dropped rather than checked, so switching back to "only in Hearth" always works.
-    const rest = { ...setting };
-    delete rest.folder;
-    return succeed(rest);
-  }
-  const folder = inExportsOrAnywhere(ctx, setting.folder);
-  return folder.ok ? succeed({ ...setting, folder: folder.value }) : folder;
-}
-
 function localDate(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;

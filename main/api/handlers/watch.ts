@@ -7,13 +7,12 @@
  * watched (a name is taken as a folder in it), the list shows only those, and outputs into a
  * folder go inside `<data-dir>/exports`, as the output setting's do (handlers/outputs.ts).
  */
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { fail, succeed, type Outcome } from '../../../common/outcome.js';
-import type { OutputSetting } from '../../../common/outputs.js';
 import type { AddWatch, WatchInfo } from '../../../common/watch.js';
 import type { ApiContext } from '../context.js';
 import type { HandlerGroup } from '../handler.js';
-import { EXPORTS_FOLDER } from './outputs.js';
+import { isInside, isReallyInside, outputSettingFor } from '../face-paths.js';
 
 export const watchHandlers: HandlerGroup<'listWatches' | 'addWatch' | 'setWatchPaused' | 'removeWatch'> = {
   listWatches: async (ctx) => succeed(visibleWatches(ctx, ctx.core.watches.list())),
@@ -22,7 +21,7 @@ export const watchHandlers: HandlerGroup<'listWatches' | 'addWatch' | 'setWatchP
     if (!ctx.core.listPlugins().some((p) => p.id === req.pluginId)) {
       return fail('PLUGIN_NOT_FOUND', `There is no plugin called “${req.pluginId}” — choose one of the installed plugins.`);
     }
-    const request = placed(ctx, req);
+    const request = await placed(ctx, req);
     if (!request.ok) return request;
     return ctx.core.watches.add(request.value);
   },
@@ -53,39 +52,21 @@ function notHere(id: string): Outcome<never> {
   return fail('INVALID_INPUT', `There is no watched folder with id "${id}" — it may have been removed.`);
 }
 
-/** The request with its folders where this face may read and write. */
-function placed(ctx: ApiContext, req: AddWatch): Outcome<AddWatch> {
+/** The request with its folders where this face may read and write (main/api/face-paths.ts). */
+async function placed(ctx: ApiContext, req: AddWatch): Promise<Outcome<AddWatch>> {
+  const output = req.output === undefined ? succeed(undefined) : await outputSettingFor(ctx, req.output);
+  if (!output.ok) return output;
+  const withOutput = { ...req, ...(output.value ? { output: output.value } : {}) };
   if (ctx.modelFoldersAllowed === true) {
     if (!isAbsolute(req.folder)) return fail('INVALID_INPUT', `${req.folder} is not a full path — choose a folder.`);
-    return succeed(req);
+    return succeed(withOutput);
   }
   const folder = resolve(ctx.dataDir, req.folder);
-  if (!isInside(ctx.dataDir, folder)) {
+  if (!(await isReallyInside(ctx.dataDir, folder))) {
     return fail(
       'INVALID_INPUT',
       `Here only folders inside ${ctx.dataDir} can be watched — put the folder there, or watch it from the desktop app or with \`hearth watch\`.`,
     );
   }
-  const output = outputHere(ctx, req.output);
-  if (!output.ok) return output;
-  return succeed({ ...req, folder, ...(output.value ? { output: output.value } : {}) });
-}
-
-/** A browser's "into a folder": inside `<data-dir>/exports` (a name is a folder made there). */
-function outputHere(ctx: ApiContext, output: OutputSetting | undefined): Outcome<OutputSetting | undefined> {
-  if (output?.where !== 'folder' || output.folder === undefined) return succeed(output);
-  const exportsDir = join(ctx.dataDir, EXPORTS_FOLDER);
-  const folder = resolve(exportsDir, output.folder);
-  if (!isInside(exportsDir, folder)) {
-    return fail(
-      'INVALID_INPUT',
-      `Here outputs can only be written inside ${exportsDir} — give a folder name, and Hearth makes it there.`,
-    );
-  }
-  return succeed({ ...output, folder });
-}
-
-function isInside(folder: string, path: string): boolean {
-  const rel = relative(resolve(folder), resolve(path));
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  return succeed({ ...withOutput, folder });
 }

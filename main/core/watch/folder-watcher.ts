@@ -65,6 +65,8 @@ export function watchFolder(folder: string, events: FolderEvents, opts: FolderWa
   const watcher: FSWatcher = watch(root, {
     ignoreInitial: false,
     depth: 0,
+    // A link in the folder is not followed: it may lead anywhere (a face checked only the folder).
+    followSymlinks: false,
     alwaysStat: true,
     // Never the root itself: a folder may be called `.inbox`.
     ignored: (path: string) => path !== root && dirname(path) === root && isIgnoredName(path),

@@ -202,6 +202,23 @@ describe('watched folders', () => {
     expect(Object.keys(saved.watches[0]?.files ?? {}).sort()).toEqual(['four.txt', 'one.txt', 'three.txt', 'two.txt']);
   });
 
+  it('leaves a saved watch this process may not open dormant, and the watch as it was', async () => {
+    const first = fakeQueue();
+    const a = makeService(first);
+    await a.service.start();
+    const watch = await addInbox(a.service);
+    await a.service.stop();
+
+    await writeFile(join(inbox, 'secret.txt'), 'not for this face');
+    const second = fakeQueue();
+    const b = makeService(second, { mayWatch: (folder) => folder.startsWith(dataDir) });
+    await b.service.start();
+    // Long enough for the settle, the batch and a folder check to have run.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(second.calls).toEqual([]);
+    expect(infoOf(b.service, watch.id)).toMatchObject({ status: 'watching', processed: 0, pending: 0 });
+  });
+
   it('skips files the plugin does not read, once, without holding up the others', async () => {
     const queue = fakeQueue(['png']);
     const { service, logs } = makeService(queue);

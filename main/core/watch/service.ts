@@ -158,6 +158,11 @@ export function createWatchService(deps: WatchDeps): WatchService {
     return [...live.unfinished.values()].some((u) => u.name === name && sameStat(u.stat, s));
   }
 
+  /** A saved watch this process may not open (deps.mayWatch) stays as it is, unwatched and untouched. */
+  function mayOpen(live: Live): boolean {
+    return deps.mayWatch?.(live.saved.folder) ?? true;
+  }
+
   function open(live: Live): void {
     const folder = live.saved.folder;
     const watcher = watchFolder(
@@ -231,7 +236,7 @@ export function createWatchService(deps: WatchDeps): WatchService {
           (s) => s.isDirectory(),
           () => false,
         );
-        if (stopped || !lives.has(live.saved.id)) return;
+        if (stopped || !lives.has(live.saved.id) || !mayOpen(live)) return;
         if (!there) goneAway(live);
         else if (live.condition !== 'watching') {
           if (live.condition === 'missing') deps.log.info(`the watched folder ${live.saved.folder} is back`);
@@ -457,6 +462,7 @@ export function createWatchService(deps: WatchDeps): WatchService {
             (s) => s.isDirectory(),
             () => false,
           );
+          if (!mayOpen(live)) continue;
           if (there) open(live);
           else goneAway(live);
         }

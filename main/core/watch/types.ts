@@ -31,6 +31,11 @@ export interface WatchDeps {
   clock: Clock;
   /** 'file': watches and what they processed are kept in `<dataDir>/watches.json`; 'memory': for this process only. */
   persist: 'file' | 'memory';
+  /**
+   * Which saved folders this process may open (`hearth serve`: only those inside its data
+   * folder; a desktop app's watch elsewhere stays dormant there). Default: all.
+   */
+  mayWatch?: (folder: string) => boolean;
   /** The state file for persist 'file'; default `<dataDir>/watches.json` (`hearth watch` keeps its own). */
   stateFile?: string;
   /**
