@@ -329,6 +329,19 @@ describe('watched folders', () => {
     await writeFile(join(inbox, 'next.txt'), 'next');
     await until(() => queue.submitted.length === 2, 'next.txt');
     expect(queue.submitted.map((s) => s.label)).toEqual(['scan.txt', 'next.txt']);
+    await until(
+      async () => (await readFile(join(dataDir, 'watches.json'), 'utf8')).includes('"skipped": "output"'),
+      'the output noted',
+    );
+    await service.stop();
+
+    // After a restart the output is still not an input (found by a review: it was remembered in memory only).
+    const again = fakeQueue();
+    const b = makeService(again);
+    await b.service.start();
+    await writeFile(join(inbox, 'last.txt'), 'last');
+    await until(() => again.submitted.length === 1, 'last.txt');
+    expect(again.submitted.map((s) => s.label)).toEqual(['last.txt']);
   });
 
   it('refuses a relative path, a missing folder and a second watch of the same folder and plugin', async () => {

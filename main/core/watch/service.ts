@@ -350,6 +350,16 @@ export function createWatchService(deps: WatchDeps): WatchService {
         live.ownOutputs.add(name);
         live.batch.delete(name);
         live.held.delete(name);
+        // Kept in watches.json too: after a restart the output is still not an input.
+        const path = job.outputPath;
+        void stat(path).then(
+          (s) => {
+            if (!lives.has(live.saved.id)) return;
+            live.saved.files[name] = { size: s.size, mtimeMs: s.mtimeMs, skipped: 'output' };
+            save();
+          },
+          () => undefined,
+        );
       }
     }
     const waiting = live.unfinished.get(job.id);
