@@ -9,6 +9,8 @@
  *   (g) OCR of 40 rendered pages with 2 CPU lanes vs 1 lane, idle and loaded (target ≥ 1.7×)
  *   (h) start to ready (snapshot answered) with 100 000 finished jobs vs an empty data folder
  *       (target ≤ 1.5×), main's RSS then (≤ 200 MiB) and the first message's size (≤ 256 KiB)
+ *   (j) 2 000 dispatches behind 50 000 jobs of a paused plugin vs the same with nothing held (target ≤ 3×:
+ *       the held jobs are 50 000 more in memory; each dispatch must not walk them)
  * `--json` prints the figures as JSON; `--only c,h` runs just those. Speed is measured here only, never asserted in tests.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -26,6 +28,7 @@ import { LLM_THREADS, llmTokens, tinyModel } from './llm-tokens.js';
 import { vadPerFile } from './vad-file.js';
 import { OCR_PAGES, ocrLanes } from './ocr-lanes.js';
 import { historyStart } from './history-start.js';
+import { heldDispatch } from './held-dispatch.js';
 import { messageOf } from '../common/errors.js';
 
 const json = process.argv.includes('--json');
@@ -89,6 +92,23 @@ async function main(): Promise<void> {
         'one appendFile of the same bytes',
         '< 1000 ms',
         enq.ms < 1000,
+      ),
+    );
+  }
+
+  if (wanted('j')) {
+    say('(j) dispatch behind a paused plugin…');
+    const plain = await heldDispatch(false);
+    const held = await heldDispatch(true);
+    figures.push(
+      fig(
+        '2 000 dispatches behind 50 000 held jobs (a paused plugin)',
+        'ms',
+        held,
+        plain,
+        'the same 2 000 with nothing held',
+        '≤ 3× baseline',
+        held <= plain * 3,
       ),
     );
   }
