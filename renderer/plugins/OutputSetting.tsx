@@ -76,7 +76,8 @@ export function OutputSetting({ plugin }: { plugin: PluginInfo }) {
       </h3>
       <fieldset className="output-where">
         <legend className="sr-only">Where {plugin.name} outputs go</legend>
-        {WHERE.map((w) => (
+        {/* From a browser, "beside" and "replace" are the desktop app's to choose (main/api/face-paths.ts). */}
+        {WHERE.filter((w) => !inBrowser || w.value !== 'beside' || draft.where === 'beside').map((w) => (
           <label key={w.value} className="check">
             <input
               type="radio"
@@ -90,7 +91,7 @@ export function OutputSetting({ plugin }: { plugin: PluginInfo }) {
         ))}
       </fieldset>
       {draft.where === 'beside' && inBrowser && (
-        <p className="help">Files uploaded through the browser keep their outputs in Hearth: download them or use Export.</p>
+        <p className="help">Set in the desktop app. From a browser, keep outputs in Hearth or write them into a folder.</p>
       )}
       {draft.where === 'folder' && (
         <div className="field">
@@ -126,15 +127,20 @@ export function OutputSetting({ plugin }: { plugin: PluginInfo }) {
           ))}
         </select>
       </div>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={draft.overwrite === true}
-          onChange={(e) => setDraft({ ...draft, overwrite: e.currentTarget.checked })}
-        />
-        Replace files of the same name
-      </label>
-      <p className="help">Otherwise a new file is numbered: scan (2).ocr.txt.</p>
+      {(!inBrowser || draft.overwrite === true) && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={draft.overwrite === true}
+            onChange={(e) => setDraft({ ...draft, overwrite: e.currentTarget.checked })}
+          />
+          Replace files of the same name
+        </label>
+      )}
+      <p className="help">
+        {inBrowser ? 'A file of the same name is never replaced: the new one is numbered' : 'Otherwise a new file is numbered'}:
+        scan (2).ocr.txt.
+      </p>
       <div className="output-actions">
         <button type="button" className="btn btn-small" disabled={!changed || busy} onClick={() => void save(draft)}>
           {busy ? 'Saving…' : 'Save output setting'}

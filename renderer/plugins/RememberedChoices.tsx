@@ -4,6 +4,7 @@
  */
 import { forgetPlugin } from '../store/queue-actions.js';
 import { useApp } from '../store/store.js';
+import '../styles/plugins.css';
 
 export function RememberedChoices() {
   // The objects the store holds, never ones made in the selector (a new one each time is a render loop).
