@@ -72,6 +72,11 @@ export const Job = z
     outputPath: z.string().optional(),
     /** Why the output file could not be written (the job's result is still kept in Hearth). */
     outputError: HearthError.optional(),
+    /**
+     * Where the job stands in its queue while queued: the lowest starts first. Set when it is
+     * queued, moved or retried, and kept so the order survives a restart (older jobs have none).
+     */
+    rank: z.number().optional(),
     /** This job's own time limit; without it the core's default applies (none unless configured). */
     timeoutMs: z.number().int().positive().optional(),
   })

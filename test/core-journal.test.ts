@@ -106,6 +106,27 @@ describe('journal across core restarts', () => {
     expect(await readFile(join(dataDir, backup ?? ''), 'utf8')).toMatch(/"was-running"/);
   });
 
+  it('the order set by moves and retries survives a restart', async () => {
+    dataDir = await makeDataDir();
+    const c = open();
+    await c.core.start();
+    c.core.pause();
+    const [a, b, d] = await submit(c.core, [text('a'), text('b'), text('d')]);
+    const [bad] = await submit(c.core, [text('x', { mode: 'throw' })]);
+    expect(c.core.moveJob(d!.id, 'front')).toEqual({ ok: true, value: 1 });
+    expect(c.core.moveJob(a!.id, { after: b!.id })).toEqual({ ok: true, value: 3 });
+    const ids = [a!.id, b!.id, d!.id, bad!.id];
+    expect(c.core.queuePositions(ids)).toEqual({ [d!.id]: 1, [b!.id]: 2, [a!.id]: 3, [bad!.id]: 4 });
+    await c.core.stop();
+
+    const again = open();
+    // Paused before it starts, so nothing runs before the places are read.
+    again.core.pause();
+    await again.core.start();
+    expect(again.core.queuePositions(ids)).toEqual({ [d!.id]: 1, [b!.id]: 2, [a!.id]: 3, [bad!.id]: 4 });
+    await again.core.stop();
+  });
+
   it('retry runs the job again in place, and its earlier run survives a restart', async () => {
     dataDir = await makeDataDir();
     const c = open();

@@ -154,6 +154,28 @@ export class JobFifo {
     return true;
   }
 
+  /** The queued ids just before and after `id` here (for its rank between them). */
+  neighbours(id: string, isQueued: (id: string) => boolean): { before?: string; after?: string } {
+    const at = this.indexOf(id, isQueued);
+    if (at === -1) return {};
+    const out: { before?: string; after?: string } = {};
+    for (let i = at - 1; i >= this.head; i--) {
+      const other = this.order[i];
+      if (other !== undefined && isQueued(other)) {
+        out.before = other;
+        break;
+      }
+    }
+    for (let i = at + 1; i < this.order.length; i++) {
+      const other = this.order[i];
+      if (other !== undefined && isQueued(other)) {
+        out.after = other;
+        break;
+      }
+    }
+    return out;
+  }
+
   private indexOf(id: string, isQueued: (id: string) => boolean): number {
     if (!isQueued(id)) return -1;
     for (let i = this.head; i < this.order.length; i++) if (this.order[i] === id) return i;

@@ -132,6 +132,8 @@ export class JobQueue {
   /** Made once: the pump runs on every job's start and end. */
   private readonly isQueued = (id: string): boolean => this.jobs.get(id)?.state === 'queued';
   private paused = false;
+  /** The highest rank given (nextRank). */
+  private lastRank = 0;
   /** Plugins whose queued jobs keep their places but do not start. */
   private readonly pausedPlugins = new Set<string>();
   private readonly isHeld = (id: string): boolean => {
@@ -181,7 +183,11 @@ export class JobQueue {
   /** Loads what the journal kept; jobs that were running when Hearth died fail with a clear reason. */
   async restore(jobs: Job[]): Promise<void> {
     const writes: Promise<void>[] = [];
-    for (const job of jobs) {
+    // Queued jobs go back in their ranks' order (moves and retries included); those an older
+    // Hearth wrote have none and keep the store's order, ahead of the ranked ones.
+    const ranked = [...jobs].sort((a, b) => rankOf(a) - rankOf(b));
+    for (const job of jobs) if (job.rank !== undefined && job.rank > this.lastRank) this.lastRank = job.rank;
+    for (const job of ranked) {
       if (job.state === 'running') {
         const failed: Job = {
           ...job,
@@ -236,6 +242,7 @@ export class JobQueue {
         createdAt: now,
         chunkCount: 0,
         attempt: 1,
+        rank: this.nextRank(),
       };
       const batch = r.batchId ?? batchId;
       if (batch !== undefined) job.batchId = batch;
@@ -301,6 +308,7 @@ export class JobQueue {
       chunkCount: 0,
       attempt: 1,
       earlierRuns: [...(job.earlierRuns ?? []), runOf(job)].slice(-EARLIER_RUNS_KEPT),
+      rank: this.nextRank(),
     };
     for (const key of ['startedAt', 'finishedAt', 'progress', 'result', 'error', 'outputPath', 'outputError'] as const) {
       delete again[key];
@@ -364,6 +372,7 @@ export class JobQueue {
         },
       };
     }
+    this.rerank(job, fifo);
     this.schedulePump();
     return { ok: true, value: this.positions([jobId])[jobId] ?? 1 };
   }
@@ -394,6 +403,30 @@ export class JobQueue {
     if (held) this.jobs.set(jobId, next);
     void this.persist(next);
     this.events.emit('job', next);
+  }
+
+  /** Ranks leave room between jobs queued one after the other, so a move between them needs no renumbering. */
+  private nextRank(): number {
+    this.lastRank = Math.floor(this.lastRank / RANK_STEP) * RANK_STEP + RANK_STEP;
+    return this.lastRank;
+  }
+
+  /** A moved job takes a rank between its new neighbours', and is written, so the order survives a restart. */
+  private rerank(job: Job, fifo: JobFifo): void {
+    const { before, after } = fifo.neighbours(job.id, this.isQueued);
+    const low = before === undefined ? undefined : this.jobs.get(before);
+    const high = after === undefined ? undefined : this.jobs.get(after);
+    let rank: number;
+    if (low && high) rank = (rankOf(low) + rankOf(high)) / 2;
+    else if (high) rank = rankOf(high) - RANK_STEP;
+    else if (low) rank = rankOf(low) + RANK_STEP;
+    else return;
+    // Beside a job an older Hearth queued (no rank) there is no number to take: the order then holds until a restart.
+    if (!Number.isFinite(rank)) return;
+    if (rank > this.lastRank) this.lastRank = rank;
+    const next: Job = { ...job, rank };
+    this.jobs.set(job.id, next);
+    void this.persist(next);
   }
 
   private fifoOf(job: Job): JobFifo {
@@ -803,6 +836,14 @@ export class JobQueue {
       this.opts.log.error(`job ${job.id} could not be written to the journal: ${messageOf(error)}`);
     });
   }
+}
+
+/** The gap between the ranks of jobs queued one after another. */
+const RANK_STEP = 1024;
+
+/** A job's rank; one an older Hearth wrote without has none and sorts first. */
+function rankOf(job: Job): number {
+  return job.rank ?? Number.NEGATIVE_INFINITY;
 }
 
 /** How a finished run ended, for `earlierRuns`. */
