@@ -101,7 +101,38 @@ describe('render', () => {
     expect(text('ocr', 'txt', result)).toBe('Top line\nBottom line\n');
   });
 
+  it('writes each page of a multi-page OCR result, with its source and turn, and the lines’ pages', () => {
+    const result = {
+      text: 'Scanned words\n\nTyped words',
+      confidence: 97,
+      lines: [
+        { text: 'Scanned words', confidence: 94, page: 1, bbox: { x0: 1, y0: 2, x1: 3, y1: 4 } },
+        { text: 'Typed words', confidence: 100, page: 2 },
+      ],
+      pages: [
+        { page: 1, text: 'Scanned words', confidence: 94, source: 'ocr', rotation: 180 },
+        { page: 2, text: 'Typed words', confidence: 100, source: 'text-layer' },
+      ],
+    };
+    expect(JSON.parse(text('ocr', 'json', result))).toEqual({
+      text: result.text,
+      confidence: 97,
+      lines: [
+        { text: 'Scanned words', confidence: 94, page: 1 },
+        { text: 'Typed words', confidence: 100, page: 2 },
+      ],
+      pages: result.pages,
+    });
+    // The txt file keeps the pages apart by a blank line, as the plugin joined them.
+    expect(text('ocr', 'txt', result)).toBe('Scanned words\n\nTyped words\n');
+  });
+
   it.each([
+    [
+      'a page that is not from pixels or a text layer',
+      { text: 'x', confidence: 1, pages: [{ page: 1, text: 'x', confidence: 1, source: 'guess' }] },
+    ],
+    ['a page without its number', { text: 'x', confidence: 1, pages: [{ text: 'x', confidence: 1, source: 'ocr' }] }],
     ['a line without text', { text: 'x', confidence: 1, lines: [{ confidence: 3 }] }],
     ['a confidence that is text', { text: 'x', confidence: 1, lines: [{ text: 'x', confidence: 'high' }] }],
     ['lines that are no list', { text: 'x', confidence: 1, lines: 'x' }],

@@ -109,7 +109,10 @@ function asJson(result: unknown): Outcome<string> {
   return succeed(`${jsonText(result, 2)}\n`);
 }
 
-/** The OCR JSON file: the page's text and mean confidence, and its lines (each with its own confidence when the plugin gave one). */
+/**
+ * The OCR JSON file: the text and mean confidence, its lines (each with its own confidence and
+ * page when the plugin gave them), and each page with where its text came from.
+ */
 function ocrJson(r: OcrOutput) {
   const lines =
     r.lines ??
@@ -118,7 +121,9 @@ function ocrJson(r: OcrOutput) {
       .map((l) => l.trim())
       .filter(Boolean)
       .map((text) => ({ text }));
-  return { text: r.text, confidence: r.confidence, lines };
+  return r.pages
+    ? { text: r.text, confidence: r.confidence, lines, pages: r.pages }
+    : { text: r.text, confidence: r.confidence, lines };
 }
 
 /** A text file ends with exactly one newline (POSIX tools and `cat` expect it); an empty one stays empty. */

@@ -16,7 +16,19 @@ export const OcrOutput = z.object({
   text: z.string(),
   /** Tesseract's mean word confidence, 0..100. */
   confidence: z.number(),
-  lines: z.array(z.object({ text: z.string(), confidence: z.number().optional() })).optional(),
+  lines: z.array(z.object({ text: z.string(), confidence: z.number().optional(), page: z.number().int().optional() })).optional(),
+  /** Issue 12: each page of a PDF or TIFF, read from its pixels (`ocr`) or its text layer, and how it was turned. */
+  pages: z
+    .array(
+      z.object({
+        page: z.number().int(),
+        text: z.string(),
+        confidence: z.number(),
+        source: z.enum(['ocr', 'text-layer']),
+        rotation: z.number().optional(),
+      }),
+    )
+    .optional(),
 });
 export type OcrOutput = z.infer<typeof OcrOutput>;
 

@@ -1,26 +1,47 @@
 /**
  * Built-in OCR: Tesseract (tesseract.js, WASM, CPU) with the English model that ships in
- * @tesseract.js-data/eng. The engine loads once and stays loaded between jobs; each job
- * streams the recognised text line by line.
+ * @tesseract.js-data/eng. The engine loads once and stays loaded between jobs. A job reads
+ * every page of its file (a PDF's, a TIFF's) in order, each the right way up, and streams
+ * each page's lines as soon as that page is read.
  */
 import { definePlugin, PluginError, type LoadContext, type PluginInput, type RunContext } from '../../sdk/index.js';
 import { jobConfig, OcrConfig, PAGE_SEG_MODES } from './config.js';
 import { createOcrEngine, type OcrEngine } from './engine.js';
 import { linesOf, type PageLine } from './lines.js';
+import { readUpright, type Rotation } from './orient.js';
+import { openPages } from './pages/open.js';
+import type { DocPage } from './pages/types.js';
 import { readImage } from './read-image.js';
 import { messageOf } from '../../../common/errors.js';
 
-/** One recognised line, newline included. */
+/** One recognised line, newline included; the first line of a later page starts with a blank line. */
 export interface OcrChunk {
   text: string;
+  /** 1-based page the line is on. */
+  page: number;
+}
+export interface OcrPage {
+  page: number;
+  text: string;
+  /** 0..100: Tesseract's mean word confidence, or 100 for text the PDF carried. */
+  confidence: number;
+  /** `text-layer`: the PDF's own text, taken as it is; `ocr`: the page's pixels recognised. */
+  source: 'ocr' | 'text-layer';
+  /** Degrees the page was turned clockwise to read it; absent when it was read as it lay. */
+  rotation?: Exclude<Rotation, 0>;
 }
 export interface OcrResult {
+  /** Every page's text, pages separated by a blank line. */
   text: string;
-  /** Tesseract's mean word confidence, 0..100. */
+  /** The pages' confidence, weighted by how much text each has. */
   confidence: number;
-  /** Each recognised line in reading order with its own confidence, so a reader sees which line to check. */
+  /** Each line in reading order with its own confidence and page, so a reader sees which line to check. */
   lines: PageLine[];
+  pages: OcrPage[];
 }
+
+/** Between pages in the joined text and in the stream. */
+const PAGE_BREAK = '\n\n';
 
 function cancelled(): PluginError {
   return new PluginError('CANCELLED', 'The OCR job was cancelled');
@@ -43,46 +64,109 @@ function settingsFor(config: OcrConfig, params: Record<string, unknown>): OcrCon
   return settings.value;
 }
 
-async function recognise(live: () => Promise<OcrEngine>, config: OcrConfig, input: PluginInput, ctx: RunContext) {
-  const { pageSegMode } = settingsFor(config, ctx.params);
-  const image = await readImage(input);
-  const engine = await live();
-  if (ctx.signal.aborted) throw cancelled();
-  ctx.progress(0, 'recognizing text');
-  let page;
+interface PageJob {
+  engine: OcrEngine;
+  psm: string;
+  name: string;
+  ctx: RunContext;
+  /** The job's progress, never going back (a page's orientation check comes after its first read). */
+  progress: (fraction: number, status: string) => void;
+  /** 0-based page index and page count, to spread progress over the document. */
+  index: number;
+  count: number;
+}
+
+/** Recognises one page's pixels, turning it when it reads badly upright. */
+async function recognisePage(image: Extract<DocPage, { kind: 'image' }>, job: PageJob) {
+  const { engine, psm, ctx, index, count, name, progress } = job;
+  const where = count > 1 ? `page ${index + 1} of ${name}` : name;
   try {
-    page = await unlessAborted(
-      engine.recognize(image.bytes, PAGE_SEG_MODES[pageSegMode], ctx.jobId, (fraction, status) =>
-        ctx.progress(Math.min(1, Math.max(0, fraction)), status),
+    return await readUpright(image, (bytes, stage) =>
+      unlessAborted(
+        engine.recognize(bytes, psm, ctx.jobId, (fraction, status) => {
+          const f = Math.min(1, Math.max(0, fraction));
+          progress((index + (stage === 'page' ? f : 0)) / count, stage === 'page' ? status : 'checking which way up the page is');
+        }),
+        ctx.signal,
       ),
-      ctx.signal,
     );
   } catch (e) {
     if (e instanceof PluginError) throw e;
     // tesseract.js rejects with strings: messageOf keeps what it said.
     const why = messageOf(e);
     if (/read image/i.test(why)) {
-      const hint =
-        image.type === 'tiff'
-          ? ' — this TIFF uses a compression the engine cannot read (it reads uncompressed, LZW and Group 4 TIFFs); save it as PNG'
-          : ' — the file looks damaged or truncated';
-      throw new PluginError('INVALID_INPUT', `Could not decode the image ${image.name}${hint}`, why);
+      throw new PluginError('INVALID_INPUT', `Could not decode the image ${where} — the file looks damaged or truncated`, why);
     }
-    throw new PluginError('EXECUTION_FAILED', `OCR failed on ${image.name}: ${why}`, why);
+    throw new PluginError('EXECUTION_FAILED', `OCR failed on ${where}: ${why}`, why);
   }
-  return page;
 }
 
-async function* streamLines(live: () => Promise<OcrEngine>, config: OcrConfig, input: PluginInput, ctx: RunContext) {
-  const page = await recognise(live, config, input, ctx);
-  const lines = linesOf(page);
-  for (const line of lines) {
-    if (ctx.signal.aborted) throw cancelled();
-    // Each chunk ends its line, so a client that appends chunks as they come prints lines.
-    yield { text: `${line.text}\n` } satisfies OcrChunk;
+async function readPage(content: DocPage, job: PageJob): Promise<{ page: OcrPage; lines: PageLine[] }> {
+  const number = job.index + 1;
+  if (content.kind === 'text') {
+    const lines = content.lines.map((text) => ({ text, confidence: 100, page: number }));
+    return { page: { page: number, text: content.lines.join('\n'), confidence: 100, source: 'text-layer' }, lines };
   }
-  ctx.progress(1, 'done');
-  return { text: page.text.trimEnd(), confidence: page.confidence, lines } satisfies OcrResult;
+  const { page, rotation } = await recognisePage(content, job);
+  const lines = linesOf(page).map((l) => ({ ...l, page: number }));
+  const confidence = lines.length > 0 ? Math.min(100, Math.max(0, page.confidence)) : 0;
+  const read: OcrPage = { page: number, text: page.text.trimEnd(), confidence, source: 'ocr' };
+  if (rotation !== 0) read.rotation = rotation;
+  return { page: read, lines };
+}
+
+/** The document's confidence: each page's, weighted by its length, so a blank page does not drag it down. */
+function meanConfidence(pages: OcrPage[]): number {
+  const weight = pages.reduce((n, p) => n + p.text.length, 0);
+  if (pages.length === 1) return pages[0]?.confidence ?? 0;
+  return weight === 0 ? 0 : pages.reduce((sum, p) => sum + p.confidence * p.text.length, 0) / weight;
+}
+
+async function* streamPages(live: () => Promise<OcrEngine>, config: OcrConfig, input: PluginInput, ctx: RunContext) {
+  const { pageSegMode } = settingsFor(config, ctx.params);
+  const file = await readImage(input);
+  const source = await openPages(file.bytes, file.type, file.name);
+  try {
+    const engine = await live();
+    const pages: OcrPage[] = [];
+    const lines: PageLine[] = [];
+    let furthest = 0;
+    const progress = (fraction: number, status: string) => {
+      furthest = Math.max(furthest, fraction);
+      ctx.progress(furthest, status);
+    };
+    progress(0, 'recognizing text');
+    for (let index = 0; index < source.count; index++) {
+      if (ctx.signal.aborted) throw cancelled();
+      const content = await source.page(index);
+      const job: PageJob = {
+        engine,
+        psm: PAGE_SEG_MODES[pageSegMode],
+        name: file.name,
+        ctx,
+        progress,
+        index,
+        count: source.count,
+      };
+      const read = await readPage(content, job);
+      pages.push(read.page);
+      lines.push(...read.lines);
+      for (const [i, line] of read.lines.entries()) {
+        if (ctx.signal.aborted) throw cancelled();
+        // Each chunk ends its line, so a client that appends chunks as they come prints lines.
+        const gap = i === 0 && lines.length > read.lines.length ? PAGE_BREAK.slice(1) : '';
+        yield { text: `${gap}${line.text}\n`, page: read.page.page } satisfies OcrChunk;
+      }
+    }
+    ctx.progress(1, 'done');
+    const text = pages
+      .map((p) => p.text)
+      .filter(Boolean)
+      .join(PAGE_BREAK);
+    return { text, confidence: meanConfidence(pages), lines, pages } satisfies OcrResult;
+  } finally {
+    await source.close();
+  }
 }
 
 async function load(config: OcrConfig, ctx: LoadContext) {
@@ -107,7 +191,7 @@ async function load(config: OcrConfig, ctx: LoadContext) {
   return {
     run(input: PluginInput, runCtx: RunContext): AsyncGenerator<OcrChunk, OcrResult, void> {
       if (unloaded) throw new PluginError('INTERNAL', 'The OCR engine was unloaded; load the plugin again');
-      return streamLines(live, config, input, runCtx);
+      return streamPages(live, config, input, runCtx);
     },
     async unload() {
       unloaded = true;
@@ -119,9 +203,10 @@ async function load(config: OcrConfig, ctx: LoadContext) {
 export default definePlugin<OcrConfig, OcrResult, OcrChunk>({
   id: 'ocr',
   name: 'OCR (Tesseract)',
-  version: '1.0.0',
-  description: 'Reads English text from images with Tesseract, offline. Streams the text line by line.',
-  accepts: ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'tif', 'tiff'],
+  version: '1.1.0',
+  description:
+    'Reads English text from images and PDFs with Tesseract, offline: every page, turned the right way up. Streams the text line by line.',
+  accepts: ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'tif', 'tiff', 'pdf', 'gif', 'pbm', 'pgm', 'ppm', 'pnm', 'avif', 'heif', 'heic'],
   wantsGpu: false,
   configSchema: OcrConfig,
   load,

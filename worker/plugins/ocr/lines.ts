@@ -5,6 +5,8 @@ export interface PageLine {
   text: string;
   confidence: number;
   bbox?: { x0: number; y0: number; x1: number; y1: number };
+  /** 1-based page of a multi-page document (set by the plugin, not by Tesseract). */
+  page?: number;
 }
 
 /**

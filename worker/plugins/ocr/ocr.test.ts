@@ -9,6 +9,7 @@ import { drain, failureOf, fakeLoadContext, fakeRunContext, pathInput, streamOf 
 import { PluginError, type PluginInput, type PluginInstance, type RunContext } from '../../sdk/index.js';
 import ocr, { type OcrChunk, type OcrResult } from './index.js';
 import { normalise, renderText } from '../../../test/support/ocr-images.js';
+import sharp from 'sharp';
 
 const LINES = ['Hearth reads this line.', 'The quick brown fox jumps', 'over 12 lazy dogs.'];
 
@@ -17,6 +18,12 @@ let instance: PluginInstance<OcrResult, OcrChunk>;
 /** How many engines tesseract.js has been asked for, observed on the real module. */
 let createWorkerCalls: () => number;
 const loadCtx = fakeLoadContext();
+
+function tiffOf(lines: string[]): string {
+  const tif = join(dir, 'cut.tif');
+  execFileSync('/usr/bin/convert', [renderText(dir, 'cut.png', lines), '-compress', 'Zip', tif]);
+  return tif;
+}
 
 /** A job on the loaded engine; OCR must stream. */
 function generatorOf(input: PluginInput, ctx?: RunContext) {
@@ -117,14 +124,30 @@ describe('ocr run', () => {
     expect(createWorkerCalls()).toBe(before);
   });
 
-  it.each(['webp', 'bmp', 'tif'])('reads %s images', async (ext) => {
-    const out = join(dir, `format.${ext}`);
-    // LZW: the TIFF compression both ImageMagick writes and the WASM engine reads.
-    execFileSync('/usr/bin/convert', [
-      renderText(dir, `format-${ext}.png`, ['Format check']),
-      ...(ext === 'tif' ? ['-compress', 'LZW'] : []),
-      out,
-    ]);
+  // LZW TIFF the engine reads itself; Deflate and JPEG TIFF, GIF, AVIF go through sharp; BMP and PNM only the engine reads.
+  it.each([
+    ['webp', []],
+    ['bmp', []],
+    ['tif', ['-compress', 'LZW']],
+    ['tif', ['-compress', 'Zip']],
+    ['tif', ['-compress', 'JPEG']],
+    ['gif', []],
+    ['pbm', []],
+    ['pgm', []],
+    ['ppm', []],
+  ])('reads %s images %j', async (ext, options) => {
+    const out = join(dir, `format-${options.join('')}.${ext}`);
+    execFileSync('/usr/bin/convert', [renderText(dir, `format-${ext}.png`, ['Format check']), ...options, out]);
+    const { result } = await drain(generatorOf(pathInput(out)));
+    expect(normalise(result?.text ?? '')).toBe('format check');
+    expect(result?.pages).toEqual([{ page: 1, text: result?.text, confidence: result?.confidence, source: 'ocr' }]);
+  });
+
+  it('reads AVIF (HEIF) images through sharp', async () => {
+    const out = join(dir, 'format.avif');
+    await sharp(renderText(dir, 'format-avif.png', ['Format check']))
+      .avif({ quality: 90 })
+      .toFile(out);
     const { result } = await drain(generatorOf(pathInput(out)));
     expect(normalise(result?.text ?? '')).toBe('format check');
   });
@@ -144,14 +167,8 @@ describe('ocr run', () => {
     ['text named .png', () => new TextEncoder().encode('definitely not an image')],
     ['empty file', () => new Uint8Array(0)],
     ['truncated PNG', () => readFileSync(renderText(dir, 'whole.png', ['cut short'])).subarray(0, 120)],
-    [
-      'ZIP-compressed TIFF',
-      () => {
-        const tif = join(dir, 'zip.tif');
-        execFileSync('/usr/bin/convert', [renderText(dir, 'zip.png', ['zip']), '-compress', 'Zip', tif]);
-        return readFileSync(tif);
-      },
-    ],
+    ['truncated TIFF', () => readFileSync(tiffOf(['cut short'])).subarray(0, 300)],
+    ['damaged PDF', () => new TextEncoder().encode('%PDF-1.4\n1 0 obj << /Type /Catalog >> nonsense')],
   ];
   it.each(corrupt)('rejects a %s as INVALID_INPUT with a clear message', async (label, make) => {
     const path = join(dir, `corrupt-${label.replace(/\W+/g, '-')}.png`);
