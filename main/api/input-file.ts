@@ -23,6 +23,7 @@ const PREVIEWABLE: Readonly<Record<string, { kind: Exclude<PreviewKind, 'none'>;
   webp: { kind: 'image', type: 'image/webp' },
   gif: { kind: 'image', type: 'image/gif' },
   bmp: { kind: 'image', type: 'image/bmp' },
+  avif: { kind: 'image', type: 'image/avif' },
   wav: { kind: 'audio', type: 'audio/wav' },
   mp3: { kind: 'audio', type: 'audio/mpeg' },
   ogg: { kind: 'audio', type: 'audio/ogg' },
