@@ -24,7 +24,7 @@ export function ResultBody({
       case 'transcript':
         return <TranscriptSegments segments={shape.segments} seek={seek} />;
       case 'ocr':
-        return <OcrLines lines={shape.lines} confidence={shape.confidence} />;
+        return <OcrLines lines={shape.lines} confidence={shape.confidence} pages={shape.pages} />;
       case 'text':
         break;
     }

@@ -21,7 +21,34 @@ describe('resultShape', () => {
         confidence: 88,
         lines: [{ text: 'a', confidence: 95, bbox: { x0: 0, y0: 0, x1: 1, y1: 1 } }, { text: 'b' }],
       },
-      { kind: 'ocr', confidence: 88, lines: [{ text: 'a', confidence: 95 }, { text: 'b' }] },
+      { kind: 'ocr', confidence: 88, lines: [{ text: 'a', confidence: 95 }, { text: 'b' }], pages: [] },
+    ],
+    [
+      'ocr',
+      {
+        text: 'a\n\nb',
+        confidence: 90,
+        lines: [
+          { text: 'a', confidence: 95, page: 1 },
+          { text: 'b', confidence: 85, page: 2 },
+        ],
+        pages: [
+          { page: 1, text: 'a', confidence: 95, source: 'ocr' },
+          { page: 2, text: 'b', confidence: 85, source: 'text-layer', rotation: 180 },
+        ],
+      },
+      {
+        kind: 'ocr',
+        confidence: 90,
+        lines: [
+          { text: 'a', confidence: 95, page: 1 },
+          { text: 'b', confidence: 85, page: 2 },
+        ],
+        pages: [
+          { page: 1, source: 'ocr' },
+          { page: 2, source: 'text-layer', rotation: 180 },
+        ],
+      },
     ],
   ])('%s %j is drawn as %j', (pluginId, result, shape) => {
     expect(resultShape(pluginId, result)).toEqual(shape);

@@ -22,17 +22,28 @@ const TranscriptShape = z.object({
 const OcrShape = z.object({
   text: z.string(),
   confidence: z.number(),
-  lines: z.array(z.object({ text: z.string(), confidence: z.number().finite().optional() })),
+  lines: z.array(z.object({ text: z.string(), confidence: z.number().finite().optional(), page: z.number().int().optional() })),
+  /** Documents (issue 12): how each page was read. */
+  pages: z
+    .array(
+      z.object({
+        page: z.number().int(),
+        source: z.string().optional(),
+        rotation: z.number().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type Segment = z.infer<typeof VadShape>['segments'][number];
 export type TimedText = z.infer<typeof TranscriptShape>['segments'][number];
 export type OcrLine = z.infer<typeof OcrShape>['lines'][number];
+export type OcrPage = NonNullable<z.infer<typeof OcrShape>['pages']>[number];
 
 export type ResultShape =
   | { kind: 'vad'; segments: Segment[]; duration?: number }
   | { kind: 'transcript'; segments: TimedText[] }
-  | { kind: 'ocr'; lines: OcrLine[]; confidence: number }
+  | { kind: 'ocr'; lines: OcrLine[]; confidence: number; pages: OcrPage[] }
   | { kind: 'text' };
 
 const TEXT: ResultShape = { kind: 'text' };
@@ -53,7 +64,9 @@ export function resultShape(pluginId: string, result: unknown): ResultShape {
     }
     case 'ocr': {
       const r = OcrShape.safeParse(result);
-      return r.success && r.data.lines.length > 0 ? { kind: 'ocr', lines: r.data.lines, confidence: r.data.confidence } : TEXT;
+      return r.success && r.data.lines.length > 0
+        ? { kind: 'ocr', lines: r.data.lines, confidence: r.data.confidence, pages: r.data.pages ?? [] }
+        : TEXT;
     }
     default:
       return TEXT;
