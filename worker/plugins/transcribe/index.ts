@@ -1,14 +1,14 @@
 /**
  * Built-in speech-to-text: whisper.cpp through @fugood/whisper.node, on a ggml model the
- * user chooses. The model stays loaded between jobs; each job streams the segments as
- * whisper finishes them.
+ * user chooses. The model stays loaded between jobs; each job feeds the recording in windows
+ * of at most 30 s (./audio.ts) and streams the segments as whisper finishes them.
  */
 import type { TranscribeResult, WhisperContext } from '@fugood/whisper.node';
 import { definePlugin, PluginError, type LoadContext, type PluginInstance, type RunContext } from '../../sdk/index.js';
 import { streamFromCallbacks } from '../shared/callback-stream.js';
 import { parseJobParams } from '../shared/job-params.js';
 import { checkModelFile, modelFileBytes } from '../shared/model-file.js';
-import { readSpeech } from './audio.js';
+import { openSpeech, SAMPLE_RATE, type Speech, type SpeechWindow } from './audio.js';
 import { TranscribeConfig, TranscribeJobParams } from './config.js';
 import { openWhisper } from './engine.js';
 import { refuseUnrunnableModel } from './model-ftype.js';
@@ -56,16 +56,41 @@ function jobOptions(config: TranscribeConfig, params: Record<string, unknown>) {
   };
 }
 
-function transcribe(whisper: WhisperContext, config: TranscribeConfig, ctx: RunContext, pcm: ArrayBuffer) {
-  return streamFromCallbacks<TranscriptSegment, TranscriptResult>(async (emit) => {
+interface WindowResult {
+  segments: TranscriptSegment[];
+  language?: string;
+}
+
+/** One window through whisper, its segments shifted by the window's offset as they stream out. */
+function transcribeWindow(
+  whisper: WhisperContext,
+  options: ReturnType<typeof jobOptions>,
+  ctx: RunContext,
+  window: SpeechWindow,
+  expectedSamples: number | null,
+) {
+  const shift = window.offset / SAMPLE_RATE;
+  // whisper pads a short window with silence and may place a segment in the padding: not past the audio.
+  const windowEnd = (window.offset + window.samples) / SAMPLE_RATE;
+  const at = (t: number) => Math.min(windowEnd, Math.round((t + shift) * 1000) / 1000);
+  const place = (s: TranscribeResult['segments'][number]): TranscriptSegment => {
+    const segment = segmentOf(s);
+    // Rounded to the millisecond like whisper's own times, so offsets add no float noise.
+    return { ...segment, start: at(segment.start), end: at(segment.end) };
+  };
+  return streamFromCallbacks<TranscriptSegment, WindowResult>(async (emit) => {
     if (ctx.signal.aborted) throw cancelled();
     const segments: TranscriptSegment[] = [];
-    const job = whisper.transcribeData(pcm, {
-      ...jobOptions(config, ctx.params),
-      onProgress: (percent) => ctx.progress(Math.min(1, Math.max(0, percent / 100))),
+    const job = whisper.transcribeData(window.pcm, {
+      ...options,
+      onProgress: (percent) => {
+        if (!expectedSamples) return;
+        const done = window.offset + (window.samples * Math.min(100, Math.max(0, percent))) / 100;
+        ctx.progress(Math.min(1, done / expectedSamples));
+      },
       onNewSegments: (update) => {
         for (const s of update.segments) {
-          const segment = segmentOf(s);
+          const segment = place(s);
           segments.push(segment);
           emit(segment);
         }
@@ -94,16 +119,38 @@ function transcribe(whisper: WhisperContext, config: TranscribeConfig, ctx: RunC
     }
     if (result.isAborted || ctx.signal.aborted) throw cancelled();
     // The final result is authoritative; the callbacks only made it arrive early.
-    const all = result.segments.length >= segments.length ? result.segments.map(segmentOf) : segments;
-    return {
-      segments: all,
-      text: all
-        .map((s) => s.text)
-        .join(' ')
-        .trim(),
-      ...(result.language ? { language: result.language } : {}),
-    };
+    const all = result.segments.length >= segments.length ? result.segments.map(place) : segments;
+    return { segments: all, ...(result.language ? { language: result.language } : {}) };
   });
+}
+
+/** The whole recording, window by window; segments stream as whisper finishes each. */
+async function* transcribe(
+  whisper: WhisperContext,
+  config: TranscribeConfig,
+  ctx: RunContext,
+  speech: Speech,
+): AsyncGenerator<TranscriptSegment, TranscriptResult, void> {
+  const options = jobOptions(config, ctx.params);
+  const segments: TranscriptSegment[] = [];
+  let language: string | undefined;
+  for await (const window of speech.windows) {
+    if (ctx.signal.aborted) throw cancelled();
+    // Once whisper has detected the language, later windows keep it rather than guessing anew.
+    const asked = options.language === 'auto' && language ? { ...options, language } : options;
+    const done = yield* transcribeWindow(whisper, asked, ctx, window, speech.expectedSamples);
+    segments.push(...done.segments);
+    language ??= done.language;
+  }
+  if (speech.expectedSamples) ctx.progress(1);
+  return {
+    segments,
+    text: segments
+      .map((s) => s.text)
+      .join(' ')
+      .trim(),
+    ...(language ? { language } : {}),
+  };
 }
 
 async function loadTranscribe(
@@ -125,8 +172,9 @@ async function loadTranscribe(
         if (busy) throw new PluginError('BUSY', 'The transcribe plugin is already working on a file');
         busy = true;
         try {
-          const { pcm } = await readSpeech(input, run.signal);
-          return yield* transcribe(opened.context, config, run, pcm);
+          const speech = await openSpeech(input, run.signal);
+          run.log.debug(`reading audio via ${speech.via}`);
+          return yield* transcribe(opened.context, config, run, speech);
         } finally {
           busy = false;
         }
@@ -143,8 +191,8 @@ export default definePlugin<TranscribeConfig, TranscriptResult, TranscriptSegmen
   name: 'Transcription',
   version: '1.0.0',
   description:
-    'Turns speech into text with whisper.cpp, streaming each segment as it is decoded. Reads WAV; other formats need ffmpeg.',
-  accepts: ['wav', 'mp3', 'ogg', 'flac', 'm4a', 'opus', 'webm', 'aac'],
+    'Turns speech into text with whisper.cpp, streaming each segment as it is decoded. Reads audio and video files of any length.',
+  accepts: ['wav', 'mp3', 'ogg', 'flac', 'm4a', 'opus', 'webm', 'aac', 'mp4', 'mov', 'mkv'],
   wantsGpu: true,
   configSchema: TranscribeConfig,
   estimateMemory: (config, dataDir) => modelFileBytes(config.modelPath, dataDir),

@@ -1,15 +1,19 @@
 /**
  * Built-in speech detection: Silero VAD on onnxruntime-node. Reads WAV itself and other audio
- * through ffmpeg; streams each speech segment `{ start, end }` (seconds) as soon as it ends.
+ * (video containers too) through ffmpeg — the user's or the bundled one — streaming the samples
+ * through in windows; streams each speech segment `{ start, end }` (seconds) as soon as it ends.
  */
 import { definePlugin, PluginError, type LoadContext, type PluginInput, type RunContext } from '../../sdk/index.js';
 import { jobConfig, VadConfig } from './config.js';
-import { decodeAudio, MODEL_RATE } from './decode.js';
 import { detectSpeech, type DetectSettings, type SpeechSegment, type VadResult } from './detect.js';
-import { findExecutable } from './ffmpeg.js';
 import { openSileroSession, type SileroSession } from './silero.js';
+import { locateFfmpeg } from '../shared/audio/ffmpeg-path.js';
+import { openAudio } from '../shared/audio/open-audio.js';
 
 export type { SpeechSegment, VadResult } from './detect.js';
+
+/** Silero's rate: everything is resampled to it. */
+const MODEL_RATE = 16000;
 
 function settingsFor(config: VadConfig, params: Record<string, unknown>): DetectSettings {
   const settings = jobConfig(config, params);
@@ -20,9 +24,14 @@ function settingsFor(config: VadConfig, params: Record<string, unknown>): Detect
 async function* analyse(model: SileroSession, config: VadConfig, input: PluginInput, ctx: RunContext) {
   const settings = settingsFor(config, ctx.params);
   ctx.progress(null, 'reading audio');
-  const audio = await decodeAudio(input, { ffmpeg: findExecutable('ffmpeg', process.env.PATH ?? ''), signal: ctx.signal });
-  ctx.log.debug(`read ${audio.samples.length} samples via ${audio.via}`);
-  return yield* detectSpeech(model, audio.samples, MODEL_RATE, settings, ctx);
+  const audio = await openAudio(input, 'Speech detection', {
+    ffmpeg: locateFfmpeg(),
+    signal: ctx.signal,
+    rate: MODEL_RATE,
+    cancelledMessage: 'The speech detection job was cancelled',
+  });
+  ctx.log.debug(`reading audio via ${audio.via}`);
+  return yield* detectSpeech(model, audio.chunks, MODEL_RATE, audio.expectedSamples, settings, ctx);
 }
 
 async function load(config: VadConfig, ctx: LoadContext) {
@@ -46,8 +55,8 @@ export default definePlugin<VadConfig, VadResult, SpeechSegment>({
   id: 'vad',
   name: 'Speech detection (Silero VAD)',
   version: '1.0.0',
-  description: 'Finds where people speak in an audio file. Reads WAV; other formats need ffmpeg.',
-  accepts: ['wav', 'mp3', 'ogg', 'flac', 'm4a', 'opus', 'webm', 'aac'],
+  description: 'Finds where people speak in an audio or video file, of any length.',
+  accepts: ['wav', 'mp3', 'ogg', 'flac', 'm4a', 'opus', 'webm', 'aac', 'mp4', 'mov', 'mkv'],
   // Tiny model: it runs fine on the CPU and must not evict a GPU model under the exclusive policy.
   wantsGpu: false,
   configSchema: VadConfig,

@@ -104,9 +104,33 @@ describe('segmenter', () => {
     );
     expect(out).toHaveLength(2);
     const [first, second] = out;
-    // Closed at window 14, whose start bounds the padded end; the next start stops at the previous end.
+    // Closed at window 14, whose start bounds the padded end; the next start stops at that padded end.
     expect(first).toMatchObject({ start: 0, end: 14 * W, atWindow: 14 });
-    expect(second?.start).toBe(10 * W);
+    expect(second?.start).toBe(14 * W);
+  });
+
+  it('never returns overlapping segments, whatever minSilence and pad are (minSilence < 2 × pad included)', () => {
+    // A fixed pseudo-random sequence: bursts of speech and pauses of every length.
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const probs: number[] = [];
+    while (probs.length < 4000) probs.push(...Array<number>(1 + Math.floor(random() * 12)).fill(random() < 0.5 ? 0.9 : 0.05));
+    let checked = 0;
+    for (const minSilenceSamples of [0, 100, 512, 1600, 5000]) {
+      for (const padSamples of [0, 480, 1600, 3000, 10000]) {
+        for (const minSpeechSamples of [0, 512, 4000]) {
+          const out = run(probs, { minSilenceSamples, padSamples, minSpeechSamples });
+          out.forEach((s, i) => {
+            expect(s.end, JSON.stringify({ s, minSilenceSamples, padSamples })).toBeGreaterThan(s.start);
+            if (i > 0)
+              expect(s.start, JSON.stringify({ s, minSilenceSamples, padSamples })).toBeGreaterThanOrEqual(out[i - 1]?.end ?? 0);
+          });
+          checked += Math.max(0, out.length - 1);
+        }
+      }
+    }
+    // The sequence really has many neighbouring segments to compare.
+    expect(checked).toBeGreaterThan(500);
   });
 
   it('follows the threshold it is given', () => {

@@ -32,17 +32,22 @@ export function createSegmenter(options: SegmenterOptions): Segmenter {
   let triggered = false;
   let speechStart = 0;
   let tempEnd = 0;
-  // The unpadded end of the last kept segment: padding never reaches back over it.
+  // The unpadded and the padded end of the last kept segment: padding never reaches back over
+  // either, so segments never overlap — not even when minSilence < 2 × pad, where the previous
+  // segment's padding already covers part of the gap (the reference splits such a gap in half;
+  // a stream cannot, having sent the first segment before it sees the second).
   let previousEnd = 0;
+  let previousPaddedEnd = 0;
 
   const close = (start: number, end: number, limit: number): SampleSegment | null => {
     if (end - start < minSpeechSamples) return null;
     const padded = {
-      start: Math.max(0, Math.floor(Math.max(start - padSamples, previousEnd))),
+      start: Math.max(0, Math.floor(Math.max(start - padSamples, previousEnd, previousPaddedEnd))),
       // The next segment cannot start before `limit`, so padding up to it never overlaps.
       end: Math.floor(Math.min(end + padSamples, limit)),
     };
     previousEnd = end;
+    previousPaddedEnd = padded.end;
     return padded;
   };
 

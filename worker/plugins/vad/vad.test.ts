@@ -9,6 +9,20 @@ import { drain, failureOf, fakeLoadContext, fakeRunContext, pathInput, streamOf 
 import { PluginError, type PluginInput, type PluginInstance } from '../../sdk/index.js';
 import vad, { type SpeechSegment, type VadResult } from './index.js';
 import { encodeWav, firstSound, speak } from '../../../test/support/wav-audio.js';
+import { bundledFfmpeg } from '../shared/audio/ffmpeg-path.js';
+
+function bundledFfmpegPath(): string {
+  const path = bundledFfmpeg();
+  if (!path) throw new Error('@ffmpeg-installer/ffmpeg has no build for this platform');
+  return path;
+}
+
+/** A second of 16 kHz tone whose header claims another rate. */
+function withRate(rate: number): Buffer {
+  const b = Buffer.from(encodeWav({ encoding: 's16', sampleRate: 16000, channels: [new Float32Array(16000).fill(0.1)] }));
+  b.writeUInt32LE(rate, 24);
+  return b;
+}
 
 const PHRASES = ['The weather is nice today', 'Please open the window', 'Thank you very much'];
 /** Silence before each phrase, and after the last, in seconds. */
@@ -168,7 +182,7 @@ describe('vad run', () => {
     expect(e.message).toContain('noise.mp3');
   });
 
-  describe('without ffmpeg on PATH', () => {
+  describe('without ffmpeg on PATH (a fresh machine)', () => {
     const savedPath = process.env.PATH;
     beforeAll(() => {
       const empty = join(dir, 'empty-bin');
@@ -179,23 +193,57 @@ describe('vad run', () => {
       process.env.PATH = savedPath;
     });
 
-    it('explains that only WAV can be read, and how to fix it', async () => {
-      const mp3 = join(dir, 'phrases.mp3');
-      const e = await failureOf(detect(pathInput(mp3)));
-      expect(e.code).toBe('UNSUPPORTED_INPUT');
-      expect(e.message).toBe(
-        'Only WAV files can be read without ffmpeg. Install ffmpeg (e.g. apt install ffmpeg) to analyse phrases.mp3.',
-      );
+    it('reads an MP3 with the ffmpeg Hearth ships', async () => {
+      const ctx = fakeRunContext();
+      expectStartsNearTruth((await detect(pathInput(join(dir, 'phrases.mp3')), ctx)).chunks);
+      expect(ctx.recorded.logs).toContain('debug: reading audio via ffmpeg (bundled)');
     });
 
-    it('still reads WAV', async () => {
-      expectStartsNearTruth((await detect(pathInput(speechWav))).chunks);
+    it('still reads WAV itself', async () => {
+      const ctx = fakeRunContext();
+      expectStartsNearTruth((await detect(pathInput(speechWav), ctx)).chunks);
+      expect(ctx.recorded.logs).toContain('debug: reading audio via wav');
     });
 
-    it('says a WAV codec it cannot decode needs ffmpeg', async () => {
-      const e = await failureOf(detect(pathInput(join(dir, 'alaw.wav'))));
-      expect(e.code).toBe('UNSUPPORTED_INPUT');
-      expect(e.message).toContain('alaw.wav');
+    it('reads a WAV codec its own reader does not decode with the bundled ffmpeg', async () => {
+      expectStartsNearTruth((await detect(pathInput(join(dir, 'alaw.wav')))).chunks);
+    });
+  });
+
+  describe('video containers, read for their audio', () => {
+    let fromWav: SpeechSegment[];
+    beforeAll(async () => {
+      fromWav = (await detect(pathInput(speechWav))).chunks;
+    });
+    it.each([
+      ['mp4', ['-c:v', 'mpeg4', '-c:a', 'aac', '-b:a', '128k']],
+      ['mov', ['-c:v', 'mpeg4', '-c:a', 'aac', '-b:a', '128k']],
+      ['mkv', ['-c:v', 'mpeg4', '-c:a', 'flac']],
+      ['webm', ['-c:v', 'libvpx', '-c:a', 'libopus', '-b:a', '64k']],
+    ])('%s made with the bundled ffmpeg gives the segments of its WAV', async (ext, codecs) => {
+      const video = join(dir, `phrases.${ext}`);
+      // A small moving picture beside the speech, so the file really is a video.
+      execFileSync(bundledFfmpegPath(), [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=64x48:rate=5',
+        '-i',
+        speechWav,
+        '-shortest',
+        ...codecs,
+        video,
+      ]);
+      const { chunks } = await detect(pathInput(video));
+      expect(chunks).toHaveLength(fromWav.length);
+      // Lossy codecs move the edges of speech by a window or two, no more.
+      chunks.forEach((s, i) => {
+        expect(Math.abs(s.start - (fromWav[i]?.start ?? NaN)), `segment ${i} start`).toBeLessThanOrEqual(0.07);
+        expect(Math.abs(s.end - (fromWav[i]?.end ?? NaN)), `segment ${i} end`).toBeLessThanOrEqual(0.07);
+      });
     });
   });
 
@@ -205,13 +253,22 @@ describe('vad run', () => {
   });
 
   it.each([
-    ['garbage named .wav', Buffer.from('not audio'), 'INVALID_INPUT'],
+    ['garbage named .wav', Buffer.from('not audio'), 'INVALID_INPUT', /garbage-named-wav\.wav/],
     [
       'a WAV with zero channels',
       Buffer.from(encodeWav({ encoding: 's16', sampleRate: 16000, channels: [new Float32Array(10)] })).fill(0, 22, 24),
       'INVALID_INPUT',
+      /0 channels/,
     ],
-  ] as const)('rejects %s', async (_label, bytes, code) => {
+    [
+      'a WAV header with no samples',
+      Buffer.from(encodeWav({ encoding: 's16', sampleRate: 16000, channels: [new Float32Array(0)] })),
+      'INVALID_INPUT',
+      /holds no audio samples/,
+    ],
+    ['a WAV claiming 1 GHz', withRate(1e9), 'INVALID_INPUT', /1000000000 Hz.*damaged/],
+    ['a WAV claiming 0 Hz', withRate(0), 'INVALID_INPUT', /rate of 0 Hz/],
+  ] as const)('rejects %s', async (_label, bytes, code, message) => {
     const path = join(dir, `${_label.replace(/\W+/g, '-')}.wav`);
     writeFileSync(path, bytes);
     const saved = process.env.PATH;
@@ -220,9 +277,31 @@ describe('vad run', () => {
       const e = await failureOf(detect(pathInput(path)));
       expect(e.code).toBe(code);
       expect(e.message).toContain(basename(path));
+      expect(e.message).toMatch(message);
     } finally {
       process.env.PATH = saved;
     }
+  });
+
+  it('fails a recording ffmpeg decodes to no samples at all', async () => {
+    const empty = join(dir, 'empty.ogg');
+    execFileSync(bundledFfmpegPath(), [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=16000:cl=mono',
+      '-t',
+      '0',
+      '-c:a',
+      'libvorbis',
+      empty,
+    ]);
+    const e = await failureOf(detect(pathInput(empty)));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toMatch(/empty\.ogg (holds no audio samples|is not audio that ffmpeg can read)/);
   });
 
   it('rejects text input and a missing file', async () => {
