@@ -33,6 +33,8 @@ const PREVIEWABLE: Readonly<Record<string, { kind: Exclude<PreviewKind, 'none'>;
   // The audio plugins read these too, and Chromium plays both.
   opus: { kind: 'audio', type: 'audio/ogg' },
   aac: { kind: 'audio', type: 'audio/aac' },
+  // A video's sound, which is what the audio plugins read of it (an <audio> element plays the track).
+  mp4: { kind: 'audio', type: 'video/mp4' },
 };
 
 /** 'image', 'audio' or 'none' for a file's name or path. */
