@@ -6,7 +6,7 @@
  */
 import { definePlugin, PluginError, type LoadContext, type PluginInput, type RunContext } from '../../sdk/index.js';
 import { jobConfig, OcrConfig, PAGE_SEG_MODES } from './config.js';
-import { createOcrEngine, type OcrEngine } from './engine.js';
+import { createOcrEngine, type OcrEngine, type PageOptions } from './engine.js';
 import { linesOf, type PageLine } from './lines.js';
 import { readUpright, type Rotation } from './orient.js';
 import { openPages } from './pages/open.js';
@@ -57,7 +57,7 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
-/** The job's settings: per-job params over the loaded config (only the page segmentation mode can differ). */
+/** The job's settings: per-job params over the loaded config (the page mode and preprocessing can differ). */
 function settingsFor(config: OcrConfig, params: Record<string, unknown>): OcrConfig {
   const settings = jobConfig(config, params);
   if (!settings.ok) throw new PluginError('INVALID_CONFIG', settings.error.message);
@@ -66,7 +66,7 @@ function settingsFor(config: OcrConfig, params: Record<string, unknown>): OcrCon
 
 interface PageJob {
   engine: OcrEngine;
-  psm: string;
+  options: PageOptions;
   name: string;
   ctx: RunContext;
   /** The job's progress, never going back (a page's orientation check comes after its first read). */
@@ -78,12 +78,12 @@ interface PageJob {
 
 /** Recognises one page's pixels, turning it when it reads badly upright. */
 async function recognisePage(image: Extract<DocPage, { kind: 'image' }>, job: PageJob) {
-  const { engine, psm, ctx, index, count, name, progress } = job;
+  const { engine, options, ctx, index, count, name, progress } = job;
   const where = count > 1 ? `page ${index + 1} of ${name}` : name;
   try {
     return await readUpright(image, (bytes, stage) =>
       unlessAborted(
-        engine.recognize(bytes, psm, ctx.jobId, (fraction, status) => {
+        engine.recognize(bytes, options, ctx.jobId, (fraction, status) => {
           const f = Math.min(1, Math.max(0, fraction));
           progress((index + (stage === 'page' ? f : 0)) / count, stage === 'page' ? status : 'checking which way up the page is');
         }),
@@ -123,7 +123,7 @@ function meanConfidence(pages: OcrPage[]): number {
 }
 
 async function* streamPages(live: () => Promise<OcrEngine>, config: OcrConfig, input: PluginInput, ctx: RunContext) {
-  const { pageSegMode } = settingsFor(config, ctx.params);
+  const { pageSegMode, preprocess } = settingsFor(config, ctx.params);
   const file = await readImage(input);
   const source = await openPages(file.bytes, file.type, file.name);
   try {
@@ -141,7 +141,7 @@ async function* streamPages(live: () => Promise<OcrEngine>, config: OcrConfig, i
       const content = await source.page(index);
       const job: PageJob = {
         engine,
-        psm: PAGE_SEG_MODES[pageSegMode],
+        options: { psm: PAGE_SEG_MODES[pageSegMode], preprocess },
         name: file.name,
         ctx,
         progress,
@@ -173,7 +173,7 @@ async function load(config: OcrConfig, ctx: LoadContext) {
   ctx.progress(null, 'loading the OCR engine');
   const start = () =>
     createOcrEngine(
-      config.model,
+      { model: config.model, language: config.language },
       (fraction, status) => ctx.progress(Math.min(1, Math.max(0, fraction)), status),
       (message) => ctx.log.warn(message),
     );
@@ -205,7 +205,7 @@ export default definePlugin<OcrConfig, OcrResult, OcrChunk>({
   name: 'OCR (Tesseract)',
   version: '1.1.0',
   description:
-    'Reads English text from images and PDFs with Tesseract, offline: every page, turned the right way up. Streams the text line by line.',
+    'Reads text (English, German, French, Spanish) from images and PDFs with Tesseract, offline: every page, turned the right way up. Streams the text line by line.',
   accepts: ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'tif', 'tiff', 'pdf', 'gif', 'pbm', 'pgm', 'ppm', 'pnm', 'avif', 'heif', 'heic'],
   wantsGpu: false,
   configSchema: OcrConfig,

@@ -45,12 +45,17 @@ afterAll(async () => {
 
 describe('ocr definition', () => {
   it('has a settings schema where every field has a default', () => {
-    expect(ocr.configSchema.parse({})).toEqual({ model: 'best', pageSegMode: 'auto', language: 'eng' });
+    expect(ocr.configSchema.parse({})).toEqual({
+      model: 'best',
+      pageSegMode: 'auto',
+      language: 'eng',
+      preprocess: 'adaptive-threshold',
+    });
     const schema = z.toJSONSchema(ocr.configSchema, { io: 'input' }) as { properties: Record<string, { default?: unknown }> };
     for (const [key, prop] of Object.entries(schema.properties)) expect(prop.default, key).toBeDefined();
   });
 
-  it.each([{ model: 'fast' }, { pageSegMode: '3' }, { language: 'deu' }, { colour: 'red' }])('rejects config %j', (bad) => {
+  it.each([{ model: 'fast' }, { pageSegMode: '3' }, { language: 'ita' }, { colour: 'red' }])('rejects config %j', (bad) => {
     expect(ocr.configSchema.safeParse(bad).success).toBe(false);
   });
 
