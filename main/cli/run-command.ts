@@ -28,7 +28,7 @@ import { Settings } from '../core/settings.js';
 import type { HearthCore } from '../core/hearth-core.js';
 import type { CliIo } from './io.js';
 import { parseSets } from './parse-set.js';
-import { parseCpuWorkers } from './cpu-workers.js';
+import { optionalCpuWorkers } from './cpu-workers.js';
 import { saveJobOutput } from '../core/outputs/index.js';
 import { checkOutputArgs } from './output-args.js';
 import { parseOptions } from './parse-options.js';
@@ -355,12 +355,9 @@ export function parseRunArgs(argv: string[], env: Record<string, string | undefi
     if (!Number.isFinite(sec) || sec <= 0) return usage(`--timeout needs a positive number of seconds, got "${values.timeout}"`);
     timeoutMs = Math.max(1, Math.round(sec * 1000));
   }
-  let cpuWorkers: number | undefined;
-  if (values['cpu-workers'] !== undefined) {
-    const n = parseCpuWorkers(values['cpu-workers']);
-    if (!n.ok) return n;
-    cpuWorkers = n.value;
-  }
+  const workers = optionalCpuWorkers(values['cpu-workers']);
+  if (!workers.ok) return workers;
+  const cpuWorkers = workers.value;
   return succeed({
     plugin: values.plugin,
     sets: sets.value,

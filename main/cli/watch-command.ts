@@ -32,7 +32,7 @@ import { checkOutputArgs } from './output-args.js';
 import { Settings } from '../core/settings.js';
 import { createWatchService } from '../core/watch/service.js';
 import type { WatchService } from '../core/watch/types.js';
-import { parseCpuWorkers } from './cpu-workers.js';
+import { optionalCpuWorkers } from './cpu-workers.js';
 import type { CliIo } from './io.js';
 import { parseOptions } from './parse-options.js';
 import { parseSets } from './parse-set.js';
@@ -301,12 +301,9 @@ export function parseWatchArgs(argv: string[], env: Record<string, string | unde
   if (values.out === '') return usage('--out needs a folder');
   const sets = parseSets(values.set ?? []);
   if (!sets.ok) return sets;
-  let cpuWorkers: number | undefined;
-  if (values['cpu-workers'] !== undefined) {
-    const n = parseCpuWorkers(values['cpu-workers']);
-    if (!n.ok) return n;
-    cpuWorkers = n.value;
-  }
+  const workers = optionalCpuWorkers(values['cpu-workers']);
+  if (!workers.ok) return workers;
+  const cpuWorkers = workers.value;
   return succeed({
     folder: resolve(folder),
     plugin: values.plugin,
