@@ -162,4 +162,13 @@ describe('limits', () => {
     expect(e.message).toContain('huge.png is 20000 × 20000 pixels (400 megapixels)');
     expect(e.message).toContain('up to 40 megapixels');
   }, 60_000);
+
+  it('reads a page a few pixels across as blank, not as a failure (found by an attack)', async () => {
+    const tiny = join(dir, 'tiny.png');
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#ffffff' } })
+      .png()
+      .toFile(tiny);
+    const { result } = await drain(streamOf(instance, pathInput(tiny), fakeRunContext()));
+    expect(result).toMatchObject({ text: '', confidence: 0, pages: [{ page: 1, text: '', confidence: 0 }] });
+  }, 60_000);
 });

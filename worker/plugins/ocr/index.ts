@@ -97,6 +97,9 @@ async function recognisePage(image: Extract<DocPage, { kind: 'image' }>, job: Pa
     if (/read image/i.test(why)) {
       throw new PluginError('INVALID_INPUT', `Could not decode the image ${where} — the file looks damaged or truncated`, why);
     }
+    // A page a few pixels across has no layout: Tesseract answers no JSON, which tesseract.js
+    // fails to parse. That is a blank page, not a broken job (the other pages still count).
+    if (/Unexpected end of JSON input/.test(why)) return undefined;
     throw new PluginError('EXECUTION_FAILED', `OCR failed on ${where}: ${why}`, why);
   }
 }
@@ -107,7 +110,9 @@ async function readPage(content: DocPage, job: PageJob): Promise<{ page: OcrPage
     const lines = content.lines.map((text) => ({ text, confidence: 100, page: number }));
     return { page: { page: number, text: content.lines.join('\n'), confidence: 100, source: 'text-layer' }, lines };
   }
-  const { page, rotation } = await recognisePage(content, job);
+  const recognised = await recognisePage(content, job);
+  if (!recognised) return { page: { page: number, text: '', confidence: 0, source: 'ocr' }, lines: [] };
+  const { page, rotation } = recognised;
   const lines = linesOf(page).map((l) => ({ ...l, page: number }));
   const confidence = lines.length > 0 ? Math.min(100, Math.max(0, page.confidence)) : 0;
   const read: OcrPage = { page: number, text: page.text.trimEnd(), confidence, source: 'ocr' };

@@ -138,6 +138,11 @@ describe('parseWav rejects hostile input with a clear message', () => {
     expect((await parseWav(cut)).samples.length).toBe(1600 - 51);
   });
 
+  it('reads every sample when blockAlign is damaged (found by an attack: 65535 dropped all but the first)', async () => {
+    const damaged = patched((b) => b.writeUInt16LE(65535, 32));
+    expect((await parseWav(damaged)).samples.length).toBe(1600);
+  });
+
   it('recognises WAV by content', () => {
     expect(looksLikeWav(good)).toBe(true);
     expect(looksLikeWav(good.subarray(0, 11))).toBe(false);

@@ -153,7 +153,8 @@ export async function locateWav(read: ReadAt, fileSize: number): Promise<WavLayo
   if (!data) throw new WavError('invalid', 'The WAV file has no "data" chunk (no audio)');
 
   const { read: reader, bytes: sampleBytes, encoding } = sampleReader(format);
-  const frameBytes = Math.max(format.blockAlign, sampleBytes * format.channels);
+  // A frame is its samples: a damaged blockAlign (65535 in one file) would skip all but the first.
+  const frameBytes = sampleBytes * format.channels;
   return {
     sampleRate: format.sampleRate,
     channels: format.channels,
