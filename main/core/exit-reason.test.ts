@@ -14,6 +14,13 @@ describe('classifyExit', () => {
     ['killed as hung', { signal: 'SIGKILL', killedAsHung: true, killedByUs: true }, 'hung'],
     ['died before READY', { code: 1, wasReady: false }, 'launch-failed'],
     ['start timeout kill', { signal: 'SIGKILL', wasReady: false, killedByUs: true, launchProblem: 'no READY' }, 'launch-failed'],
+    // Electron's utilityProcess: no signal, only a code and the child-process-gone reason.
+    ['kill -9 from outside (Electron: code 9, reason killed)', { code: 9, hostReason: 'killed' }, 'killed'],
+    ['the OS said out of memory', { code: 9, hostReason: 'oom' }, 'oom'],
+    ['the OS evicted it to free memory', { code: 9, hostReason: 'memory-eviction' }, 'oom'],
+    ['a native crash', { code: 11, hostReason: 'crashed' }, 'crashed'],
+    ['a plain non-zero exit', { code: 3, hostReason: 'abnormal-exit' }, 'crashed'],
+    ['a code-integrity refusal', { code: 1, hostReason: 'integrity-failure' }, 'launch-failed'],
   ])('%s', (_name, evidence, reason) => {
     expect(classifyExit({ ...base, ...evidence })).toBe(reason);
   });
@@ -29,5 +36,12 @@ describe('classifyExit', () => {
     expect(describeExit('launch-failed', { code: null, signal: null, launchProblem: 'spawn ENOENT' })).toMatch(
       /could not start: spawn ENOENT/,
     );
+    expect(describeExit('killed', { code: 9, signal: null, hostReason: 'killed', killedByUs: false })).toMatch(
+      /from outside Hearth/,
+    );
+    expect(describeExit('killed', { code: 0, signal: null, hostReason: 'killed', killedByUs: true })).toBe(
+      'The worker process was killed.',
+    );
+    expect(describeExit('oom', { code: 9, signal: null, hostReason: 'memory-eviction' })).toMatch(/free memory/);
   });
 });

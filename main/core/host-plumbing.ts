@@ -41,7 +41,12 @@ export interface HostPlumbing {
    * drainMs has passed); calls after the first are ignored.
    */
   exited(info: WorkerExitInfo): void;
-  /** True from the first exited() on, before the exit is reported: no more sending or killing. */
+  /**
+   * The process is gone, but what to report about it is still being gathered (Electron's
+   * exit reason comes in another event): no more sending or killing from now on.
+   */
+  exiting(): void;
+  /** True from exiting() or the first exited() on, before the exit is reported: no more sending or killing. */
   readonly gone: boolean;
 }
 
@@ -64,6 +69,7 @@ export function createHostPlumbing(options: HostPlumbingOptions): HostPlumbing {
     readLines(options.stderr, (line) => emitter.emit('stderr', line)),
   ]);
   let gone = false;
+  let exitSeen = false;
 
   return {
     events: {
@@ -75,8 +81,12 @@ export function createHostPlumbing(options: HostPlumbingOptions): HostPlumbing {
     },
     message: (message) => emitter.emit('message', message),
     error: (error) => emitter.emit('error', error),
+    exiting() {
+      gone = true;
+    },
     exited(info) {
-      if (gone) return;
+      if (exitSeen) return;
+      exitSeen = true;
       gone = true;
       let reported = false;
       const report = () => {

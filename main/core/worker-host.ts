@@ -15,10 +15,19 @@ export interface SpawnOptions {
   env: Record<string, string | undefined>;
 }
 
+/**
+ * What the platform itself said about an exit, where it says anything: Electron's
+ * `child-process-gone` reason (main/electron/child-gone.ts). Node's child_process says
+ * nothing more than the code and signal.
+ */
+export type HostExitReason =
+  'clean-exit' | 'abnormal-exit' | 'killed' | 'crashed' | 'oom' | 'launch-failed' | 'integrity-failure' | 'memory-eviction';
+
 export interface WorkerExitInfo {
   code: number | null;
   /** Electron's utilityProcess reports no signal: null there. */
   signal: string | null;
+  hostReason?: HostExitReason;
 }
 
 export interface WorkerProcess {

@@ -12,7 +12,7 @@ import { classifyExit, describeExit, stderrSaysOutOfMemory, type ExitEvidence } 
 import type { Logger } from './logger.js';
 import type { ExitReason } from '../../common/model.js';
 import { decodeWorkerMessage } from './worker-messages.js';
-import type { SpawnOptions, WorkerHost, WorkerProcess } from './worker-host.js';
+import type { SpawnOptions, WorkerExitInfo, WorkerHost, WorkerProcess } from './worker-host.js';
 import { messageOf } from '../../common/errors.js';
 
 export type ReadyMessage = MessageOf<WorkerToMainSingle, 'READY'>;
@@ -193,7 +193,7 @@ export class ManagedWorker {
     }
   }
 
-  private finish(info: { code: number | null; signal: string | null }): void {
+  private finish(info: WorkerExitInfo): void {
     if (this.exited) return;
     const evidence: ExitEvidence = {
       code: info.code,
@@ -203,6 +203,7 @@ export class ManagedWorker {
       killedByUs: this.killCause !== null,
       wasReady: this.readyMsg !== undefined,
       launchProblem: this.readyMsg ? undefined : this.launchProblem,
+      hostReason: info.hostReason,
     };
     // A STOP we asked for that ends in a clean exit is simply an exit; a STOP that needed a kill is still "killed".
     const reason = classifyExit(evidence);

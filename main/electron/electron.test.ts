@@ -1,26 +1,22 @@
-/** The Electron glue with `electron` mocked: window security, sender check, payload validation, quit, worker host. */
+/** The Electron glue with `electron` mocked: window security, sender check, payload validation, quit. */
 import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { COMMAND_CHANNELS, COMMAND_NAMES } from '../../common/api.js';
 import { createFakeCore } from '../../test/support/fake-core.js';
 import type { ApiContext } from '../api/context.js';
 import type { PrefsStore } from '../api/prefs.js';
-import { systemClock } from '../core/clock.js';
-import { createLogger } from '../core/logger.js';
-import { ManagedWorker, type WorkerExit } from '../core/worker-process.js';
-import { ELECTRON_CSP, installCsp } from './csp.js';
+import { RENDERER_URL } from './app-protocol.js';
+import { ELECTRON_CSP } from './csp.js';
+import { installPermissions, permissionAllowed } from './permissions.js';
 import { registerIpc } from './ipc.js';
 import { lockNavigation } from './navigation.js';
 import { installQuitSequence } from './quit.js';
 import { isTrustedSender } from './sender.js';
-import { createUtilityWorkerHost } from './utility-worker-host.js';
 import { windowOptions } from './window-options.js';
 
 vi.mock('electron', () => ({}));
 
-const RENDERER = 'file:///opt/hearth/dist/renderer/index.html';
-const OOM_LINE = 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory';
+const RENDERER = RENDERER_URL;
 const prefs: PrefsStore = {
   get: () => ({ pluginByExtension: {} }),
   rememberPlugin: async () => ({ pluginByExtension: {} }),
@@ -43,16 +39,44 @@ describe('window options', () => {
       webviewTag: false,
     });
   });
-  it('has a strict CSP header without eval', () => {
+  it('has a strict CSP without eval', () => {
     expect(ELECTRON_CSP).toContain("default-src 'self'");
     expect(ELECTRON_CSP).not.toMatch(/unsafe-(eval|inline)/);
-    let handler: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: unknown) => void) => void) | undefined;
-    installCsp({ webRequest: { onHeadersReceived: (h: typeof handler) => (handler = h) } } as never);
-    let answer: unknown;
-    handler?.({ responseHeaders: { a: ['b'] } }, (r) => (answer = r));
-    expect(answer).toEqual({
-      responseHeaders: { a: ['b'], 'Content-Security-Policy': [ELECTRON_CSP], 'X-Content-Type-Options': ['nosniff'] },
-    });
+  });
+});
+
+describe('permissions', () => {
+  const win = { webContents: { id: 7 } };
+  it.each([
+    ['copy from our page', 'clipboard-sanitized-write', 7, 'app://hearth/index.html', true],
+    ['copy, asked with the origin only (the check handler)', 'clipboard-sanitized-write', 7, 'app://hearth', true],
+    ['copy from another page in our window', 'clipboard-sanitized-write', 7, 'https://evil.example/', false],
+    ['copy from another webContents', 'clipboard-sanitized-write', 8, 'app://hearth/index.html', false],
+    ['reading the clipboard', 'clipboard-read', 7, 'app://hearth/index.html', false],
+    ['the camera', 'media', 7, 'app://hearth/index.html', false],
+    ['notifications (main shows them)', 'notifications', 7, 'app://hearth/index.html', false],
+  ])('%s', (_label, permission, id, url, expected) => {
+    expect(permissionAllowed(permission, { id }, url, () => win)).toBe(expected);
+  });
+
+  it("answers both of the session's handlers, and nothing once the window is gone", () => {
+    let request: ((wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void) | undefined;
+    let check: ((wc: unknown, p: string, origin: string) => boolean) | undefined;
+    let open: typeof win | null = win;
+    installPermissions(
+      {
+        setPermissionRequestHandler: (h: typeof request) => (request = h),
+        setPermissionCheckHandler: (h: typeof check) => (check = h),
+      } as never,
+      () => open,
+    );
+    const answers: boolean[] = [];
+    request?.({ id: 7 }, 'clipboard-sanitized-write', (ok) => answers.push(ok), { requestingUrl: RENDERER });
+    request?.({ id: 7 }, 'media', (ok) => answers.push(ok), { requestingUrl: RENDERER });
+    expect(answers).toEqual([true, false]);
+    expect(check?.({ id: 7 }, 'clipboard-sanitized-write', 'app://hearth')).toBe(true);
+    open = null;
+    expect(check?.({ id: 7 }, 'clipboard-sanitized-write', 'app://hearth')).toBe(false);
   });
 });
 
@@ -61,7 +85,7 @@ describe('navigation lock', () => {
     const contents = new EventEmitter() as EventEmitter & { setWindowOpenHandler: (h: (d: { url: string }) => unknown) => void };
     let openHandler: ((d: { url: string }) => unknown) | undefined;
     contents.setWindowOpenHandler = (h) => (openHandler = h);
-    lockNavigation(contents as never, RENDERER, () => {});
+    lockNavigation(contents as never, () => {});
     const ev = () => ({ preventDefault: vi.fn() });
     const away = ev();
     contents.emit('will-navigate', away, 'https://evil.example/');
@@ -69,6 +93,11 @@ describe('navigation lock', () => {
     const same = ev();
     contents.emit('will-navigate', same, RENDERER);
     expect(same.preventDefault).not.toHaveBeenCalled();
+    for (const url of ['file:///opt/hearth/dist/renderer/index.html', 'app://evil/index.html', 'hearth-input://job/1']) {
+      const other = ev();
+      contents.emit('will-navigate', other, url);
+      expect(other.preventDefault).toHaveBeenCalled();
+    }
     const wv = ev();
     contents.emit('will-attach-webview', wv);
     expect(wv.preventDefault).toHaveBeenCalled();
@@ -80,8 +109,15 @@ describe('sender check', () => {
   const win = { webContents: { id: 7 } };
   const frame = (url: string, parent: unknown = null) => ({ url, parent });
   it.each([
-    ['our window, our file', { sender: { id: 7 }, senderFrame: frame(RENDERER) }, true],
-    ['our file with a hash', { sender: { id: 7 }, senderFrame: frame(`${RENDERER}#x`) }, true],
+    ['our window, our page', { sender: { id: 7 }, senderFrame: frame(RENDERER) }, true],
+    ['our page with a hash', { sender: { id: 7 }, senderFrame: frame(`${RENDERER}#x`) }, true],
+    [
+      'our renderer as a file (the old way)',
+      { sender: { id: 7 }, senderFrame: frame('file:///opt/hearth/dist/renderer/index.html') },
+      false,
+    ],
+    ['another app host', { sender: { id: 7 }, senderFrame: frame('app://evil/index.html') }, false],
+    ['an input', { sender: { id: 7 }, senderFrame: frame('hearth-input://job/1') }, false],
     ['another webContents', { sender: { id: 8 }, senderFrame: frame(RENDERER) }, false],
     ['a remote page', { sender: { id: 7 }, senderFrame: frame('https://evil.example/index.html') }, false],
     ['another local file', { sender: { id: 7 }, senderFrame: frame('file:///tmp/evil.html') }, false],
@@ -89,10 +125,10 @@ describe('sender check', () => {
     ['no frame', { sender: { id: 7 }, senderFrame: null }, false],
     ['a garbage URL', { sender: { id: 7 }, senderFrame: frame('not a url') }, false],
   ])('%s → %s', (_label, event, expected) => {
-    expect(isTrustedSender(event as never, win as never, RENDERER)).toBe(expected);
+    expect(isTrustedSender(event as never, win as never)).toBe(expected);
   });
   it('refuses everything once the window is gone', () => {
-    expect(isTrustedSender({ sender: { id: 7 }, senderFrame: frame(RENDERER) } as never, null, RENDERER)).toBe(false);
+    expect(isTrustedSender({ sender: { id: 7 }, senderFrame: frame(RENDERER) } as never, null)).toBe(false);
   });
 });
 
@@ -209,143 +245,21 @@ describe('quit sequence', () => {
     expect(logged.join('\n')).toMatch(/quitting anyway/);
   });
 
-  it('quits when the last window closes', () => {
+  it.each([
+    ['linux', true],
+    ['win32', true],
+    // macOS apps stay running without a window; the dock icon brings it back (window-keeper.ts).
+    ['darwin', false],
+  ] as const)('on %s, closing the last window quits: %s', (platform, quits) => {
     const app = fakeApp();
     installQuitSequence(
       app as never,
       async () => {},
       () => {},
+      undefined,
+      platform,
     );
     app.emit('window-all-closed');
-    expect(app.quit).toHaveBeenCalled();
-  });
-});
-
-describe('utilityProcess worker host', () => {
-  function fakeChild() {
-    const child = new EventEmitter() as EventEmitter & {
-      pid: number | undefined;
-      stdout: PassThrough;
-      stderr: PassThrough;
-      postMessage: ReturnType<typeof vi.fn>;
-      kill: ReturnType<typeof vi.fn>;
-    };
-    child.pid = 4242;
-    child.stdout = new PassThrough();
-    child.stderr = new PassThrough();
-    child.postMessage = vi.fn();
-    child.kill = vi.fn(() => true);
-    return child;
-  }
-
-  it('forks with piped stdio, relays messages, lines and one exit, and is safe to kill twice', async () => {
-    const child = fakeChild();
-    const fork = vi.fn(() => child);
-    const host = createUtilityWorkerHost(fork);
-    const proc = host.spawn({
-      entry: '/dist/worker/entry.js',
-      execArgv: ['--max-old-space-size=512'],
-      env: { A: '1', B: undefined },
-    });
-    expect(fork).toHaveBeenCalledWith(
-      '/dist/worker/entry.js',
-      [],
-      expect.objectContaining({ stdio: 'pipe', env: { A: '1' }, execArgv: ['--max-old-space-size=512'] }),
-    );
-    expect(proc.pid).toBe(4242);
-    const messages: unknown[] = [];
-    const lines: string[] = [];
-    const exits: unknown[] = [];
-    proc.onMessage((m) => messages.push(m));
-    proc.onStderr((l) => lines.push(l));
-    proc.onExit((e) => exits.push(e));
-    child.emit('message', { type: 'READY' });
-    child.stderr.write('one\ntw');
-    child.stderr.write('o\n');
-    await new Promise((r) => setImmediate(r));
-    proc.postMessage({ type: 'STOP' });
-    expect(child.postMessage).toHaveBeenCalledWith({ type: 'STOP' });
-    child.emit('exit', 9);
-    child.emit('exit', 9);
-    proc.kill();
-    proc.kill();
-    child.stdout.end();
-    child.stderr.end();
-    await new Promise((r) => setImmediate(r));
-    expect(messages).toEqual([{ type: 'READY' }]);
-    expect(lines).toEqual(['one', 'two']);
-    expect(exits).toEqual([{ code: 9, signal: null }]);
-    expect(child.kill).not.toHaveBeenCalled();
-    expect(() => proc.postMessage({ type: 'STOP' })).toThrow(/exited/);
-  });
-
-  it('reports an exit that came before the last output only after stdout and stderr have ended', async () => {
-    const child = fakeChild();
-    const proc = createUtilityWorkerHost(() => child).spawn({ entry: '/e.js', execArgv: [], env: {} });
-    const seen: string[] = [];
-    proc.onStdout((l) => seen.push(`out:${l}`));
-    proc.onStderr((l) => seen.push(`err:${l}`));
-    proc.onExit((e) => seen.push(`exit:${e.code}`));
-    child.emit('exit', 134);
-    // Gone for sending and killing at once, even though the exit is not reported yet.
-    expect(() => proc.postMessage({ type: 'STOP' })).toThrow(/exited/);
-    proc.kill();
-    expect(child.kill).not.toHaveBeenCalled();
-    await new Promise((r) => setImmediate(r));
-    expect(seen).toEqual([]);
-    child.stderr.write(`${OOM_LINE}\n`);
-    child.stdout.end('last words without a newline');
-    await new Promise((r) => setImmediate(r));
-    expect(seen).toEqual([`err:${OOM_LINE}`, 'out:last words without a newline']);
-    child.stderr.end();
-    await new Promise((r) => setImmediate(r));
-    expect(seen).toEqual([`err:${OOM_LINE}`, 'out:last words without a newline', 'exit:134']);
-  });
-
-  it('decodes a character whose bytes straddle two chunks, and unsubscribes on the disposer', async () => {
-    const child = fakeChild();
-    const proc = createUtilityWorkerHost(() => child).spawn({ entry: '/e.js', execArgv: [], env: {} });
-    const lines: string[] = [];
-    const off = proc.onStdout((l) => lines.push(l));
-    const bytes = Buffer.from('café 🎉\n', 'utf8');
-    child.stdout.write(bytes.subarray(0, 4));
-    child.stdout.write(bytes.subarray(4, 8));
-    child.stdout.write(bytes.subarray(8));
-    await new Promise((r) => setImmediate(r));
-    off();
-    child.stdout.write('unheard\n');
-    await new Promise((r) => setImmediate(r));
-    expect(lines).toEqual(['café 🎉']);
-  });
-
-  it("makes ManagedWorker classify as 'oom' a heap message that reaches stderr after the exit", async () => {
-    const child = fakeChild();
-    child.postMessage = vi.fn((m: { type: string }) => {
-      if (m.type === 'INIT') queueMicrotask(() => child.emit('message', { type: 'READY', pid: 4242, plugins: [] }));
-    });
-    const worker = new ManagedWorker({
-      host: createUtilityWorkerHost(() => child),
-      spawn: { entry: '/e.js', execArgv: [], env: {} },
-      init: { type: 'INIT', configs: {}, dataDir: '/tmp/x', memoryPolicy: { kind: 'exclusive' } },
-      startTimeoutMs: 60_000,
-      clock: systemClock(),
-      log: createLogger('worker', () => {}),
-    });
-    const exited = new Promise<WorkerExit>((resolve) => worker.on('exit', resolve));
-    await worker.ready;
-    child.emit('exit', 134);
-    child.stderr.end(`<--- Last few GCs --->\n${OOM_LINE}\n`);
-    child.stdout.end();
-    const exit = await exited;
-    expect(exit).toMatchObject({ reason: 'oom', code: 134, signal: null, wasReady: true });
-  });
-
-  it('still reports the exit when a pipe never ends (a grandchild holding it), after the drain cap', async () => {
-    const child = fakeChild();
-    const proc = createUtilityWorkerHost(() => child, { drainMs: 1 }).spawn({ entry: '/e.js', execArgv: [], env: {} });
-    const exited = new Promise((resolve) => proc.onExit(resolve));
-    child.stdout.end();
-    child.emit('exit', 0);
-    expect(await exited).toEqual({ code: 0, signal: null });
+    expect((app.quit as ReturnType<typeof vi.fn>).mock.calls.length > 0).toBe(quits);
   });
 });

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createFakeCore } from '../../test/support/fake-core.js';
 import { pageJob } from '../../test/support/page-job.js';
 import { contentSecurityPolicy } from '../api/csp.js';
-import { answerInput, handleInputs, inputUrlOf, registerInputScheme } from './input-protocol.js';
+import { answerInput, handleInputs, inputUrlOf } from './input-protocol.js';
+import { registerSchemes } from './schemes.js';
 
 vi.mock('electron', () => ({}));
 
@@ -27,11 +28,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ask = (url: string, init?: RequestInit) => answerInput(source, new Request(url, init));
 
-describe('registerInputScheme', () => {
-  it('makes hearth-input a secure, standard, streaming scheme, and the CSP names it', () => {
+describe('the hearth-input scheme', () => {
+  it('is a secure, standard, streaming scheme, registered in the one call with the app scheme, and the CSP names it', () => {
     const registerSchemesAsPrivileged = vi.fn();
-    registerInputScheme({ registerSchemesAsPrivileged });
+    registerSchemes({ registerSchemesAsPrivileged });
+    expect(registerSchemesAsPrivileged).toHaveBeenCalledTimes(1);
     expect(registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
       { scheme: 'hearth-input', privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
     ]);
     expect(contentSecurityPolicy('electron')).toContain("media-src 'self' hearth-input:");

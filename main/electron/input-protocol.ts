@@ -1,13 +1,14 @@
 /**
- * The desktop app's `hearth-input:` scheme: the window's page is a file://, so the output
- * view's image thumbnail and audio player load a job's input from here. It answers only a
+ * The desktop app's `hearth-input:` scheme: the output view's image thumbnail and audio
+ * player load a job's input from here (the page's own scheme, app-protocol.ts, serves only
+ * the renderer's files). It answers only a
  * job's own input, found by id (main/api/input-file.ts), never a path from the URL, and
  * answers Range requests so the player can seek.
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { Protocol } from 'electron';
+import type { CustomScheme, Protocol } from 'electron';
 import { INPUT_SCHEME } from '../api/csp.js';
 import { byteRange, findJobInput, type InputSource } from '../api/input-file.js';
 
@@ -18,15 +19,15 @@ import { byteRange, findJobInput, type InputSource } from '../api/input-file.js'
 const HOST = 'job';
 
 /**
- * Before the app is ready (Electron's rule). Secure and standard so the page may load it like
- * https; stream so <audio> may play it while it arrives; fetch for completeness of the
- * media pipeline. No CSP bypass: the policy names the scheme itself (main/api/csp.ts).
+ * Registered before the app is ready, with the other schemes (schemes.ts). Secure and standard
+ * so the page may load it like https; stream so <audio> may play it while it arrives; fetch
+ * for completeness of the media pipeline. No CSP bypass: the policy names the scheme itself
+ * (main/api/csp.ts).
  */
-export function registerInputScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: INPUT_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
-  ]);
-}
+export const INPUT_SCHEME_PRIVILEGES: CustomScheme = {
+  scheme: INPUT_SCHEME,
+  privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
+};
 
 /** The URL the page loads a job's input from (ApiContext.inputUrl). */
 export function inputUrlOf(jobId: string): string {

@@ -1,23 +1,26 @@
 /**
- * The Electron entry: wiring only. One window, the core over a utilityProcess worker,
- * IPC to the preload, and a clean quit.
+ * The Electron entry: wiring only. One window showing the renderer from the app scheme, the
+ * core over utilityProcess workers, IPC to the preload, and a clean quit.
  */
 import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../../common/api.js';
 import { createHearthCore } from '../core/create-core.js';
 import { streamEvents } from '../api/event-stream.js';
 import { openPrefs } from '../api/prefs.js';
 import type { ApiContext } from '../api/context.js';
-import { denyPermissions, installCsp } from './csp.js';
-import { handleInputs, inputUrlOf, registerInputScheme } from './input-protocol.js';
+import { handleApp } from './app-protocol.js';
+import { watchChildGone } from './child-gone.js';
+import { handleInputs, inputUrlOf } from './input-protocol.js';
 import { registerIpc } from './ipc.js';
-import { lockNavigation } from './navigation.js';
 import { showNotices } from './notices.js';
+import { installPermissions } from './permissions.js';
 import { installQuitSequence } from './quit.js';
+import { registerSchemes } from './schemes.js';
 import { isTrustedSender } from './sender.js';
 import { createUtilityWorkerHost } from './utility-worker-host.js';
+import { createWindowKeeper } from './window-keeper.js';
 import { windowOptions } from './window-options.js';
 import { messageOf } from '../../common/errors.js';
 import { systemClock } from '../core/clock.js';
@@ -26,8 +29,7 @@ import { runCommand } from '../core/devices/node-sources.js';
 
 // dist/main/electron/main.js → dist/
 const dist = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const rendererFile = join(dist, 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererFile).href;
+const rendererDir = join(dist, 'renderer');
 const preloadPath = join(dist, 'preload', 'preload.cjs');
 const log = (message: string) => console.error(`[hearth] ${message}`);
 
@@ -36,7 +38,9 @@ async function main(): Promise<void> {
   const dataDir = app.getPath('userData');
   const core = createHearthCore({
     dataDir,
-    host: createUtilityWorkerHost((path, args, options) => utilityProcess.fork(path, args, options)),
+    host: createUtilityWorkerHost((path, args, options) => utilityProcess.fork(path, args, options), {
+      childGone: watchChildGone(app),
+    }),
     workerEntry: process.env.HEARTH_WORKER_ENTRY || join(dist, 'worker', 'entry.js'),
     // nvidia-smi and the CPU only: the GPU probe is a forked Node process, and the desktop app's
     // binary is not a Node to fork (runAsNode is off); Vulkan devices (and their lanes) come once
@@ -47,14 +51,9 @@ async function main(): Promise<void> {
     resumeDownloads: true,
   });
   installQuitSequence(app, () => core.stop(), log);
-  installCsp(session.defaultSession);
-  denyPermissions(session.defaultSession);
-
-  let win: BrowserWindow | null = new BrowserWindow(windowOptions(preloadPath));
-  lockNavigation(win.webContents, rendererUrl, log);
-  win.on('closed', () => {
-    win = null;
-  });
+  const windows = createWindowKeeper(() => new BrowserWindow(windowOptions(preloadPath)), log);
+  installPermissions(session.defaultSession, () => windows.current());
+  handleApp(protocol, rendererDir);
 
   const prefs = await openPrefs(dataDir, log);
   const ctx: ApiContext = {
@@ -75,35 +74,28 @@ async function main(): Promise<void> {
         title: title ?? (folder ? 'Choose a folder' : 'Choose a file'),
         properties: [folder ? ('openDirectory' as const) : ('openFile' as const)],
       };
-      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      const win = windows.current();
+      const r = win ? await dialog.showOpenDialog(win as BrowserWindow, options) : await dialog.showOpenDialog(options);
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
   };
-  showNotices(core, {
-    Notification,
-    prefs,
-    focusWindow: () => {
-      if (!win || win.isDestroyed()) return;
-      if (win.isMinimized()) win.restore();
-      win.show();
-      win.focus();
-    },
-    log,
-  });
-  registerIpc(ipcMain, ctx, (event) => isTrustedSender(event, win, rendererUrl), log);
+  const bringForward = () =>
+    void windows.bringForward().catch((err: unknown) => log(`could not show the window: ${messageOf(err)}`));
+  showNotices(core, { Notification, prefs, focusWindow: bringForward, log });
+  registerIpc(ipcMain, ctx, (event) => isTrustedSender(event, windows.current()), log);
   handleInputs(protocol, ctx);
-  streamEvents(core, prefs, (events) => {
-    if (win && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, events);
-  });
+  streamEvents(core, prefs, (events) => windows.current()?.webContents.send(EVENT_CHANNEL, events));
+  // A second launch hands over to this one (below); the dock icon on macOS reopens a closed window.
+  app.on('second-instance', bringForward);
+  app.on('activate', bringForward);
 
-  win.once('ready-to-show', () => win?.show());
-  await win.loadFile(rendererFile);
+  await windows.bringForward();
   // The worker starts after the window shows, so a slow model load never delays the UI.
   await core.start();
 }
 
-// Electron takes privileged schemes only before the app is ready.
-registerInputScheme(protocol);
+// Electron takes privileged schemes only before the app is ready, and in one call.
+registerSchemes(protocol);
 
 // A second copy would fight over the data folder and the journal: it hands over and leaves.
 if (!app.requestSingleInstanceLock()) {

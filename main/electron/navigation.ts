@@ -1,16 +1,13 @@
 /**
- * The window never leaves our renderer: navigation away is blocked, window.open is denied,
- * and no <webview> can be attached.
+ * The window never leaves our renderer: navigation to anything but our own scheme and host
+ * (app-protocol.ts) is blocked, window.open is denied, and no <webview> can be attached.
  */
 import type { WebContents } from 'electron';
+import { isAppUrl } from './app-protocol.js';
 
-export function lockNavigation(
-  contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>,
-  rendererUrl: string,
-  log: (message: string) => void,
-): void {
+export function lockNavigation(contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>, log: (message: string) => void): void {
   contents.on('will-navigate', (event, url) => {
-    if (url !== rendererUrl) {
+    if (!isAppUrl(url)) {
       event.preventDefault();
       log(`blocked navigation to ${url}`);
     }

@@ -14,6 +14,7 @@ export function installQuitSequence(
   stop: () => Promise<void>,
   log: (message: string) => void,
   capMs: number = DEFAULT_QUIT_CAP_MS,
+  platform: NodeJS.Platform = process.platform,
 ): { stopped: () => boolean } {
   let state: 'running' | 'stopping' | 'stopped' = 'running';
   app.on('before-quit', (event) => {
@@ -35,7 +36,11 @@ export function installQuitSequence(
       app.quit();
     });
   });
-  app.on('window-all-closed', () => app.quit());
+  // macOS apps keep running with no window (the queue goes on; the dock icon reopens it,
+  // window-keeper.ts); elsewhere closing the last window quits.
+  app.on('window-all-closed', () => {
+    if (platform !== 'darwin') app.quit();
+  });
   return { stopped: () => state === 'stopped' };
 }
 
