@@ -12,6 +12,7 @@ import { openPrefs } from '../api/prefs.js';
 import type { ApiContext } from '../api/context.js';
 import { handleApp } from './app-protocol.js';
 import { watchChildGone } from './child-gone.js';
+import { utilityGpuProbe } from './gpu-probe.js';
 import { handleInputs, inputUrlOf } from './input-protocol.js';
 import { registerIpc } from './ipc.js';
 import { showNotices } from './notices.js';
@@ -31,6 +32,7 @@ import { runCommand } from '../core/devices/node-sources.js';
 const dist = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const rendererDir = join(dist, 'renderer');
 const preloadPath = join(dist, 'preload', 'preload.cjs');
+const gpuProbe = join(dist, 'worker', 'gpu-probe.js');
 const log = (message: string) => console.error(`[hearth] ${message}`);
 
 async function main(): Promise<void> {
@@ -42,11 +44,11 @@ async function main(): Promise<void> {
       childGone: watchChildGone(app),
     }),
     workerEntry: process.env.HEARTH_WORKER_ENTRY || join(dist, 'worker', 'entry.js'),
-    // nvidia-smi and the CPU only: the GPU probe is a forked Node process, and the desktop app's
-    // binary is not a Node to fork (runAsNode is off); Vulkan devices (and their lanes) come once
-    // it runs in a utility process.
-    devices: createDeviceMonitor({ run: runCommand }, systemClock()),
-    devicesSeeEveryGpu: false,
+    // nvidia-smi, the CPU, and Vulkan/Metal devices asked by the probe in a utility process.
+    devices: createDeviceMonitor(
+      { run: runCommand, askLlama: utilityGpuProbe((path, args, options) => utilityProcess.fork(path, args, options), gpuProbe) },
+      systemClock(),
+    ),
     watchDevices: true,
     resumeDownloads: true,
   });
