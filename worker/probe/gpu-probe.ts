@@ -6,12 +6,16 @@
  */
 import type { GpuProbeAnswer } from '../../common/devices.js';
 import { messageOf } from '../../common/errors.js';
+import { answerBindingTestsInProcess, isElectronUtilityProcess } from '../plugins/llm/in-process-binding-test.js';
 
 function answer(value: GpuProbeAnswer): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
 async function probe(): Promise<void> {
+  // In the desktop app this runs as a utility process, where node-llama-cpp cannot fork its
+  // binding test (runAsNode is off): the check runs here instead, as in the llm plugin.
+  if (isElectronUtilityProcess()) answerBindingTestsInProcess({ report: (message) => process.stderr.write(`${message}\n`) });
   const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
   const gpu = process.platform === 'darwin' ? 'metal' : 'vulkan';
   try {

@@ -7,6 +7,8 @@ import type { Llama, LlamaLogLevel } from 'node-llama-cpp';
 import type { PluginLogger } from '../../sdk/index.js';
 import type { GpuChoice } from './config.js';
 import { messageOf } from '../../../common/errors.js';
+import { buildCheckMemoDir, fileBuildCheckMemo } from './build-check-memo.js';
+import { answerBindingTestsInProcess, isElectronUtilityProcess } from './in-process-binding-test.js';
 
 export interface OpenedLlama {
   llama: Llama;
@@ -29,7 +31,11 @@ function llamaLogger(log: PluginLogger): (level: LlamaLogLevel, message: string)
   };
 }
 
-export async function openLlama(gpu: GpuChoice, threads: number, log: PluginLogger): Promise<OpenedLlama> {
+/** `dataDir`: where a build whose check crashed the worker is remembered (build-check-memo.ts). */
+export async function openLlama(gpu: GpuChoice, threads: number, log: PluginLogger, dataDir: string): Promise<OpenedLlama> {
+  // In the desktop app node-llama-cpp cannot fork its binding test (in-process-binding-test.ts).
+  if (isElectronUtilityProcess())
+    answerBindingTestsInProcess({ report: (message) => log.warn(message), memo: fileBuildCheckMemo(buildCheckMemoDir(dataDir)) });
   const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
   // build: 'never' — a desktop app must never start compiling llama.cpp on the user's machine.
   const base = { build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.warn, logger: llamaLogger(log) } as const;

@@ -32,7 +32,7 @@ function jobParams(params: Record<string, unknown>): LlmJobParams {
 async function loadLlm(config: LlmConfig, ctx: LoadContext): Promise<PluginInstance<LlmResult, LlmChunk>> {
   const modelPath = await checkModelFile(config.modelPath, ctx.dataDir, GGUF_MODEL);
   ctx.progress(null, 'starting llama.cpp');
-  const opened = await openLlama(config.gpu, config.threads, ctx.log);
+  const opened = await openLlama(config.gpu, config.threads, ctx.log, ctx.dataDir);
   const { llama } = opened;
   try {
     ctx.progress(0, 'loading model');
