@@ -14,6 +14,7 @@ import { JobCounts, JobPage, JobQuery } from './job-pages.js';
 import type { Outcome } from './outcome.js';
 import { ExportReport, OutputSetting, PluginOutputs } from './outputs.js';
 import { AddWatch, WatchInfo } from './watch.js';
+import { RuntimeId, RuntimeInfo } from './runtimes.js';
 
 const PluginId = z.string().min(1).max(200);
 const JobId = z.string().min(1).max(200);
@@ -245,6 +246,11 @@ export const Commands = {
   cancelPull: command(z.object({ id: z.string().min(1).max(200) }).strict(), ModelDownload),
   /** Downloads running or finished since the start, newest first. */
   listDownloads: command(Empty, z.array(ModelDownload)),
+  /** The optional runtimes (the CUDA build of llama.cpp): offered, downloading, installed… */
+  listRuntimes: command(Empty, z.array(RuntimeInfo)),
+  /** Starts downloading a runtime the list offers (or joins the running download); never started unasked. */
+  pullRuntime: command(z.object({ id: RuntimeId }).strict(), RuntimeInfo),
+  cancelRuntime: command(z.object({ id: RuntimeId }).strict(), RuntimeInfo),
   /** The watched folders (issue 11, item 4). */
   listWatches: command(Empty, z.array(WatchInfo)),
   /** Starts watching a folder: its files, now and later, become jobs for the plugin, once each. */

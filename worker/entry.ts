@@ -9,6 +9,7 @@ import { startParentWatchdog } from './runtime/parent-watchdog.js';
 import { createPluginManager } from './runtime/plugin-manager.js';
 import { detectPort } from './runtime/port.js';
 import { createTransport } from './runtime/transport.js';
+import { registerLlamaBuilds } from './runtime/llama-builds.js';
 
 /** Per plugin, at shutdown: a stuck unload() must not keep the worker from exiting. */
 const STOP_UNLOAD_CAP_MS = 5_000;
@@ -19,6 +20,9 @@ const STOP_UNLOAD_CAP_MS = 5_000;
 const PARENT_GONE_UNLOAD_CAP_MS = 500;
 const PARENT_POLL_MS = 200;
 const PARENT_GONE_KILL_AFTER_MS = 600;
+
+// Before any plugin loads: node-llama-cpp then finds a CUDA build Hearth downloaded (main/core/runtimes/).
+registerLlamaBuilds(process.env);
 
 const port = detectPort();
 if (!port) {

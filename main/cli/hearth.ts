@@ -9,13 +9,14 @@ import { processIo, type CliIo } from './io.js';
 import { devicesCommand } from './devices-command.js';
 import { modelsCommand } from './models-command.js';
 import { pluginsCommand } from './plugins-command.js';
+import { runtimesCommand } from './runtimes-command.js';
 import { runCommand } from './run-command.js';
 import { watchCommand } from './watch-command.js';
 import { USAGE } from './usage.js';
 import { hearthVersion } from './version.js';
 
 /** The command words, for "did you mean …?". */
-export const COMMANDS = ['plugins', 'devices', 'models', 'run', 'watch', 'serve', 'help'] as const;
+export const COMMANDS = ['plugins', 'devices', 'models', 'runtimes', 'run', 'watch', 'serve', 'help'] as const;
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const { command, rest, help, version } = splitArgs(argv);
@@ -39,6 +40,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await devicesCommand(rest, io);
       case 'models':
         return await modelsCommand(rest, io);
+      case 'runtimes':
+        return await runtimesCommand(rest, io);
       case 'run':
         return await runCommand(rest, io);
       case 'watch':

@@ -12,6 +12,10 @@ Commands:
       --name NAME                        The file name to give it (default: the URL's last part).
       --sha256 HEX                       Check the download against this checksum.
       --json                             Progress as JSON lines, then {"type":"model","ok":…,"path":…}.
+  runtimes [--json]                      Optional runtimes: whether the CUDA build of llama.cpp is offered
+                                         (an NVIDIA GPU and no CUDA build yet), downloading or installed.
+  runtimes pull cuda [--json]            Download the CUDA build into <data-dir>/runtimes (checked against
+                                         its sha512); resumes a stopped one. Text generation then uses it.
   run [--plugin ID] [options] FILE|DIR…  Run one job per file and print the output as it streams; folders
                                          are walked like a drop (hidden files skipped). The last line on
                                          stderr counts the files: "40 files: 38 succeeded, 2 failed".

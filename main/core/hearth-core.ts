@@ -12,6 +12,8 @@ import type { Notice, QueueMove, QueueState } from '../../common/api.js';
 import type { WatchInfo } from '../../common/watch.js';
 import type { OutputsService } from './outputs/service.js';
 import type { WatchService } from './watch/types.js';
+import type { RuntimeInfo } from '../../common/runtimes.js';
+import type { RuntimesService } from './runtimes/service.js';
 
 export type Disposer = () => void;
 
@@ -41,6 +43,8 @@ export interface CoreEvents {
   notice: (notice: Notice) => void;
   /** The watched folders changed. */
   watches: (watches: WatchInfo[]) => void;
+  /** An optional runtime's status moved on (the CUDA build offered, downloading, installed). */
+  runtime: (info: RuntimeInfo) => void;
 }
 
 export interface HearthCore {
@@ -101,6 +105,11 @@ export interface HearthCore {
   readonly outputs: OutputsService;
   /** Watched folders (main/core/watch/). */
   readonly watches: WatchService;
+  /**
+   * Optional runtimes downloaded when the user asks: the CUDA build of llama.cpp
+   * (main/core/runtimes/). createHearthCore always has them; a test's fake core may not.
+   */
+  readonly runtimes?: RuntimesService;
 
   on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): Disposer;
 }

@@ -5,6 +5,7 @@ import { CatalogueSection } from './CatalogueSection.js';
 import { DownloadsSection } from './DownloadsSection.js';
 import { LibrarySection } from './LibrarySection.js';
 import { PullForm } from './PullForm.js';
+import { RuntimesSection } from '../runtimes/RuntimesSection.js';
 
 export function ModelsView() {
   useEffect(() => {
@@ -14,6 +15,7 @@ export function ModelsView() {
     <div className="models-view" id="panel-models" role="tabpanel" aria-labelledby="tab-models">
       <LibrarySection />
       <div className="models-side">
+        <RuntimesSection />
         <DownloadsSection />
         <PullForm />
         <CatalogueSection />

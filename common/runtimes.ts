@@ -1,0 +1,61 @@
+/**
+ * Optional runtimes Hearth downloads only when the user asks: today node-llama-cpp's CUDA build,
+ * which the desktop package leaves out (538 MiB on Linux) and offers when an NVIDIA GPU is seen.
+ * Main downloads it (main/core/runtimes/); the worker finds it through a resolve hook
+ * (worker/runtime/llama-builds.ts). The package names and the folder rule live here, once,
+ * because both processes must agree on them.
+ */
+import { z } from 'zod';
+import { HearthError } from './protocol.js';
+
+export const RuntimeId = z.enum(['cuda']);
+export type RuntimeId = z.infer<typeof RuntimeId>;
+
+/**
+ * - `not-needed`: no NVIDIA GPU here, or no CUDA build for this system: nothing is offered.
+ * - `bundled`: this install already carries the CUDA build (a development checkout's node_modules).
+ * - `offered`: an NVIDIA GPU and no CUDA build: the download is offered (after a failure too, with `error`).
+ * - `downloading`, `installing` (checking and unpacking), `installed` (in the data folder).
+ */
+export const RuntimeStatus = z.enum(['not-needed', 'bundled', 'offered', 'downloading', 'installing', 'installed']);
+export type RuntimeStatus = z.infer<typeof RuntimeStatus>;
+
+export const RuntimeInfo = z
+  .object({
+    id: RuntimeId,
+    name: z.string(),
+    status: RuntimeStatus,
+    /** One sentence for the person reading it: what this status means and what to do. */
+    text: z.string(),
+    /** The whole download (every package's tarball); 0 where there is none for this system. */
+    downloadBytes: z.number().int().nonnegative(),
+    /** Bytes received so far in this download (all packages together). */
+    receivedBytes: z.number().int().nonnegative(),
+    /** Where the build is kept once installed; null before. */
+    path: z.string().nullable(),
+    /** Why the last download did not finish; null when it did or none was tried. */
+    error: HearthError.nullable(),
+  })
+  .strict();
+export type RuntimeInfo = z.infer<typeof RuntimeInfo>;
+
+/** The environment variable main sets on every worker: the folder of downloaded llama.cpp builds of this version. */
+export const LLAMA_BUILDS_ENV = 'HEARTH_LLAMA_BUILDS';
+
+/**
+ * The packages node-llama-cpp imports to find its CUDA builds
+ * (node_modules/node-llama-cpp/dist/bindings/utils/compileLLamaCpp.js), per system.
+ */
+export const CUDA_BUILD_PACKAGES = {
+  'linux-x64': ['@node-llama-cpp/linux-x64-cuda', '@node-llama-cpp/linux-x64-cuda-ext'],
+  'win32-x64': ['@node-llama-cpp/win-x64-cuda', '@node-llama-cpp/win-x64-cuda-ext'],
+} as const satisfies Record<string, readonly string[]>;
+export type CudaSystem = keyof typeof CUDA_BUILD_PACKAGES;
+
+/** Every package the worker's resolve hook may answer for. */
+export const DOWNLOADABLE_BUILD_PACKAGES: readonly string[] = Object.values(CUDA_BUILD_PACKAGES).flat();
+
+/** The folder a downloaded package lives in under the builds folder: its name without the scope. */
+export function buildFolderName(packageName: string): string {
+  return packageName.slice(packageName.lastIndexOf('/') + 1);
+}

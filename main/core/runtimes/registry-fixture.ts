@@ -1,0 +1,101 @@
+/**
+ * For the runtimes tests: npm-shaped build packages made on the spot (package.json, an ESM
+ * index.js exporting getBinsDir as the real ones do, a file under bins/) and a real HTTP server
+ * on loopback that serves them at the registry's tarball paths. Not imported by Hearth itself.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create } from 'tar';
+import { buildFolderName } from '../../../common/runtimes.js';
+import type { BuildPackage } from './cuda-builds.js';
+
+const INDEX_JS = `import path from "path";
+import { fileURLToPath } from "url";
+import fs from "node:fs/promises";
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
+const binsDir = path.join(__dirname, "..", "bins");
+const packageVersion = JSON.parse(await fs.readFile(path.join(__dirname, "..", "package.json"), "utf8")).version;
+export function getBinsDir() {
+  return { binsDir, packageVersion };
+}
+`;
+
+export interface MadePackage {
+  pkg: BuildPackage;
+  tgz: Buffer;
+}
+
+/** A tarball of `name`@`version` with npm's layout, and its BuildPackage (integrity and size of these bytes). */
+export async function makeBuildPackage(name: string, version: string, manifestName = name): Promise<MadePackage> {
+  const dir = await mkdtemp(join(tmpdir(), 'hearth-build-pkg-'));
+  try {
+    const root = join(dir, 'package');
+    await mkdir(join(root, 'dist'), { recursive: true });
+    await mkdir(join(root, 'bins', 'linux-x64-cuda'), { recursive: true });
+    const manifest = {
+      name: manifestName,
+      version,
+      main: 'dist/index.js',
+      type: 'module',
+      exports: { '.': { import: './dist/index.js', node: './dist/index.js', default: './dist/index.js' } },
+    };
+    await writeFile(join(root, 'package.json'), JSON.stringify(manifest, null, 2));
+    await writeFile(join(root, 'dist', 'index.js'), INDEX_JS);
+    await writeFile(join(root, 'bins', 'linux-x64-cuda', 'libggml-cuda.so'), `not really a library: ${name}\n`.repeat(2000));
+    const file = join(dir, 'out.tgz');
+    await create({ gzip: true, cwd: dir, file, portable: true }, ['package']);
+    const tgz = await readFile(file);
+    const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
+    return { pkg: { name, version, integrity, tarballBytes: tgz.length }, tgz };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface FakeRegistry {
+  /** The base URL, as `registry` takes it. */
+  url: string;
+  /** The paths asked for, in order. */
+  requests: string[];
+  /** Holds every response after `bytes` bytes until the client goes (to cancel a download half-way). */
+  holdAfter(bytes: number | undefined): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeRegistry(packages: readonly MadePackage[]): Promise<FakeRegistry> {
+  const byPath = new Map<string, Buffer>(
+    packages.map((p) => [`/${p.pkg.name}/-/${buildFolderName(p.pkg.name)}-${p.pkg.version}.tgz`, p.tgz]),
+  );
+  const requests: string[] = [];
+  let hold: number | undefined;
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(path);
+    const body = byPath.get(path);
+    if (!body) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+    if (hold === undefined) res.end(body);
+    else res.write(body.subarray(0, hold));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    holdAfter(bytes) {
+      hold = bytes;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The CUDA offer and its download end to end: the devices from a fake nvidia-smi (no GPU here)
+ * through the real probe, npm-shaped tarballs made in the test served by a real HTTP server on
+ * loopback, fetched by the model downloads' transfer, checked against their sha512 and unpacked.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RuntimeInfo } from '../../../common/runtimes.js';
+import { fakeNvidiaSmi } from '../../../test/support/fake-nvidia-smi.js';
+import { runCommand } from '../devices/node-sources.js';
+import { probeDevices, type ProbeSources } from '../devices/probe-devices.js';
+import { NODE_LLAMA_CPP_VERSION } from './cuda-builds.js';
+import { makeBuildPackage, startFakeRegistry, type FakeRegistry, type MadePackage } from './registry-fixture.js';
+import { createRuntimes, llamaBuildsDir, type RuntimesOptions, type RuntimesService } from './service.js';
+
+const V = NODE_LLAMA_CPP_VERSION;
+let dir: string;
+let nvidia: ProbeSources;
+const noGpu: ProbeSources = { run: async () => undefined };
+let cuda: MadePackage;
+let ext: MadePackage;
+let registry: FakeRegistry;
+const open: RuntimesService[] = [];
+let n = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-runtimes-'));
+  const smi = await fakeNvidiaSmi(join(dir, 'smi'));
+  nvidia = { run: (file, args) => runCommand(join(smi, file), args) };
+  cuda = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda', V);
+  ext = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda-ext', V);
+  registry = await startFakeRegistry([cuda, ext]);
+});
+afterEach(async () => {
+  registry.holdAfter(undefined);
+  await Promise.all(open.splice(0).map((s) => s.stop()));
+});
+afterAll(async () => {
+  await registry.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function service(over: Partial<RuntimesOptions> & { sources?: ProbeSources } = {}): { svc: RuntimesService; dataDir: string } {
+  const dataDir = join(dir, `data-${++n}`);
+  const { sources = nvidia, ...rest } = over;
+  const svc = createRuntimes({
+    dataDir,
+    devices: () => probeDevices(sources),
+    system: 'linux-x64',
+    builds: [cuda.pkg, ext.pkg],
+    isBundled: () => false,
+    registry: registry.url,
+    retryDelaysMs: [],
+    ...rest,
+  });
+  open.push(svc);
+  return { svc, dataDir };
+}
+
+async function status(svc: RuntimesService): Promise<RuntimeInfo> {
+  const [info] = await svc.list();
+  if (!info) throw new Error('no runtime listed');
+  return info;
+}
+
+/** Everything under `folder`, relative, so a test can say nothing half-made was left. */
+async function tree(folder: string): Promise<string[]> {
+  if (!existsSync(folder)) return [];
+  return (await readdir(folder, { recursive: true })).map(String).sort();
+}
+
+describe('the CUDA offer', () => {
+  it('is offered with an NVIDIA GPU and no CUDA build, naming the GPU and the download size', async () => {
+    const { svc } = service();
+    const info = await status(svc);
+    expect(info).toMatchObject({ id: 'cuda', status: 'offered', error: null, path: null });
+    expect(info.downloadBytes).toBe(cuda.pkg.tarballBytes + ext.pkg.tarballBytes);
+    expect(info.text).toMatch(/^Text generation can use your NVIDIA RTX A6000 with the CUDA build — a \d+(\.\d)? kB download\.$/);
+  });
+
+  it('is not offered without an NVIDIA GPU, and a pull is refused saying why', async () => {
+    const { svc, dataDir } = service({ sources: noGpu });
+    expect(await status(svc)).toMatchObject({ status: 'not-needed', text: expect.stringMatching(/No NVIDIA GPU found/) });
+    const pulled = await svc.pull('cuda');
+    expect(pulled).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'No NVIDIA GPU found: the CUDA build would not be used here — nothing to download.',
+      },
+    });
+    expect(registry.requests).toEqual([]);
+    expect(existsSync(join(dataDir, 'runtimes'))).toBe(false);
+  });
+
+  it('is not offered on a system with no CUDA build', async () => {
+    const { svc } = service({ system: null });
+    expect(await status(svc)).toMatchObject({ status: 'not-needed', downloadBytes: 0 });
+  });
+
+  it.runIf(process.platform === 'linux' && process.arch === 'x64')(
+    'is not offered when node_modules carries the build (this checkout does)',
+    async () => {
+      const { svc } = service({ builds: undefined, isBundled: undefined });
+      expect(await status(svc)).toMatchObject({ status: 'bundled' });
+      expect((await svc.pull('cuda')).ok).toBe(false);
+    },
+  );
+});
+
+describe('pulling the CUDA build', () => {
+  it('downloads, checks and unpacks both packages, then is installed and no longer offered', async () => {
+    const { svc, dataDir } = service();
+    const seen: RuntimeInfo[] = [];
+    svc.on('change', (i) => seen.push(i));
+    const started = await svc.pull('cuda');
+    expect(started).toMatchObject({ ok: true, value: { status: 'downloading' } });
+    const end = await svc.settled('cuda');
+    const builds = llamaBuildsDir(dataDir);
+    expect(end).toMatchObject({ status: 'installed', path: builds, error: null });
+    expect(end.receivedBytes).toBe(0);
+    expect(seen.map((i) => i.status)).toContain('installing');
+    expect(seen.at(-1)?.status).toBe('installed');
+    expect(builds).toBe(join(dataDir, 'runtimes', 'node-llama-cpp', V));
+    for (const name of ['linux-x64-cuda', 'linux-x64-cuda-ext']) {
+      const manifest = JSON.parse(await readFile(join(builds, name, 'package.json'), 'utf8')) as { name: string };
+      expect(manifest.name).toBe(`@node-llama-cpp/${name}`);
+      expect(existsSync(join(builds, name, 'dist', 'index.js'))).toBe(true);
+      expect(existsSync(join(builds, name, 'bins', 'linux-x64-cuda', 'libggml-cuda.so'))).toBe(true);
+    }
+    expect((await tree(builds)).filter((p) => p.startsWith('.'))).toEqual([]);
+    expect(await tree(join(dataDir, 'runtimes', 'downloads'))).toEqual([]);
+    expect(await status(svc)).toMatchObject({ status: 'installed' });
+    expect(await svc.pull('cuda')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already downloaded/) } });
+  });
+
+  it('refuses a tarball whose sha512 is not the recorded one: a clear error, nothing installed, offered again', async () => {
+    const wrong = { ...cuda.pkg, integrity: ext.pkg.integrity };
+    const { svc, dataDir } = service({ builds: [wrong, ext.pkg] });
+    expect((await svc.pull('cuda')).ok).toBe(true);
+    const end = await svc.settled('cuda');
+    expect(end.status).toBe('offered');
+    expect(end.error?.code).toBe('DOWNLOAD_FAILED');
+    expect(end.error?.message).toMatch(
+      /^The download of @node-llama-cpp\/linux-x64-cuda [\d.]+ did not match the checksum Hearth expects .* — it was deleted; try again/,
+    );
+    expect(await tree(join(dataDir, 'runtimes', 'node-llama-cpp'))).toEqual([]);
+    expect(await tree(join(dataDir, 'runtimes', 'downloads'))).toEqual([]);
+    // The error stays with the offer until the next try.
+    expect((await status(svc)).error?.code).toBe('DOWNLOAD_FAILED');
+  });
+
+  it('refuses a tarball that holds another package', async () => {
+    const other = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda', V, 'left-pad');
+    const served = await startFakeRegistry([other, ext]);
+    try {
+      const { svc, dataDir } = service({ builds: [other.pkg, ext.pkg], registry: served.url });
+      await svc.pull('cuda');
+      const end = await svc.settled('cuda');
+      expect(end.error?.message).toMatch(/held left-pad [\d.]+ instead — it was not installed/);
+      expect(await tree(join(dataDir, 'runtimes', 'node-llama-cpp', V))).toEqual([]);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('says what to do when the registry has no such file', async () => {
+    const { svc } = service({ builds: [{ ...cuda.pkg, version: '0.0.0-missing' }] });
+    await svc.pull('cuda');
+    const end = await svc.settled('cuda');
+    expect(end).toMatchObject({ status: 'offered', error: { code: 'DOWNLOAD_FAILED' } });
+    expect(end.error?.message).toMatch(/no file at this URL \(404\)/);
+  });
+
+  it('is cancelled half-way: nothing left behind, offered again without an error', async () => {
+    registry.holdAfter(Math.floor(cuda.tgz.length / 2));
+    const { svc, dataDir } = service();
+    const halfway = new Promise<void>((resolve) => {
+      svc.on('change', (i) => {
+        if (i.status === 'downloading' && i.receivedBytes > 0) resolve();
+      });
+    });
+    expect((await svc.pull('cuda')).ok).toBe(true);
+    // A second pull joins the running download instead of starting another.
+    expect(await svc.pull('cuda')).toMatchObject({ ok: true, value: { status: 'downloading' } });
+    await halfway;
+    expect(svc.cancel('cuda')).toMatchObject({ ok: true });
+    const end = await svc.settled('cuda');
+    expect(end).toMatchObject({ status: 'offered', error: null });
+    expect(await tree(join(dataDir, 'runtimes'))).toEqual(['downloads']);
+    expect(svc.cancel('cuda')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * The optional runtimes as the core offers them (common/runtimes.ts): today the CUDA build of
+ * llama.cpp. Offered when the device probe sees an NVIDIA GPU and neither this install nor the
+ * data folder has the build; downloaded only when asked (pull), one package after the other
+ * (install-package.ts), into `<data-dir>/runtimes/node-llama-cpp/<version>/`, where the worker's
+ * resolve hook (worker/runtime/llama-builds.ts) finds it.
+ */
+import { join } from 'node:path';
+import type { DevicesReport } from '../../../common/devices.js';
+import { messageOf } from '../../../common/errors.js';
+import { fileSize } from '../../../common/format-bytes.js';
+import { fail, succeed, type Outcome } from '../../../common/outcome.js';
+import type { HearthError } from '../../../common/protocol.js';
+import type { CudaSystem, RuntimeId, RuntimeInfo } from '../../../common/runtimes.js';
+import { systemClock, type CancelTimer, type Clock } from '../clock.js';
+import { Emitter, type Disposer } from '../emitter.js';
+import { statfsFreeBytes, type FreeBytes } from '../models/disk-space.js';
+import { bundledBuild } from './bundled.js';
+import { CUDA_BUILDS, cudaSystemOf, NODE_LLAMA_CPP_VERSION, tarballUrl, type BuildPackage } from './cuda-builds.js';
+import { installedPath, installPackage, type InstallEnd } from './install-package.js';
+
+export interface RuntimesService {
+  /** Every runtime with its status now (the device report decides whether CUDA is offered). */
+  list(): Promise<RuntimeInfo[]>;
+  /** Starts the download (or joins the running one); refused when there is nothing to download here. */
+  pull(id: RuntimeId): Promise<Outcome<RuntimeInfo>>;
+  /** Resolves once the running download ends (at once when none runs), with the status then. */
+  settled(id: RuntimeId): Promise<RuntimeInfo>;
+  cancel(id: RuntimeId): Outcome<RuntimeInfo>;
+  /** Stops a running download, keeping its `.part` for the next pull. */
+  stop(): Promise<void>;
+  on(event: 'change', listener: (info: RuntimeInfo) => void): Disposer;
+}
+
+export interface RuntimesOptions {
+  dataDir: string;
+  devices: () => Promise<DevicesReport>;
+  /** This system's key; null: a system with no CUDA build. Default: this process's platform and arch. */
+  system?: CudaSystem | null;
+  /** Whether node_modules already has the package; default: resolved from here (bundled.ts). */
+  isBundled?: (pkg: BuildPackage) => boolean;
+  /** The packages to download for this system; default CUDA_BUILDS' (tests serve their own). */
+  builds?: readonly BuildPackage[];
+  /** Default: the npm registry. */
+  registry?: string;
+  stallMs?: number;
+  retryDelaysMs?: readonly number[];
+  freeBytes?: FreeBytes;
+  clock?: Clock;
+}
+
+/** `<data-dir>/runtimes/node-llama-cpp/<version>`: the folder LLAMA_BUILDS_ENV names for the worker. */
+export function llamaBuildsDir(dataDir: string): string {
+  return join(dataDir, 'runtimes', 'node-llama-cpp', NODE_LLAMA_CPP_VERSION);
+}
+
+const CHANGE_EVERY_MS = 250;
+const NAME = 'CUDA build of llama.cpp';
+
+interface Progress {
+  phase: 'downloading' | 'installing';
+  receivedBytes: number;
+  controller: AbortController;
+}
+
+interface Running extends Progress {
+  done: Promise<RuntimeInfo>;
+}
+
+export function createRuntimes(opts: RuntimesOptions): RuntimesService {
+  const clock = opts.clock ?? systemClock();
+  const system = opts.system === undefined ? cudaSystemOf(process.platform, process.arch) : (opts.system ?? undefined);
+  const builds: readonly BuildPackage[] = system ? (opts.builds ?? CUDA_BUILDS[system]) : [];
+  const downloadBytes = builds.reduce((sum, b) => sum + b.tarballBytes, 0);
+  const isBundled = opts.isBundled ?? ((pkg: BuildPackage) => bundledBuild(pkg));
+  const buildsDir = llamaBuildsDir(opts.dataDir);
+  const events = new Emitter<{ change: (info: RuntimeInfo) => void }>();
+  let running: Running | undefined;
+  let lastError: HearthError | null = null;
+  let stopping = false;
+
+  const base = (): Omit<RuntimeInfo, 'status' | 'text'> => ({
+    id: 'cuda',
+    name: NAME,
+    downloadBytes,
+    receivedBytes: 0,
+    path: null,
+    error: lastError,
+  });
+
+  const runningInfo = (r: Progress): RuntimeInfo => ({
+    ...base(),
+    receivedBytes: r.receivedBytes,
+    status: r.phase,
+    text:
+      r.phase === 'downloading'
+        ? `Downloading the CUDA build — ${fileSize(r.receivedBytes)} of ${fileSize(downloadBytes)}`
+        : 'Checking and unpacking the CUDA build…',
+  });
+
+  async function allInstalled(): Promise<boolean> {
+    const found = await Promise.all(builds.map((b) => installedPath(buildsDir, b)));
+    return builds.length > 0 && found.every((p) => p !== undefined);
+  }
+
+  async function info(): Promise<RuntimeInfo> {
+    if (running) return runningInfo(running);
+    if (!system) {
+      return {
+        ...base(),
+        status: 'not-needed',
+        text: `There is no CUDA build of llama.cpp for this system (${process.platform}-${process.arch}).`,
+      };
+    }
+    if (builds.every(isBundled)) {
+      return {
+        ...base(),
+        status: 'bundled',
+        text: 'This install carries the CUDA build: text generation can use an NVIDIA GPU.',
+      };
+    }
+    if (await allInstalled()) {
+      return {
+        ...base(),
+        status: 'installed',
+        path: buildsDir,
+        text: 'The CUDA build is downloaded: text generation on an NVIDIA GPU uses it after a restart of Hearth, or at once if it has not run there yet.',
+      };
+    }
+    let report: DevicesReport | undefined;
+    try {
+      report = await opts.devices();
+    } catch {
+      report = undefined;
+    }
+    const nvidia = report?.devices.find((d) => d.backend === 'cuda');
+    if (!nvidia) {
+      return { ...base(), status: 'not-needed', text: 'No NVIDIA GPU found: the CUDA build would not be used here.' };
+    }
+    return {
+      ...base(),
+      status: 'offered',
+      text: `Text generation can use your ${nvidia.name} with the CUDA build — a ${fileSize(downloadBytes)} download.`,
+    };
+  }
+
+  const emitNow = (value: RuntimeInfo) => events.emit('change', { ...value });
+
+  function start(): Running {
+    const controller = new AbortController();
+    let lastChange = -Infinity;
+    const r: Progress = { phase: 'downloading', receivedBytes: 0, controller };
+    let trailing: CancelTimer | undefined;
+    const change = (force: boolean) => {
+      const now = clock.now();
+      if (!force && now - lastChange < CHANGE_EVERY_MS) {
+        // The bytes that arrived just before a pause are shown too, once the interval is over.
+        trailing ??= clock.setTimer(
+          () => {
+            trailing = undefined;
+            change(true);
+          },
+          CHANGE_EVERY_MS - (now - lastChange),
+          { unref: true },
+        );
+        return;
+      }
+      trailing?.();
+      trailing = undefined;
+      lastChange = now;
+      emitNow(runningInfo(r));
+    };
+    const run = async (): Promise<InstallEnd> => {
+      let before = 0;
+      for (const pkg of builds) {
+        if ((await installedPath(buildsDir, pkg)) === undefined) {
+          const end = await installPackage(pkg, {
+            buildsDir,
+            downloadsDir: join(opts.dataDir, 'runtimes', 'downloads'),
+            url: tarballUrl(pkg, opts.registry),
+            stallMs: opts.stallMs ?? 30_000,
+            retryDelaysMs: opts.retryDelaysMs ?? [1000, 3000, 6000],
+            freeBytes: opts.freeBytes ?? statfsFreeBytes,
+            clock,
+            signal: controller.signal,
+            onProgress(phase, received) {
+              const phaseChanged = phase !== r.phase;
+              r.phase = phase;
+              r.receivedBytes = before + received;
+              change(phaseChanged);
+            },
+          });
+          if (end.state !== 'done') return end;
+        }
+        before += pkg.tarballBytes;
+        r.receivedBytes = before;
+        r.phase = 'downloading';
+      }
+      return { state: 'done', path: buildsDir };
+    };
+    const done = run()
+      .catch((error: unknown): InstallEnd => ({ state: 'failed', error: { code: 'INTERNAL', message: messageOf(error) } }))
+      .then(async (end) => {
+        trailing?.();
+        lastError = errorOf(end);
+        running = undefined;
+        const now = await info();
+        emitNow(now);
+        return now;
+      });
+    return Object.assign(r, { done });
+  }
+
+  return {
+    list: async () => [await info()],
+    async pull() {
+      if (running) return succeed(runningInfo(running));
+      if (stopping)
+        return fail('DOWNLOAD_FAILED', 'Hearth is stopping, so the download was not started — start it after the restart');
+      const now = await info();
+      if (now.status !== 'offered') {
+        const why =
+          now.status === 'installed'
+            ? `The CUDA build is already downloaded (${buildsDir})`
+            : now.status === 'bundled'
+              ? 'This install already carries the CUDA build'
+              : now.text.replace(/\.$/, '');
+        return fail('INVALID_INPUT', `${why} — nothing to download.`);
+      }
+      // Another pull may have started while this one looked at the devices.
+      if (running) return succeed(runningInfo(running));
+      lastError = null;
+      running = start();
+      const started = runningInfo(running);
+      emitNow(started);
+      return succeed(started);
+    },
+    settled: async () => (running ? running.done : info()),
+    cancel() {
+      if (!running) return fail('INVALID_INPUT', 'No download of the CUDA build is running — there is nothing to cancel.');
+      running.controller.abort('cancel');
+      return succeed(runningInfo(running));
+    },
+    async stop() {
+      stopping = true;
+      const r = running;
+      if (!r) return;
+      r.controller.abort('stop');
+      await r.done;
+    },
+    on: (event, listener) => events.on(event, listener),
+  };
+}
+
+function errorOf(end: InstallEnd): HearthError | null {
+  switch (end.state) {
+    case 'done':
+    case 'cancelled':
+      return null;
+    case 'failed':
+      return end.error;
+    case 'stopped':
+      return { code: 'CANCELLED', message: 'Stopped; the download resumes where it stopped when it is started again' };
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Lets node-llama-cpp find a build Hearth downloaded (main/core/runtimes/). node-llama-cpp looks
+ * for its prebuilt CUDA builds with `import("@node-llama-cpp/linux-x64-cuda")`
+ * (node_modules/node-llama-cpp/dist/bindings/utils/compileLLamaCpp.js); the desktop package
+ * leaves them out, so that import fails. This resolve hook answers exactly those names, and only
+ * when the normal resolution finds nothing, with the package in the folder main names in
+ * LLAMA_BUILDS_ENV. It is synchronous and in-thread (Node's `module.registerHooks`), and looks
+ * at the folder on every resolve: a build downloaded while this worker runs is found the next
+ * time node-llama-cpp looks (a failed import is not cached).
+ */
+import { readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildFolderName, DOWNLOADABLE_BUILD_PACKAGES, LLAMA_BUILDS_ENV } from '../../common/runtimes.js';
+
+/** Registers the hook when main named a builds folder; answers whether it did. */
+export function registerLlamaBuilds(env: Record<string, string | undefined> = process.env): boolean {
+  const folder = env[LLAMA_BUILDS_ENV];
+  // Hooks came in Node 22.15; an older Node keeps only what node_modules has.
+  if (!folder || typeof nodeModule.registerHooks !== 'function') return false;
+  const names = new Set(DOWNLOADABLE_BUILD_PACKAGES);
+  nodeModule.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      if (!names.has(specifier)) return nextResolve(specifier, context);
+      try {
+        return nextResolve(specifier, context);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+        const url = downloadedEntry(folder, specifier);
+        if (url === undefined) throw error;
+        return { url, shortCircuit: true };
+      }
+    },
+  });
+  return true;
+}
+
+/** The file URL of the downloaded package's ESM entry, or undefined when it is not (wholly) there. */
+export function downloadedEntry(folder: string, packageName: string): string | undefined {
+  const dir = join(folder, buildFolderName(packageName));
+  let manifest: { name?: unknown; main?: unknown; exports?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return undefined;
+  }
+  if (manifest.name !== packageName) return undefined;
+  const entry = entryOf(manifest.exports) ?? (typeof manifest.main === 'string' ? manifest.main : 'index.js');
+  return pathToFileURL(join(dir, entry)).href;
+}
+
+/** `exports["."]`'s import (or default) target, as these packages declare it. */
+function entryOf(exports: unknown): string | undefined {
+  if (typeof exports === 'string') return exports;
+  if (typeof exports !== 'object' || exports === null) return undefined;
+  const dot = (exports as Record<string, unknown>)['.'] ?? exports;
+  if (typeof dot === 'string') return dot;
+  if (typeof dot !== 'object' || dot === null) return undefined;
+  const conditions = dot as Record<string, unknown>;
+  for (const key of ['import', 'node', 'default']) {
+    const target = conditions[key];
+    if (typeof target === 'string') return target;
+  }
+  return undefined;
+}
