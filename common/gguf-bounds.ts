@@ -11,7 +11,7 @@
  * n_dims, n_dims × u64, u32 type, u64 offset. Strings are u64 length + bytes; arrays are u32
  * element type, u64 count, elements. All little-endian.
  */
-import type { ReadAt } from '../../../common/whisper-header.js';
+import type { ReadAt } from './whisper-header.js';
 
 export type GgufBounds = { ok: true; infoEnd: number } | { ok: false; reason: string };
 
@@ -36,8 +36,8 @@ export async function checkGgufBounds(readAt: ReadAt, size: number): Promise<Ggu
     const kvCount = await reader.u64(at + 8);
     at += 16;
     // Every key-value takes at least 12 bytes (key length, type) and every tensor 24.
-    if (kvCount * 12 > size - at) throw new Bounded(`the header claims ${kvCount} metadata entries`);
-    if (tensorCount * 24 > size - at) throw new Bounded(`the header claims ${tensorCount} tensors`);
+    if (kvCount * 12 > size - at) throw new Bounded(`the header claims ${countText(kvCount)} metadata entries${inSize(size)}`);
+    if (tensorCount * 24 > size - at) throw new Bounded(`the header claims ${countText(tensorCount)} tensors${inSize(size)}`);
     for (let i = 0; i < kvCount; i++) {
       at = await reader.skipString(at, 'a metadata key');
       const type = await reader.u32(at);
@@ -55,6 +55,15 @@ export async function checkGgufBounds(readAt: ReadAt, size: number): Promise<Ggu
     if (error instanceof Bounded) return { ok: false, reason: error.message };
     throw error;
   }
+}
+
+/** u64() caps what it reads at 2^53: past that, the count is named as what it is. */
+function countText(count: number): string {
+  return count >= Number.MAX_SAFE_INTEGER ? 'more than 2^53' : String(count);
+}
+
+function inSize(size: number): string {
+  return ` in a file of ${size} bytes`;
 }
 
 async function skipValue(reader: WindowReader, at: number, type: number, depth: number): Promise<number> {

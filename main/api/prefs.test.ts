@@ -25,14 +25,67 @@ it('one failed write does not poison the later ones', async () => {
   expect(saved.pluginByExtension).toEqual({ png: 'ocr', wav: 'vad' });
 });
 
-it('a corrupt prefs.json is ignored with a message, and the next choice is saved', async () => {
-  await writeFile(join(dir, 'prefs.json'), '{ not json');
+it('a corrupt prefs.json is kept aside with a message naming both files, and the next choice is saved', async () => {
+  const file = join(dir, 'prefs.json');
+  await writeFile(file, '{ not json');
   const logs: string[] = [];
-  const prefs = await openPrefs(dir, (m) => logs.push(m));
+  const prefs = await openPrefs(
+    dir,
+    (m) => logs.push(m),
+    () => 1234,
+  );
   expect(prefs.get()).toEqual({ pluginByExtension: {} });
-  expect(logs.join('\n')).toMatch(/prefs\.json could not be read/);
+  expect(logs.join('\n')).toContain(`${file} is not valid JSON`);
+  expect(logs.join('\n')).toContain(`kept as ${file}.corrupt-1234`);
+  expect(await readFile(`${file}.corrupt-1234`, 'utf8')).toBe('{ not json');
   await prefs.rememberPlugin('PNG', 'ocr');
-  expect(JSON.parse(await readFile(join(dir, 'prefs.json'), 'utf8'))).toEqual({ pluginByExtension: { png: 'ocr' } });
+  expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ pluginByExtension: { png: 'ocr' } });
+});
+
+describe('prefs.json as another Hearth, or something else, left it', () => {
+  it.each([
+    ['not JSON', '{"pluginByExtension":{"png":"oc', /is not valid JSON.*kept as/],
+    ['a JSON array', '[1, 2]', /is not a JSON object.*kept as/],
+    ['a JSON string', '"png"', /is not a JSON object.*kept as/],
+  ])('%s: moved aside, named, defaults used', async (_why, text, said) => {
+    await writeFile(join(dir, 'prefs.json'), text);
+    const logs: string[] = [];
+    const prefs = await openPrefs(
+      dir,
+      (m) => logs.push(m),
+      () => 7,
+    );
+    expect(prefs.get()).toEqual({ pluginByExtension: {} });
+    expect(logs.join('\n')).toMatch(said);
+    expect(await readFile(join(dir, 'prefs.json.corrupt-7'), 'utf8')).toBe(text);
+  });
+
+  it('a folder is named and left as it is', async () => {
+    await mkdir(join(dir, 'prefs.json'));
+    const logs: string[] = [];
+    const prefs = await openPrefs(dir, (m) => logs.push(m));
+    expect(prefs.get()).toEqual({ pluginByExtension: {} });
+    expect(logs.join('\n')).toContain(`${join(dir, 'prefs.json')} is a folder`);
+  });
+
+  it('keys a newer Hearth wrote are kept through a change; a value this build cannot read is named', async () => {
+    await writeFile(join(dir, 'prefs.json'), JSON.stringify({ version: 9, pluginByExtension: { png: 'ocr' }, future: { a: 1 } }));
+    const logs: string[] = [];
+    const prefs = await openPrefs(dir, (m) => logs.push(m));
+    expect(prefs.get()).toEqual({ pluginByExtension: { png: 'ocr' } });
+    expect(logs).toEqual([]);
+    await prefs.setNotifications(false);
+    expect(JSON.parse(await readFile(join(dir, 'prefs.json'), 'utf8'))).toEqual({
+      version: 9,
+      pluginByExtension: { png: 'ocr' },
+      future: { a: 1 },
+      notifications: false,
+    });
+    await writeFile(join(dir, 'prefs.json'), JSON.stringify({ pluginByExtension: 7, notifications: false }));
+    const again = await openPrefs(dir, (m) => logs.push(m));
+    expect(again.get()).toEqual({ pluginByExtension: {}, notifications: false });
+    expect(logs.join('\n')).toContain('pluginByExtension cannot be read');
+  });
 });
 
 // Older versions also remembered choices in settings.json (app.preferredPlugin): prefs.json

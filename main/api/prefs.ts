@@ -8,7 +8,7 @@
  * open, extensions found only there are copied in (what prefs.json says wins), so nothing the
  * user chose is lost; settings.json itself is never written from here.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppPrefs } from '../../common/api.js';
 import { messageOf } from '../../common/errors.js';
@@ -31,15 +31,23 @@ export interface PrefsStore {
 
 const EMPTY: AppPrefs = { pluginByExtension: {} };
 
-export async function openPrefs(dataDir: string, log: (message: string) => void = () => {}): Promise<PrefsStore> {
+export async function openPrefs(
+  dataDir: string,
+  log: (message: string) => void = () => {},
+  now: () => number = Date.now,
+): Promise<PrefsStore> {
   const file = join(dataDir, PREFS_FILE);
-  let prefs = await readPrefs(file, log);
+  const read = await readPrefs(file, log, now);
+  let prefs = read.prefs;
   const listeners = new Set<(p: AppPrefs) => void>();
   let writing: Promise<void> = Promise.resolve();
 
   async function persist(next: AppPrefs): Promise<void> {
     await mkdir(dataDir, { recursive: true });
-    await writeFileAtomic(file, JSON.stringify(next, null, 2));
+    // Keys this build does not know (a newer Hearth's) are written back as they were read.
+    const known: JsonObject = { ...next };
+    if (next.notifications === undefined) delete known.notifications;
+    await writeFileAtomic(file, JSON.stringify({ ...read.raw, ...known }, null, 2));
   }
 
   // Serialise writes so an older state never lands after a newer one.
@@ -92,15 +100,64 @@ export async function openPrefs(dataDir: string, log: (message: string) => void 
   };
 }
 
-async function readPrefs(file: string, log: (message: string) => void): Promise<AppPrefs> {
+type JsonObject = Record<string, unknown>;
+
+/**
+ * prefs.json as read: what this build understands, and the file's own keys, written back by
+ * the next change (a newer Hearth's keys survive an older one). A file that is not a JSON
+ * object is moved aside to prefs.json.corrupt-<time> rather than written over, and the log
+ * line says where it went: nothing the user chose is lost without a word.
+ */
+async function readPrefs(
+  file: string,
+  log: (message: string) => void,
+  now: () => number,
+): Promise<{ prefs: AppPrefs; raw: JsonObject }> {
+  const empty = { prefs: EMPTY, raw: {} };
+  let text: string;
   try {
-    const parsed = AppPrefs.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    if (parsed.success) return parsed.data;
-    log(`${PREFS_FILE} ignored (it does not match the expected shape): ${parsed.error.issues[0]?.message ?? ''}`);
+    text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log(`${PREFS_FILE} could not be read: ${messageOf(err)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR')
+      log(`${file} is a folder, not a file — left as it is; no file-type choices are remembered until it is moved`);
+    else if (code !== 'ENOENT')
+      log(`${file} could not be read (${messageOf(err)}) — starting with no remembered file-type choices`);
+    return empty;
   }
-  return EMPTY;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    await moveAside(file, `is not valid JSON (${messageOf(err)})`, log, now);
+    return empty;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    await moveAside(file, 'is not a JSON object', log, now);
+    return empty;
+  }
+  const fields = raw as JsonObject;
+  // Each key on its own: one this build cannot read (a newer Hearth's) keeps its default and its value in the file.
+  const choices = AppPrefs.shape.pluginByExtension.safeParse(fields.pluginByExtension);
+  const notifications = AppPrefs.shape.notifications.safeParse(fields.notifications);
+  if (!choices.success && fields.pluginByExtension !== undefined) {
+    log(
+      `${file}: pluginByExtension cannot be read by this version of Hearth — starting with no remembered file-type choices; the value stays in the file until a choice is made here`,
+    );
+  }
+  const prefs: AppPrefs = { pluginByExtension: choices.success ? choices.data : {} };
+  if (notifications.success && notifications.data !== undefined) prefs.notifications = notifications.data;
+  return { prefs, raw: fields };
+}
+
+async function moveAside(file: string, why: string, log: (message: string) => void, now: () => number): Promise<void> {
+  const aside = `${file}.corrupt-${now()}`;
+  try {
+    await rename(file, aside);
+    log(`${file} ${why} — kept as ${aside}; starting with no remembered file-type choices`);
+  } catch (err) {
+    log(`${file} ${why} and could not be moved aside (${messageOf(err)}) — starting with no remembered file-type choices`);
+  }
 }
 
 /** prefs with every legacy choice it lacks added; the same object when there is nothing to add. */

@@ -7,6 +7,7 @@ import type { ModelLibrary } from '../../common/models.js';
 import type { Job } from '../../common/model.js';
 import { handleApiCall, type ApiContext } from './router.js';
 import { createFakeCore, type FakeCore } from '../../test/support/fake-core.js';
+import { COMMAND_NAMES } from '../../common/api.js';
 
 let dir: string;
 let core: FakeCore;
@@ -275,5 +276,38 @@ describe('job pages through a face', () => {
     expect(whole.ok && (whole.value as Job).error?.detail).toBe(detail);
     const snapshot = await handleApiCall(ctx, 'snapshot', {});
     expect(snapshot.ok && (snapshot.value as { jobPage: { jobs: Job[] } }).jobPage.jobs[0]?.params).toEqual({});
+  });
+});
+
+describe('handleApiCall bounds every request before anything runs (issue 14, item 5)', () => {
+  function nested(depth: number): unknown {
+    let value: unknown = {};
+    for (let i = 1; i < depth; i++) value = { a: value };
+    return value;
+  }
+
+  it.each(COMMAND_NAMES)('%s: a payload 4 500 deep, or over 16 MB, is refused and reaches no handler', async (name) => {
+    for (const payload of [nested(4500), { pad: 'x'.repeat(17 * 1024 * 1024) }]) {
+      const out = await handleApiCall(ctx, name, payload);
+      expect(out).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(core.calls).toEqual([]);
+  });
+
+  it('refuses params and settings past 32 levels or 64 KB, naming the file, and takes them within', async () => {
+    const file = (params: unknown) => ({ files: [{ path: '/allowed/a.png', pluginId: 'ocr', label: 'a.png', params }] });
+    for (const params of [nested(33), { s: 'x'.repeat(65 * 1024) }]) {
+      const out = await handleApiCall(ctx, 'submit', file(params));
+      expect(out).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('a.png') } });
+      expect(await handleApiCall(ctx, 'saveSettings', { pluginId: 'ocr', config: params })).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT' },
+      });
+    }
+    expect(core.calls).toEqual([]);
+    expect(await handleApiCall(ctx, 'submit', file(nested(32)))).toMatchObject({ ok: true });
+    expect(await handleApiCall(ctx, 'saveSettings', { pluginId: 'ocr', config: { s: 'x'.repeat(60 * 1024) } })).toMatchObject({
+      ok: true,
+    });
   });
 });

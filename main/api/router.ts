@@ -10,15 +10,18 @@ import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import type { ModelLibrary } from '../../common/models.js';
 import type { JobPage } from '../../common/job-pages.js';
 import type { Job } from '../../common/model.js';
-import { Commands, isCommandName, type CommandName } from '../../common/api.js';
+import { Commands, isCommandName, type CommandName, type CommandRequest } from '../../common/api.js';
 import type { ApiContext } from './context.js';
 import { isInside } from './face-paths.js';
+import { modelSettingRefusal } from './model-setting-paths.js';
 import type { Handler, Handlers } from './handler.js';
 import { watchHandlers } from './handlers/watch.js';
 import { outputHandlers } from './handlers/outputs.js';
 import { previewHandlers } from './handlers/preview.js';
+import { runtimeHandlers } from './handlers/runtimes.js';
 import { writeOutputFile } from './output-file.js';
 import { expandPaths } from './expand-paths.js';
+import { PARAMS_MAX_BYTES, PARAMS_MAX_DEPTH, REQUEST_MAX_BYTES, REQUEST_MAX_DEPTH, tooBig } from './payload-limits.js';
 
 /** The jobs the first message carries: a screenful and then some, whatever the history. */
 const FIRST_PAGE = 200;
@@ -54,6 +57,7 @@ const handlers: Handlers = {
   ...watchHandlers,
   ...outputHandlers,
   ...previewHandlers,
+  ...runtimeHandlers,
   async snapshot(ctx) {
     const { core, prefs } = ctx;
     return succeed({
@@ -67,7 +71,10 @@ const handlers: Handlers = {
     });
   },
   getSettings: async (ctx, req) => ctx.core.getSettings(req.pluginId),
-  saveSettings: (ctx, req) => ctx.core.saveSettings(req.pluginId, req.config),
+  async saveSettings(ctx, req) {
+    const refused = await modelSettingRefusal(ctx, req.pluginId, req.config);
+    return refused ? { ok: false, error: refused } : ctx.core.saveSettings(req.pluginId, req.config);
+  },
   loadPlugin: (ctx, req) => ctx.core.loadPlugin(req.pluginId),
   unloadPlugin: (ctx, req) => ctx.core.unloadPlugin(req.pluginId),
   setPluginDevice: (ctx, req) => ctx.core.setPluginDevice(req.pluginId, req.device),
@@ -191,6 +198,8 @@ export function visibleLibrary(ctx: ApiContext, library: ModelLibrary): ModelLib
 /** Validates `payload` for command `name`, runs it and answers an Outcome; never throws. */
 export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unknown): Promise<Outcome<unknown>> {
   if (!isCommandName(name)) return fail('PROTOCOL', `Unknown command: ${String(name).slice(0, 80)}`);
+  const whole = tooBig(`The ${name} request`, payload, { maxDepth: REQUEST_MAX_DEPTH, maxBytes: REQUEST_MAX_BYTES });
+  if (whole !== undefined) return fail('INVALID_INPUT', whole);
   const parsed = Commands[name].request.safeParse(payload ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -200,10 +209,30 @@ export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unk
       issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : undefined,
     );
   }
+  const inner = innerTooBig(name, parsed.data);
+  if (inner !== undefined) return fail('INVALID_INPUT', inner);
   try {
     const handler = handlers[name] as Handler<CommandName>;
     return await handler(ctx, parsed.data);
   } catch (err) {
     return fail('INTERNAL', `Hearth could not ${name}: ${messageOf(err)}`);
   }
+}
+
+const PARAMS_BOUNDS = { maxDepth: PARAMS_MAX_DEPTH, maxBytes: PARAMS_MAX_BYTES };
+
+/**
+ * The free-form parts of a request — a job's params, a plugin's settings — within their own
+ * bounds: they reach the journal, the settings file and the worker as they are.
+ */
+function innerTooBig(name: CommandName, req: unknown): string | undefined {
+  if (name === 'submit') {
+    for (const file of (req as CommandRequest<'submit'>).files) {
+      if (file.params === undefined) continue;
+      const why = tooBig(`The params of ${file.label ?? file.path}`, file.params, PARAMS_BOUNDS);
+      if (why !== undefined) return why;
+    }
+  }
+  if (name === 'saveSettings') return tooBig('These settings', (req as CommandRequest<'saveSettings'>).config, PARAMS_BOUNDS);
+  return undefined;
 }

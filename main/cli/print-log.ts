@@ -12,3 +12,13 @@ export function printLog(io: CliIo, verbose: boolean): LogSink {
     if (show) io.err(`hearth [${entry.level}] ${entry.source}: ${entry.message}\n`);
   };
 }
+
+/**
+ * The same problems as one line each, for a face without a CliIo: `hearth serve` (its stderr)
+ * and the desktop app's main process (console.error). A damaged data file found at start —
+ * settings.json, the job database, watches.json — is told there with its path and what was
+ * kept, not only in the window's log, which may never open (issue 14, item 6).
+ */
+export function printProblems(line: (text: string) => void): LogSink {
+  return printLog({ out: () => {}, err: (text) => line(text.replace(/\n$/, '')) }, false);
+}

@@ -38,6 +38,8 @@ import type { DownloadsService, ModelLibraryService } from './models/types.js';
 import { createOutputsService } from './outputs/service.js';
 import { createNotifier } from './notify/notifier.js';
 import { createWatchService } from './watch/service.js';
+import { LLAMA_BUILDS_ENV } from '../../common/runtimes.js';
+import { createRuntimes, llamaBuildsDir, type RuntimesService } from './runtimes/service.js';
 
 export interface CreateCoreOptions {
   dataDir: string;
@@ -100,6 +102,8 @@ export interface CreateCoreOptions {
   mayWatch?: (folder: string) => boolean;
   /** A lone job that ran this long is told about when it ends; default LONG_JOB_MS. */
   longJobMs?: number;
+  /** The optional runtimes (the CUDA build of llama.cpp); default: offered from the device report, into `<dataDir>/runtimes`. */
+  runtimes?: RuntimesService;
 }
 
 /** "A job longer than a few seconds" (issue 11, item 3): shorter ones end while the user still looks. */
@@ -151,7 +155,9 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   const execArgv = opts.maxOldSpaceMb ? [`--max-old-space-size=${opts.maxOldSpaceMb}`] : [];
 
   const host = opts.host ?? createNodeWorkerHost();
-  const baseEnv = opts.env ?? { ...process.env };
+  // Every worker is told where downloaded llama.cpp builds live; it looks there only when
+  // node_modules has none (worker/runtime/llama-builds.ts), so lanes started later pick up a download.
+  const baseEnv = { ...(opts.env ?? process.env), [LLAMA_BUILDS_ENV]: llamaBuildsDir(opts.dataDir) };
   const probe = opts.devices ?? createDeviceMonitor(nodeProbeSources(), clock);
   // The newest report, read synchronously when a GPU job picks its lane ("auto": most free memory).
   let lastReport: DevicesReport | undefined;
@@ -190,6 +196,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
   const bag = new DisposerBag();
   const outputs = createOutputsService({ settings, log: log('outputs') });
   const notifier = createNotifier({ longJobMs: opts.longJobMs ?? LONG_JOB_MS });
+  const runtimes = opts.runtimes ?? createRuntimes({ dataDir: opts.dataDir, devices: () => devices() });
 
   const queue = new JobQueue({
     lanes: [],
@@ -341,6 +348,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
       scheduleRefresh(p);
     }),
     models.on('download', (d) => events.emit('download', d)),
+    runtimes.on('change', (info) => events.emit('runtime', info)),
     models.on('models', (library) => events.emit('models', library)),
     queue.on('job', (job) => {
       events.emit('job', job);
@@ -506,6 +514,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
         await (poolStopped ?? pool?.stop(grace));
         queue.dispose();
         await models.stop();
+        await runtimes.stop();
         await journal.close();
         await lock?.release();
         bag.dispose();
@@ -554,7 +563,11 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     },
 
     async loadPlugin(pluginId) {
-      if (!catalog.get(pluginId)) return { ok: false, error: pluginNotFound(pluginId) };
+      const plugin = catalog.get(pluginId);
+      if (!plugin) return { ok: false, error: pluginNotFound(pluginId) };
+      // The worker's model reader trusts a file's header (2^62 tensors ran past 300 s): main reads it first (model-gate.ts).
+      const badModel = await models.checkSave(plugin, configOf(plugin));
+      if (badModel) return { ok: false, error: { ...badModel, code: 'LOAD_FAILED' } };
       // One lane is enough to show the model loads: the one that has it, else a free one.
       const lanes = await lanesFor(pluginId);
       const lane =
@@ -639,6 +652,7 @@ export function createHearthCore(opts: CreateCoreOptions): HearthCore {
     devices: () => devices(),
     logs: () => ring.list(),
     models: models.api,
+    runtimes,
     outputs,
     watches,
     on: (event, listener) => events.on(event, listener),

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,15 @@ describe('Settings', () => {
     expect(data.app.restart.kind).toBe('backoff');
     expect(data.plugins).toEqual({});
     expect(logs).toEqual([]);
+  });
+
+  it('a settings.json that is a folder is named and left; defaults are used', async () => {
+    await mkdir(join(dir, SETTINGS_FILE));
+    const data = await make().load();
+    expect(data.plugins).toEqual({});
+    expect(logs.map((e) => e.message).join('\n')).toContain(
+      `${join(dir, SETTINGS_FILE)} is a folder, not a file — left as it is`,
+    );
   });
 
   it('saves atomically and reads back', async () => {

@@ -113,7 +113,12 @@ export class Settings {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR') {
+        this.log.warn(
+          `${this.path} is a folder, not a file — left as it is; default settings are used and changes are not saved until it is moved`,
+        );
+      } else if (code !== 'ENOENT') {
         this.log.warn(`could not read ${this.path} (${messageOf(error)}); using default settings`);
       }
       return this.data;

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, s
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../../common/api.js';
+import { printProblems } from '../cli/print-log.js';
 import { createHearthCore } from '../core/create-core.js';
 import { streamEvents } from '../api/event-stream.js';
 import { openPrefs } from '../api/prefs.js';
@@ -15,6 +16,7 @@ import { watchChildGone } from './child-gone.js';
 import { utilityGpuProbe } from './gpu-probe.js';
 import { handleInputs, inputUrlOf } from './input-protocol.js';
 import { registerIpc } from './ipc.js';
+import { adoptLegacyDataFolder } from './legacy-data.js';
 import { showNotices } from './notices.js';
 import { installPermissions } from './permissions.js';
 import { installQuitSequence } from './quit.js';
@@ -51,6 +53,8 @@ async function main(): Promise<void> {
     ),
     watchDevices: true,
     resumeDownloads: true,
+    // Damaged data files found at start are said on stderr too, with their paths, not only in the window's log.
+    log: printProblems((line) => console.error(line)),
   });
   installQuitSequence(app, () => core.stop(), log);
   const windows = createWindowKeeper(() => new BrowserWindow(windowOptions(preloadPath)), log);
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
 
 // Electron takes privileged schemes only before the app is ready, and in one call.
 registerSchemes(protocol);
+adoptLegacyDataFolder(app.getPath('userData'), join(app.getPath('appData'), 'hearth'), log);
 
 // A second copy would fight over the data folder and the journal: it hands over and leaves.
 if (!app.requestSingleInstanceLock()) {

@@ -257,6 +257,29 @@ describe('the socket bridge', () => {
     ws.close();
   });
 
+  it('leaves out only the event that cannot be encoded: the batch it came in, and later ones, still arrive', async () => {
+    const { ws, messages, call } = await connect();
+    expect(await call(1, 'snapshot', {})).toMatchObject({ ok: true });
+    const jobOf = (id: string, params: Record<string, unknown>) => ({
+      id,
+      pluginId: 'ocr',
+      source: { kind: 'text' as const, text: 't' },
+      label: id,
+      params,
+      state: 'queued' as const,
+      createdAt: 1,
+    });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    // A job stored before the API refused such params (issue 14, item 5): it must not wedge every batch after it.
+    core.emit('job', jobOf('poisoned', cyclic) as never);
+    core.emit('job', jobOf('same-batch', {}) as never);
+    await expect.poll(() => messages.some((m) => JSON.stringify(m).includes('same-batch'))).toBe(true);
+    core.emit('job', jobOf('later', {}) as never);
+    await expect.poll(() => messages.some((m) => JSON.stringify(m).includes('"later"'))).toBe(true);
+    ws.close();
+  });
+
   it('ignores malformed messages and keeps serving', async () => {
     const { ws, call } = await connect();
     ws.send('not json');

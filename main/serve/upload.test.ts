@@ -1,5 +1,6 @@
 // An upload's saved name keeps the extension the browser planned with: the core checks the
 // saved path's extension again (common/file-types.ts), so a cut through it would refuse the job.
+// The limit is in bytes: file systems allow 255 bytes a name, whatever the characters.
 import { describe, expect, it } from 'vitest';
 import { extensionOf } from '../../common/file-types.js';
 import { safeUploadName } from './upload.js';
@@ -21,11 +22,18 @@ describe('safeUploadName', () => {
   it.each([
     ['a long name', `${'a'.repeat(300)}.png`],
     ['a long unicode name', `${'ф'.repeat(300)}.JPEG`],
+    ['a name long only in bytes', `${'é'.repeat(150)}.png`],
+    ['a name of four-byte characters', `${'😀'.repeat(80)}.wav`],
     ['a long name with spaces before the extension', `${'a'.repeat(195)}      .wav`],
     ['a long name without an extension', 'b'.repeat(300)],
-  ])('cuts %s to 200 characters, never through the extension', (_why, raw) => {
-    const name = safeUploadName(raw);
-    expect(name?.length).toBeLessThanOrEqual(200);
-    expect(extensionOf(name ?? '')).toBe(extensionOf(raw));
+    ['a name of two-byte characters without an extension', 'é'.repeat(150)],
+  ])('cuts %s to 200 bytes, never through the extension nor a character', (_why, raw) => {
+    const name = safeUploadName(raw) ?? '';
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(200);
+    expect(Buffer.byteLength(name)).toBeGreaterThan(190);
+    expect(extensionOf(name)).toBe(extensionOf(raw));
+    // Cut between characters: no lone surrogate, no replacement character.
+    expect(name).toBe(Buffer.from(name).toString('utf8'));
+    expect(raw.startsWith(name.slice(0, name.length - extensionOf(raw).length - 2))).toBe(true);
   });
 });

@@ -17,12 +17,17 @@ import { extensionOf } from '../../common/file-types.js';
 
 export type UploadOutcome = { ok: true; reply: UploadReply } | { ok: false; status: 400 | 413 | 500; message: string };
 
-const MAX_NAME = 200;
+/**
+ * In UTF-8 bytes, not characters: file systems allow 255 bytes a name (150 × "é" is 300), and
+ * this stays well under that.
+ */
+const MAX_NAME_BYTES = 200;
 
 /**
- * A file name safe to create: no folders, no control characters, not hidden, not empty. A
- * long name is cut before its extension, never through it: the plugin the browser chose for
- * the file checks the saved path's extension (common/file-types.ts) again.
+ * A file name safe to create: no folders, no control characters, not hidden, not empty, at
+ * most MAX_NAME_BYTES. A long name is cut before its extension, never through it, and never
+ * through a character: the plugin the browser chose for the file checks the saved path's
+ * extension (common/file-types.ts) again.
  */
 export function safeUploadName(raw: string | null): string | undefined {
   if (!raw) return undefined;
@@ -33,8 +38,27 @@ export function safeUploadName(raw: string | null): string | undefined {
     .replace(/^\.+/, '')
     .trim();
   const tail = extensionOf(name) === '' ? '' : name.slice(name.lastIndexOf('.'));
-  const cut = name.length <= MAX_NAME ? name : `${name.slice(0, MAX_NAME - tail.length).trimEnd()}${tail}`;
+  const cut =
+    bytesOf(name) <= MAX_NAME_BYTES
+      ? name
+      : `${cutToBytes(name.slice(0, name.length - tail.length), MAX_NAME_BYTES - bytesOf(tail)).trimEnd()}${tail}`;
   return cut === '' || cut === tail ? undefined : cut;
+}
+
+function bytesOf(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The longest start of `text` that fits in `max` UTF-8 bytes, cut between characters (code points). */
+function cutToBytes(text: string, max: number): string {
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    used += bytesOf(char);
+    if (used > max) break;
+    out += char;
+  }
+  return out;
 }
 
 export { isInsideUploads, uploadsDir } from '../core/uploads.js';

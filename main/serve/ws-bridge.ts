@@ -20,15 +20,8 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
       ws.close(1008, 'too far behind');
       return;
     }
-    let text: string;
-    try {
-      text = JSON.stringify(message);
-    } catch (err) {
-      // The worker refuses non-JSON results; this is the last guard, so main never dies of one.
-      log(`socket: could not encode a ${message.kind} message: ${messageOf(err)}`);
-      return;
-    }
-    ws.send(text);
+    const text = encode(message, log);
+    if (text !== undefined) ws.send(text);
   };
 
   const stopEvents = streamEvents(ctx.core, ctx.prefs, (events) => toSocket({ kind: 'events', events }), {
@@ -67,6 +60,33 @@ export function bridgeSocket(ws: WebSocket, ctx: ApiContext, log: (message: stri
   const dispose = (): void => stopEvents();
   ws.on('close', dispose);
   return dispose;
+}
+
+/**
+ * The message as JSON, or undefined. The worker refuses non-JSON results and the router
+ * refuses payloads too deep to encode (payload-limits.ts); this is the last guard, so main
+ * never dies of one — and one job that cannot be encoded (one stored before those limits)
+ * costs only its own events, not every batch sent after it.
+ */
+function encode(message: BridgeMessage, log: (message: string) => void): string | undefined {
+  try {
+    return JSON.stringify(message);
+  } catch (err) {
+    if (message.kind !== 'events') {
+      log(`socket: could not encode a ${message.kind} message: ${messageOf(err)}`);
+      return undefined;
+    }
+    const events = message.events.filter((event) => {
+      try {
+        JSON.stringify(event);
+        return true;
+      } catch (one) {
+        log(`socket: left out an event that could not be encoded: ${messageOf(one)}`);
+        return false;
+      }
+    });
+    return events.length === 0 ? undefined : JSON.stringify({ kind: 'events', events } satisfies BridgeMessage);
+  }
 }
 
 /** A socket message as text: ws hands over a Buffer, an ArrayBuffer or fragments by binaryType. */

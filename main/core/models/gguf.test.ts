@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGguf } from '../../../test/support/gguf/gguf-writer.js';
 import { rng, tinyLlamaGguf, tinyVocab, writeTinyLlama } from '../../../test/support/gguf/tiny-llama.js';
-import { checkGgufBounds } from './gguf-bounds.js';
+import { checkGgufBounds } from '../../../common/gguf-bounds.js';
 import { readGgufSummary, type GgufSummary } from './gguf.js';
 
 let dir: string;

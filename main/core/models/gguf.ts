@@ -2,7 +2,7 @@
  * A GGUF file's header through node-llama-cpp's own reader (readGgufFileInfo), which reads
  * only the metadata and the tensor table, never the weights, and starts no llama.cpp backend.
  * That reader trusts every count and pads past the end of the file with zeros, so
- * ./gguf-bounds.ts walks the header first, and the tensors must end inside the file.
+ * common/gguf-bounds.ts walks the header first, and the tensors must end inside the file.
  *
  * node-llama-cpp is imported when the first file is read, not when main starts: importing it
  * loads no native code (checked in gguf.test.ts) but takes about 0.3 s of JavaScript, which
@@ -12,7 +12,7 @@ import { open } from 'node:fs/promises';
 import type * as NodeLlamaCppModule from 'node-llama-cpp';
 import type { GgufFileInfo, GgufTensorInfo } from 'node-llama-cpp';
 import { messageOf } from '../../../common/errors.js';
-import { checkGgufBounds } from './gguf-bounds.js';
+import { checkGgufBounds } from '../../../common/gguf-bounds.js';
 
 export interface GgufSummary {
   /** general.architecture ("llama", "qwen2"). */

@@ -12,7 +12,7 @@
  * node:sqlite is synchronous: a commit holds main's thread for its fsync. One commit per
  * tick, whatever the number of records, keeps that to a few milliseconds per burst.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
@@ -107,6 +107,21 @@ class SqliteJobStore implements JobStore {
   async open(): Promise<Job[]> {
     if (this.db) throw new Error(`The job database ${this.path} is already open`);
     await mkdir(this.opts.dataDir, { recursive: true });
+    try {
+      return await this.openFile();
+    } catch (error) {
+      if (!isDamaged(error)) throw error;
+      // Hearth starts, as with a damaged settings.json; the file is kept for whoever wants to recover it.
+      const aside = `${this.path}.corrupt-${this.clock.now()}`;
+      await moveDatabase(this.path, aside);
+      this.opts.log.warn(
+        `${this.path} is damaged or is not a Hearth job database (${messageOf(error)}) — kept as ${aside}; starting with an empty job history`,
+      );
+      return this.openFile();
+    }
+  }
+
+  private async openFile(): Promise<Job[]> {
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(this.path, {
@@ -124,7 +139,7 @@ class SqliteJobStore implements JobStore {
       if (mode !== 'wal') this.opts.log.warn(`the job database ${this.path} runs in ${String(mode)} mode, not WAL`);
       db.exec('PRAGMA synchronous = FULL');
       db.exec('PRAGMA foreign_keys = ON');
-      migrate(db, this.opts.log);
+      migrate(db, this.opts.log, undefined, `the job database ${this.path}`);
       this.statements = prepare(db);
       this.tally = undefined;
       const next = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS next FROM jobs').get()?.next;
@@ -338,6 +353,12 @@ class SqliteJobStore implements JobStore {
   private async importOnce(db: DatabaseSync): Promise<void> {
     const journal = join(this.opts.dataDir, JOURNAL_FILE);
     if (!existsSync(journal)) return;
+    if (!statSync(journal).isFile()) {
+      this.opts.log.warn(
+        `${journal} is a folder, not an older Hearth's job journal — left as it is; no jobs are imported from it`,
+      );
+      return;
+    }
     const done = db.prepare('SELECT value FROM meta WHERE key = ?').get(IMPORTED_KEY)?.value;
     if (typeof done === 'string') {
       this.opts.log.warn(
@@ -499,5 +520,21 @@ function importedAt(meta: string): string {
     return typeof at === 'string' ? `on ${at}` : 'at an unknown time';
   } catch {
     return 'at an unknown time';
+  }
+}
+
+/** SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), extended codes included: the file cannot be used as it is. */
+function isDamaged(error: unknown): boolean {
+  const code = (error as { errcode?: unknown }).errcode;
+  return typeof code === 'number' && ((code & 0xff) === 11 || (code & 0xff) === 26);
+}
+
+/** The database and its WAL and shared-memory files, which belong to it, under the name `aside`. */
+async function moveDatabase(path: string, aside: string): Promise<void> {
+  await rename(path, aside);
+  for (const suffix of ['-wal', '-shm']) {
+    await rename(`${path}${suffix}`, `${aside}${suffix}`).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    });
   }
 }

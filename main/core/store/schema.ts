@@ -77,11 +77,11 @@ export function schemaVersion(db: DatabaseSync): number {
  * make an old database). A database from a newer Hearth is used as it is: its extra tables
  * and columns are additive, so everything this build reads and writes is still there.
  */
-export function migrate(db: DatabaseSync, log: Logger, target = MIGRATIONS.length): void {
+export function migrate(db: DatabaseSync, log: Logger, target = MIGRATIONS.length, name = 'the job database'): void {
   const from = schemaVersion(db);
   if (from > MIGRATIONS.length) {
     log.warn(
-      `the job database was written by a newer Hearth (schema ${from}, this one knows ${MIGRATIONS.length}); ` +
+      `${name} was written by a newer Hearth (schema ${from}, this one knows ${MIGRATIONS.length}); ` +
         'using it as it is — what this version does not know is kept',
     );
     return;

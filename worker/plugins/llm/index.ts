@@ -13,6 +13,7 @@ import { generate, type LlmChunk, type LlmResult } from './generate.js';
 import { chatTemplateOf, resolveMode } from './mode.js';
 import { promptText } from './prompt-text.js';
 import { messageOf } from '../../../common/errors.js';
+import { checkGgufBounds } from '../../../common/gguf-bounds.js';
 
 export type { LlmChunk, LlmResult } from './generate.js';
 export { LlmConfig } from './config.js';
@@ -23,6 +24,7 @@ export const GGUF_MODEL = {
   extension: '.gguf',
   magics: [Buffer.from('GGUF', 'latin1')],
   magicLabel: '"GGUF"',
+  header: checkGgufBounds,
 } as const;
 
 function jobParams(params: Record<string, unknown>): LlmJobParams {

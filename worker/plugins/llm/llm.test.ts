@@ -51,6 +51,20 @@ describe('llm plugin: model errors', () => {
     expect(err.stack ?? '').not.toContain('node-llama-cpp');
   });
 
+  it('refuses a header whose counts the file cannot hold (2^62 tensors in 64 bytes) before llama.cpp reads it', async () => {
+    const hostile = Buffer.alloc(64);
+    hostile.write('GGUF', 0, 'latin1');
+    hostile.writeUInt32LE(3, 4);
+    hostile.writeBigUInt64LE(2n ** 62n, 8);
+    hostile.writeBigUInt64LE(2n ** 62n, 16);
+    const path = join(dir, 'hostile.gguf');
+    await writeFile(path, hostile);
+    // The test's own timeout is what a load let through would hit (llama.cpp ran past 300 s).
+    const err = await loadError({ ...cpu, modelPath: path });
+    expect(err.code).toBe('LOAD_FAILED');
+    expect(err.message).toMatch(/hostile\.gguf: its header cannot be read .* damaged or not a model/);
+  }, 30_000);
+
   it('refuses a folder', async () => {
     const folder = join(dir, 'a-folder.gguf');
     await mkdir(folder, { recursive: true });

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { PluginError } from '../../sdk/index.js';
 import { messageOf } from '../../../common/errors.js';
+import type { ReadAt } from '../../../common/whisper-header.js';
 
 export interface ModelFileSpec {
   /** The plugin id, as the user sees it in the settings panel. */
@@ -21,6 +22,12 @@ export interface ModelFileSpec {
   magics: readonly Buffer[];
   /** How to name the file in "… is not a … file (it does not start with …)". */
   magicLabel: string;
+  /**
+   * A walk over the header that checks its counts and lengths fit in the file, before the
+   * engine reads it: llama.cpp trusts a header's counts (a 64-byte file claiming 2^62 tensors
+   * kept it allocating for minutes).
+   */
+  header?: (readAt: ReadAt, size: number) => Promise<{ ok: true } | { ok: false; reason: string }>;
 }
 
 /** `~/x`, absolute paths, and paths relative to the data folder (where downloaded models often live). */
@@ -86,5 +93,26 @@ export async function checkModelFile(modelPath: string, dataDir: string, spec: M
       `${path} is not a ${spec.kind} file (it does not start with ${spec.magicLabel}) — choose a ${spec.extension} file in the plugin's settings`,
     );
   }
+  if (spec.header) await checkHeader(path, info.size, spec.header);
   return path;
+}
+
+async function checkHeader(path: string, size: number, walk: NonNullable<ModelFileSpec['header']>): Promise<void> {
+  const handle = await open(path, 'r');
+  let verdict: Awaited<ReturnType<typeof walk>>;
+  try {
+    verdict = await walk(async (offset, length) => {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buf, 0, length, offset);
+      return buf.subarray(0, bytesRead);
+    }, size);
+  } finally {
+    await handle.close();
+  }
+  if (!verdict.ok) {
+    throw new PluginError(
+      'LOAD_FAILED',
+      `${path}: its header cannot be read (${verdict.reason}) — the file is damaged or not a model; download it again or choose another`,
+    );
+  }
 }
