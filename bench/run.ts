@@ -11,6 +11,8 @@
  *       (target ≤ 1.5×), main's RSS then (≤ 200 MiB) and the first message's size (≤ 256 KiB)
  *   (j) 2 000 dispatches behind 50 000 jobs of a paused plugin vs the same with nothing held (target ≤ 3×:
  *       the held jobs are 50 000 more in memory; each dispatch must not walk them)
+ *   (k) kill of a job that ignored cancel → the next job's result vs a first start → the first job's result
+ *       (target ≤ 1.2×: a restart costs what a first start does)
  * `--json` prints the figures as JSON; `--only c,h` runs just those. Speed is measured here only, never asserted in tests.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -29,6 +31,7 @@ import { vadPerFile } from './vad-file.js';
 import { OCR_PAGES, ocrLanes } from './ocr-lanes.js';
 import { historyStart } from './history-start.js';
 import { heldDispatch } from './held-dispatch.js';
+import { restartRounds } from './restart-next-job.js';
 import { messageOf } from '../common/errors.js';
 
 const json = process.argv.includes('--json');
@@ -45,6 +48,8 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-bench-data-'));
   await cp(join(root, 'test', 'fixtures', 'plugins', 'testkit'), join(dataDir, 'plugins', 'testkit'), { recursive: true });
   await cp(join(root, 'bench', 'fixtures', 'plugins', 'noop'), join(dataDir, 'plugins', 'noop'), { recursive: true });
+  const hostile = join(root, 'test', 'fixtures', 'hostile-plugins', 'ignores-cancel');
+  await cp(hostile, join(dataDir, 'plugins', 'ignores-cancel'), { recursive: true });
   const raw = await writeRawChild();
   const figures: Figure[] = [];
 
@@ -147,6 +152,25 @@ async function main(): Promise<void> {
     const spawnMs = median(await workerSpawn(entry, dataDir, 5));
     const rawSpawnMs = median(await rawSpawn(raw, 5));
     figures.push(fig('spawn → READY (median of 5)', 'ms', spawnMs, rawSpawnMs, 'bare fork → first message', 'reported', true));
+  }
+
+  if (wanted('k')) {
+    say('(k) the next job after a killed one vs a first start…');
+    const rounds = await restartRounds(dataDir, entry, 7);
+    const first = median(rounds.map((r) => r.firstMs));
+    const afterKill = median(rounds.map((r) => r.afterKillMs));
+    say(`    ms: ${rounds.map((r) => `${Math.round(r.firstMs)}/${Math.round(r.afterKillMs)}`).join(', ')} (first/after kill)`);
+    figures.push(
+      fig(
+        'kill of a job that ignored cancel → next job done (median of 7)',
+        'ms',
+        afterKill,
+        first,
+        'first start → first job done',
+        '≤ 1.2× baseline',
+        afterKill / first <= 1.2,
+      ),
+    );
   }
 
   if (wanted('e')) {

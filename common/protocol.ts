@@ -159,6 +159,13 @@ export const InitMessage = z
       .object({ id: z.string().min(1), capacityBytes: z.number().nonnegative().optional() })
       .strict()
       .optional(),
+    /**
+     * User plugin folders main quarantined (one killed or hung a worker while it was imported or
+     * loaded): the worker lists each as failed with this error and never imports it.
+     */
+    quarantined: z
+      .array(z.object({ path: z.string().min(1), pluginId: z.string().min(1).optional(), error: HearthError }).strict())
+      .optional(),
   })
   .strict();
 
@@ -269,6 +276,31 @@ export const StateMessage = z
 
 export const PluginStateMessage = z.object({ type: z.literal('PLUGIN_STATE'), state: PluginState }).strict();
 
+/**
+ * What the worker is about to do that a plugin's code could turn into a crash or a hang: import a
+ * user plugin, or run a plugin's load(); 'done' when that step is over. Sent before the step
+ * starts and never batched, so main knows whom to blame (and quarantine) when the worker dies
+ * or stops answering, and can hold the step to its time limit even if it blocks the thread.
+ */
+export const ActivityMessage = z
+  .object({
+    type: z.literal('ACTIVITY'),
+    step: z.enum(['importing', 'loading', 'done']),
+    /** The plugin being loaded (absent while importing: its id is not known yet). */
+    pluginId: z.string().min(1).optional(),
+    /** The plugin's name, for messages. */
+    name: z.string().optional(),
+    /** The folder of a user plugin. */
+    path: z.string().min(1).optional(),
+    /** How long the step may take before main stops the worker. */
+    limitMs: z.number().int().positive().optional(),
+    /** The job whose load this is. */
+    jobId: z.string().min(1).optional(),
+    /** On 'done' of an import: it was still going at its limit (a top-level await that never settles). */
+    timedOut: z.literal(true).optional(),
+  })
+  .strict();
+
 /** How loud a log line is, from the worker, the core and a plugin alike. */
 export const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
 export type LogLevel = z.infer<typeof LogLevel>;
@@ -293,6 +325,7 @@ export const WorkerToMainSingle = z.discriminatedUnion('type', [
   StateMessage,
   PluginStateMessage,
   LogMessage,
+  ActivityMessage,
 ]);
 export type WorkerToMainSingle = z.infer<typeof WorkerToMainSingle>;
 

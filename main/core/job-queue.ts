@@ -629,9 +629,16 @@ export class JobQueue {
       params: queued.params,
       stream: true,
     });
-    if (!sent) {
+    if (sent === false) {
       this.opts.log.warn(`job ${queued.id} stays queued: the worker of lane ${lane.id} could not take it`);
       return false;
+    }
+    if (sent !== true) {
+      // The message itself cannot cross (structured clone refused it): no worker will ever take
+      // it, so the job fails now and the lane, which never got it, takes the next one.
+      this.opts.log.warn(`job ${queued.id} failed: ${sent.message}`);
+      this.finish(queued, 'failed', { error: sent });
+      return true;
     }
     const job: Job = { ...queued, state: 'running', startedAt: this.opts.clock.now() };
     this.jobs.set(job.id, job);

@@ -28,6 +28,28 @@ describe('decideRestart', () => {
     ['backoff gives up after maxAttempts', backoff, crash(3), false],
     ['backoff: a timeout kill restarts at once whatever the count', backoff, timeoutKill, true, 0],
     ['no policy restarts after stop', { kind: 'always' }, stopKill, false],
+    [
+      'backoff: a load past its limit restarts at once',
+      backoff,
+      { reason: 'killed', killCause: 'load-timeout', attempts: 9 },
+      true,
+      0,
+    ],
+    [
+      'backoff: a quarantined culprit restarts at once, even past maxAttempts',
+      backoff,
+      { ...crash(3), quarantined: true },
+      true,
+      0,
+    ],
+    [
+      'always: a quarantined culprit of a launch failure restarts at once',
+      { kind: 'always' },
+      { reason: 'launch-failed', killCause: null, attempts: 0, quarantined: true },
+      true,
+      0,
+    ],
+    ['never stays never, quarantine or not', { kind: 'never' }, { ...crash(), quarantined: true }, false],
   ])('%s', (_name, policy, input, restart, delay) => {
     const d = decideRestart(policy, input);
     expect(d.restart).toBe(restart);
@@ -39,5 +61,10 @@ describe('decideRestart', () => {
     const b = decideRestart(backoff, cancelKill);
     expect(a.restart && a.counts).toBe(true);
     expect(b.restart && b.counts).toBe(false);
+  });
+
+  it('a quarantined culprit does not count: the next worker starts without it', () => {
+    const d = decideRestart(backoff, { ...crash(1), quarantined: true });
+    expect(d.restart && d.counts).toBe(false);
   });
 });

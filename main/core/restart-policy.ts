@@ -7,6 +7,11 @@
  * - `backoff` (default): kills main did for a cancel or timeout restart at once and do not
  *   count; any other exit waits base·2^(n-1) ms (at most cap) and counts, and after
  *   maxAttempts restarts without a job succeeding in between the supervisor gives up.
+ *
+ * A load past its time limit is a timeout like a job's (main killed the worker on purpose). An
+ * exit a quarantined plugin caused (main/core/plugins/quarantine.ts) restarts at once and does
+ * not count under every policy but `never`: the next worker starts without that plugin, so
+ * waiting would only keep every other plugin down, and giving up would let one plugin stop them all.
  */
 import { z } from 'zod';
 import type { KillCause } from './worker-process.js';
@@ -34,13 +39,16 @@ export interface RestartInput {
   killCause: KillCause | null;
   /** Counted restarts since the last job that succeeded. */
   attempts: number;
+  /** A plugin was quarantined for this exit: the next worker starts without it. */
+  quarantined?: boolean;
 }
 
 export type RestartDecision = { restart: true; delayMs: number; counts: boolean } | { restart: false; why: string };
 
 export function decideRestart(policy: RestartPolicy, input: RestartInput): RestartDecision {
   if (input.killCause === 'stop') return { restart: false, why: 'the worker was stopped' };
-  const deliberate = input.killCause === 'cancel' || input.killCause === 'timeout';
+  const deliberate = input.killCause === 'cancel' || input.killCause === 'timeout' || input.killCause === 'load-timeout';
+  if (input.quarantined === true && policy.kind !== 'never') return { restart: true, delayMs: 0, counts: false };
   switch (policy.kind) {
     case 'never':
       return { restart: false, why: 'the restart policy is "never"' };

@@ -4,6 +4,7 @@
  * stopped answering, classifies every exit and restarts under the RestartPolicy. Everything
  * is event-driven: results arrive as messages, never by polling.
  */
+import { basename } from 'node:path';
 import type { HearthError, MainToWorker, MessageOf, WorkerToMainSingle } from '../../common/protocol.js';
 import type { Clock, CancelTimer } from './clock.js';
 import { Emitter, type Disposer } from './emitter.js';
@@ -13,8 +14,17 @@ import type { WorkerPhase, WorkerStatus } from '../../common/model.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
 import type { WorkerHost } from './worker-host.js';
 import type { LaneSpec } from './lanes.js';
-import { ManagedWorker, type KillCause, type ReadyMessage, type WorkerExit } from './worker-process.js';
+import { ManagedWorker, type KillCause, type ReadyMessage, type Sent, type WorkerExit } from './worker-process.js';
 import { messageOf } from '../../common/errors.js';
+import { fileQuarantine, type PluginQuarantine, type Quarantined } from './plugins/quarantine.js';
+
+type Activity = MessageOf<WorkerToMainSingle, 'ACTIVITY'>;
+
+/**
+ * A user plugin's import has its own cap inside the worker (worker/runtime/discovery.ts); past
+ * that cap plus this, the worker did not even get to enforce it: its thread is blocked.
+ */
+const IMPORT_GRACE_MS = 2000;
 
 type InitMessage = MessageOf<MainToWorker, 'INIT'>;
 type Request =
@@ -41,6 +51,22 @@ export interface SupervisorOptions {
   requestTimeoutMs: number;
   clock: Clock;
   log: Logger;
+  /** Default: the file in the INIT's data folder (plugins/quarantine.ts), shared by every lane. */
+  quarantine?: PluginQuarantine;
+}
+
+/** The plugin whose import or load was under way when the worker died or was stopped for hanging. */
+export interface Culprit {
+  step: 'importing' | 'loading';
+  pluginId?: string;
+  /** A user plugin's folder; only user plugins are quarantined. */
+  path?: string;
+  /** Kept out of the workers from now on. */
+  quarantined: boolean;
+  /** For the job whose load it was. */
+  error: HearthError;
+  /** Appended to the worker's last exit: "while loading X, which is now quarantined". */
+  summary: string;
 }
 
 export interface WorkerExitEvent {
@@ -49,6 +75,8 @@ export interface WorkerExitEvent {
   restarting: boolean;
   /** Why not, when it will not. */
   why?: string;
+  /** The plugin that caused the exit, when one did. */
+  culprit?: Culprit;
 }
 
 export interface SupervisorEvents {
@@ -80,6 +108,16 @@ export class WorkerSupervisor {
   private readonly pending = new Map<string, Pending>();
   private requestSeq = 0;
   private settleWaiters: Array<(ready: boolean) => void> = [];
+  /** The current worker's import or load in progress, as it said (ACTIVITY). */
+  private activity: Activity | undefined;
+  /** The load of activity ran past its limit, and main stopped the worker for it. */
+  private activityTimedOut = false;
+  /** When activity began (clock.now()). */
+  private activityAt = 0;
+  private cancelActivityTimer: CancelTimer = () => undefined;
+  private quarantine: PluginQuarantine | undefined;
+  /** Quarantined by this supervisor: kept out even when the file could not be written. */
+  private readonly quarantinedHere = new Map<string, Quarantined>();
 
   constructor(private readonly opts: SupervisorOptions) {
     this.events = new Emitter((e) => opts.log.error(`a supervisor listener threw: ${messageOf(e)}`));
@@ -157,8 +195,8 @@ export class WorkerSupervisor {
   }
 
   /** EXECUTE and CANCEL: fire and forget; the answer comes as RESULT/STREAM_CHUNK messages. */
-  postToWorker(message: MessageOf<MainToWorker, 'EXECUTE'> | MessageOf<MainToWorker, 'CANCEL'>): boolean {
-    return this.worker?.postMessage(message) ?? false;
+  postToWorker(message: MessageOf<MainToWorker, 'EXECUTE'> | MessageOf<MainToWorker, 'CANCEL'>): Sent {
+    return this.worker?.send(message) ?? false;
   }
 
   kill(cause: KillCause): void {
@@ -192,10 +230,11 @@ export class WorkerSupervisor {
         });
       }, timeoutMs);
       this.pending.set(requestId, { resolve, cancel });
-      if (!worker.postMessage({ ...message, requestId })) {
+      const sent = worker.send({ ...message, requestId });
+      if (sent !== true) {
         this.pending.delete(requestId);
         cancel();
-        resolve({ ok: false, error: unavailable(this.lastExit?.message) });
+        resolve({ ok: false, error: sent === false ? unavailable(this.lastExit?.message) : sent });
       }
     });
   }
@@ -205,6 +244,7 @@ export class WorkerSupervisor {
     this.stopping = true;
     this.cancelRestart();
     this.cancelPing();
+    this.cancelActivityTimer();
     const worker = this.worker;
     if (worker) {
       this.setPhase('stopping');
@@ -224,10 +264,11 @@ export class WorkerSupervisor {
     const { opts } = this;
     this.cancelRestart();
     this.setPhase('spawning');
+    this.clearActivity();
     const worker = new ManagedWorker({
       host: opts.host,
       spawn: { entry: opts.entry, execArgv: opts.execArgv, env: opts.env },
-      init: opts.init(),
+      init: this.initMessage(),
       startTimeoutMs: opts.startTimeoutMs,
       clock: opts.clock,
       log: opts.log,
@@ -281,8 +322,109 @@ export class WorkerSupervisor {
       if (was !== this.loaded.has(pluginId) || memoryWas !== this.pluginMemory.get(pluginId)) this.emitStatus();
     } else if (message.type === 'ERROR') {
       this.opts.log.error(`worker ${this.opts.lane.id} reported a fatal error: ${message.error.code}: ${message.error.message}`);
+    } else if (message.type === 'ACTIVITY') {
+      this.onActivity(message);
     }
     this.events.emit('message', message);
+  }
+
+  /** INIT as the options build it, with the plugins quarantined so far. */
+  private initMessage(): InitMessage {
+    const init = this.opts.init();
+    this.quarantine ??= fileQuarantine(init.dataDir, this.opts.log);
+    const listed = new Map(this.quarantine.list().map((q) => [q.path, q]));
+    for (const [path, q] of this.quarantinedHere) if (!listed.has(path)) listed.set(path, q);
+    return listed.size === 0 ? init : { ...init, quarantined: [...listed.values()] };
+  }
+
+  private clearActivity(): void {
+    this.cancelActivityTimer();
+    this.activity = undefined;
+    this.activityTimedOut = false;
+  }
+
+  /**
+   * Holds an import or a load to its limit with main's clock: a plugin that blocks the worker's
+   * thread (a synchronous loop) stops the worker's own timers, never main's.
+   */
+  private onActivity(message: Activity): void {
+    const before = this.activity;
+    this.clearActivity();
+    if (message.step === 'done') {
+      // An import still pending at its cap (a top-level await that never settles) failed and
+      // would fail the same way at every start, each time costing a worker the whole cap.
+      if (message.timedOut && before?.step === 'importing' && before.path !== undefined && before.path === message.path) {
+        const limit = before.limitMs === undefined ? '' : ` within ${seconds(before.limitMs)}`;
+        this.quarantineOf(before, `its import did not finish${limit}`, 'the worker went on without it');
+      }
+      return;
+    }
+    this.activity = message;
+    this.activityAt = this.opts.clock.now();
+    const worker = this.worker;
+    if (message.limitMs === undefined || !worker) return;
+    const limitMs = message.step === 'importing' ? message.limitMs + IMPORT_GRACE_MS : message.limitMs;
+    this.cancelActivityTimer = this.opts.clock.setTimer(() => {
+      if (this.worker !== worker || this.activity !== message) return;
+      const who = describeActivity(message);
+      if (message.step === 'importing') {
+        this.opts.log.warn(
+          `[worker ${this.opts.lane.id} pid:${worker.pid ?? '?'}] importing ${who} blocked the worker for ${seconds(limitMs)}: killing it as hung`,
+        );
+        worker.kill('hung');
+      } else {
+        this.activityTimedOut = true;
+        this.opts.log.warn(
+          `[worker ${this.opts.lane.id} pid:${worker.pid ?? '?'}] ${who} did not finish loading within ${seconds(limitMs)}: stopping the worker`,
+        );
+        worker.kill('load-timeout');
+      }
+    }, limitMs);
+  }
+
+  /**
+   * Whose import or load killed or hung the worker, if one did: a crash, a hang, a start that
+   * never finished or a load past its limit during that step. Kills for a cancel, a job's time
+   * limit or a stop are main's doing, not the plugin's.
+   */
+  private culpritOf(exit: WorkerExit): Culprit | undefined {
+    const activity = this.activity;
+    const timedOut = this.activityTimedOut;
+    this.clearActivity();
+    if (!activity || activity.step === 'done') return undefined;
+    if (
+      exit.killCause !== null &&
+      exit.killCause !== 'hung' &&
+      exit.killCause !== 'start-timeout' &&
+      exit.killCause !== 'load-timeout'
+    )
+      return undefined;
+    // A start that ran out of time while a plugin was still within its own limit (many slow
+    // imports add up) is not that plugin's doing.
+    const within = activity.limitMs !== undefined && this.opts.clock.now() - this.activityAt < activity.limitMs;
+    if (exit.killCause === 'start-timeout' && within) return undefined;
+    const who = describeActivity(activity);
+    const what =
+      timedOut && activity.limitMs !== undefined
+        ? `it did not finish loading within ${seconds(activity.limitMs)}`
+        : exit.reason === 'hung' || exit.killCause === 'start-timeout'
+          ? `it kept the worker from answering while it was ${activity.step === 'importing' ? 'imported' : 'loading'}`
+          : `${lowerFirst(exit.message.replace(/\.$/, ''))} while it was ${activity.step === 'importing' ? 'imported' : 'loading'}`;
+    // Running out of memory says more about the model chosen and what else is loaded than about
+    // the plugin's code: the job fails with it, the plugin stays in.
+    const quarantined = exit.reason !== 'oom' && this.quarantineOf(activity, what, `worker exit: ${exit.message}`);
+    return {
+      step: activity.step,
+      ...(activity.pluginId ? { pluginId: activity.pluginId } : {}),
+      ...(activity.path ? { path: activity.path } : {}),
+      quarantined,
+      summary: `while ${activity.step === 'importing' ? 'importing' : 'loading'} ${who}${quarantined ? ', which is now quarantined' : ''}`,
+      error: {
+        code: exit.reason === 'oom' ? 'OUT_OF_MEMORY' : 'LOAD_FAILED',
+        message: `${who} failed to load: ${what}.${quarantined ? ' It is quarantined until its files change.' : ''}`,
+        detail: `exit code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}, reason ${exit.reason}`,
+      },
+    };
   }
 
   private onExit(exit: WorkerExit): void {
@@ -299,7 +441,19 @@ export class WorkerSupervisor {
     this.memory = null;
     this.loaded.clear();
     this.pluginMemory.clear();
+    const loadOf = this.activity?.step === 'loading' ? this.activity.jobId : undefined;
+    const culprit = this.stopping ? undefined : this.culpritOf(exit);
+    /**
+     * The job whose load this was ends with what went wrong in its load, not as a plain crash;
+     * the queue reads it as the job's RESULT before it hears of the exit.
+     */
+    const failLoad = (after: string): void => {
+      if (!culprit || loadOf === undefined) return;
+      const error = { ...culprit.error, message: `${culprit.error.message} ${after}` };
+      this.events.emit('message', { type: 'RESULT', jobId: loadOf, ok: false, error });
+    };
     if (this.stopping) {
+      this.clearActivity();
       this.lastExit = { reason: exit.reason, code: exit.code, signal: exit.signal, at: exit.at, message: exit.message };
       this.setPhase('exited');
       this.events.emit('exit', { exit, restarting: false, why: 'Hearth is stopping' });
@@ -309,7 +463,9 @@ export class WorkerSupervisor {
       reason: exit.reason,
       killCause: exit.killCause,
       attempts: this.attempts,
+      quarantined: culprit?.quarantined === true,
     });
+    const blame = culprit ? ` ${culprit.summary}` : '';
     if (decision.restart) {
       if (decision.counts) this.attempts += 1;
       this.restarts += 1;
@@ -319,10 +475,11 @@ export class WorkerSupervisor {
         code: exit.code,
         signal: exit.signal,
         at: exit.at,
-        message: `${exit.message} Restarting it${when}.`,
+        message: `${exit.message.replace(/\.$/, '')}${blame}. Restarting it${when}.`,
       };
       this.setPhase('restarting');
-      this.events.emit('exit', { exit, restarting: true });
+      failLoad(`The worker was restarted${culprit?.quarantined ? ' without it' : ''}.`);
+      this.events.emit('exit', { exit, restarting: true, ...(culprit ? { culprit } : {}) });
       this.cancelRestart = this.opts.clock.setTimer(() => this.spawn(), decision.delayMs);
     } else {
       const gaveUp = this.opts.restart().kind === 'backoff';
@@ -331,12 +488,32 @@ export class WorkerSupervisor {
         code: exit.code,
         signal: exit.signal,
         at: exit.at,
-        message: `${exit.message} It was not restarted: ${decision.why}.`,
+        message: `${exit.message.replace(/\.$/, '')}${blame}. It was not restarted: ${decision.why}.`,
       };
       this.setPhase(gaveUp ? 'gave-up' : 'exited');
-      this.events.emit('exit', { exit, restarting: false, why: decision.why });
+      failLoad(`The worker was not restarted: ${decision.why}.`);
+      this.events.emit('exit', { exit, restarting: false, why: decision.why, ...(culprit ? { culprit } : {}) });
       for (const w of this.settleWaiters.splice(0)) w(false);
     }
+  }
+
+  /** Keeps a user plugin out of every later worker; false for a built-in (nothing to quarantine). */
+  private quarantineOf(activity: Activity, what: string, detail: string): boolean {
+    if (activity.path === undefined) return false;
+    const name = activity.name ?? basename(activity.path);
+    const entry: Quarantined = {
+      path: activity.path,
+      ...(activity.pluginId ? { pluginId: activity.pluginId } : {}),
+      error: {
+        code: 'LOAD_FAILED',
+        message: `${name} is quarantined: ${what}. Hearth runs without it; fix or reinstall the plugin in ${activity.path} (any change to its files lifts the quarantine).`,
+        detail,
+      },
+    };
+    this.quarantinedHere.set(entry.path, entry);
+    this.quarantine?.add(entry);
+    this.opts.log.warn(`quarantined the plugin in ${activity.path}: ${what}`);
+    return true;
   }
 
   private noteMemory(state: { pluginId: string; memoryBytes?: number | undefined }): void {
@@ -383,6 +560,16 @@ function unavailable(lastExit: string | undefined): HearthError {
     code: 'WORKER_UNAVAILABLE',
     message: `The worker is not running${lastExit ? ` (${lastExit.replace(/\.$/, '')})` : ''}.`,
   };
+}
+
+function describeActivity(a: Activity): string {
+  if (a.name) return a.name;
+  if (a.pluginId) return a.pluginId;
+  return a.path ? `the plugin in ${a.path}` : 'a plugin';
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function seconds(ms: number): string {

@@ -5,7 +5,8 @@
  * asked for) with a literal-union reason. postMessage and kill are safe to call twice, and
  * after the process is gone.
  */
-import type { MainToWorker, MessageOf, WorkerToMainSingle } from '../../common/protocol.js';
+import { serialize } from 'node:v8';
+import type { HearthError, MainToWorker, MessageOf, WorkerToMainSingle } from '../../common/protocol.js';
 import type { Clock } from './clock.js';
 import { DisposerBag, Emitter, type Disposer } from './emitter.js';
 import { classifyExit, describeExit, stderrSaysOutOfMemory, type ExitEvidence } from './exit-reason.js';
@@ -30,7 +31,14 @@ export interface WorkerExit {
 }
 
 /** Why main killed the worker; the supervisor's restart policy reads it. */
-export type KillCause = 'cancel' | 'timeout' | 'hung' | 'stop' | 'start-timeout';
+export type KillCause = 'cancel' | 'timeout' | 'hung' | 'stop' | 'start-timeout' | 'load-timeout';
+
+/**
+ * What became of a message: true, handed to the channel; false, no worker could take it (gone,
+ * or its exit is on the way: send it to the next one); an error, the worker is fine but this
+ * message can never be sent (structured clone refused it), so whatever it asked for must fail.
+ */
+export type Sent = boolean | HearthError;
 
 interface ManagedWorkerEvents {
   message: (message: WorkerToMainSingle) => void;
@@ -99,13 +107,19 @@ export class ManagedWorker {
 
   /** False when the worker is gone or the channel refused the message; never throws. */
   postMessage(message: MainToWorker): boolean {
+    return this.send(message) === true;
+  }
+
+  /** As postMessage, telling a message that cannot be sent to any worker from a worker that is gone. */
+  send(message: MainToWorker): Sent {
     if (!this.proc || this.exited) return false;
     try {
       this.proc.postMessage(message);
       return true;
     } catch (error) {
       this.log('warn', `could not send ${message.type}: ${messageOf(error)}`);
-      return false;
+      const refused = unsendable(message, error);
+      return refused ?? false;
     }
   }
 
@@ -230,4 +244,27 @@ export class ManagedWorker {
     const prefix = `[worker pid:${this.proc?.pid ?? '?'}]`;
     this.opts.log[level](`${prefix} ${line}`);
   }
+}
+
+/**
+ * Why a message that failed to send can never be sent, or undefined when the channel (not the
+ * message) was the trouble. The hosts serialise with V8's structured clone (Node's 'advanced'
+ * IPC and Electron's postMessage both), so a message V8 cannot serialise here cannot cross; a
+ * RangeError is a nesting too deep for the serialiser's stack, whichever stack it overflowed.
+ * Run only after a failure, so the hot path pays nothing.
+ */
+function unsendable(message: MainToWorker, error: unknown): HearthError | undefined {
+  let reason: string | undefined = error instanceof RangeError ? messageOf(error) : undefined;
+  if (reason === undefined) {
+    try {
+      serialize(message);
+    } catch (cloneError) {
+      reason = messageOf(cloneError);
+    }
+  }
+  if (reason === undefined) return undefined;
+  return {
+    code: 'INVALID_INPUT',
+    message: `Hearth could not pass this ${message.type === 'EXECUTE' ? 'job' : 'request'} to the worker (${reason}). Its input or parameters must be plain data, nested less deeply.`,
+  };
 }

@@ -20,6 +20,7 @@ import { inputUrlOf } from './input-route.js';
 import { startServer } from './server.js';
 import { isInsideUploads } from './upload.js';
 import { isInside } from '../api/face-paths.js';
+import { printProblems } from '../cli/print-log.js';
 
 export interface ServeIo {
   out: (line: string) => void;
@@ -91,16 +92,29 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
     resumeDownloads: true,
     // A desktop app's watch on a folder elsewhere stays dormant here: a page sees nothing outside the data folder.
     mayWatch: (folder) => isInside(dataDir, folder),
+    // Problems (a damaged settings.json, job database…) on stderr too: the page's log may never be opened.
+    log: printProblems(err),
     ...(options.cpuWorkers === undefined ? {} : { cpuWorkers: options.cpuWorkers }),
   });
+  // The server comes up before the worker is ready: a plugin that blocks or kills the worker
+  // while it imports must never keep the URL from appearing. What can fail start() for good
+  // (the data folder's lock, the store, the settings) runs before any worker is spawned, and the
+  // first lane's status event says that point is passed; the rest of start() goes on behind.
+  const starting = core.start();
+  let workersComing = () => {};
+  const pastTheFallibleSteps = new Promise<void>((resolve) => (workersComing = resolve));
+  const off = core.on('worker', () => workersComing());
   try {
-    await core.start();
+    await Promise.race([starting, pastTheFallibleSteps]);
   } catch (e) {
     err(`Hearth could not start: ${messageOf(e)}`);
     await core.stop().catch(() => {});
     return 1;
+  } finally {
+    off();
   }
-  const prefs = await openPrefs(dataDir, err);
+  starting.catch((e: unknown) => err(`Hearth could not start its workers: ${messageOf(e)}`));
+  const prefs = await openPrefs(dataDir, (message) => err(`hearth [warn] prefs: ${message}`));
   const log = (message: string) => err(`[serve] ${message}`);
   let server;
   try {

@@ -151,3 +151,56 @@ describe('entryPath', () => {
     expect(entryPath('/plugins/p', entry) !== undefined).toBe(inside);
   });
 });
+
+describe('discoverPlugins and hostile plugins', () => {
+  it('tells each import before it starts and after it ends, one plugin at a time, with its time limit', async () => {
+    const dir = await pluginDir({
+      a: {
+        pkg: { hearth: { entry: 'index.mjs', importTimeoutMs: 1500, loadTimeoutMs: 2500 } },
+        files: { 'index.mjs': validEntry('a') },
+      },
+      b: { pkg: { hearth: { entry: 'index.mjs' } }, files: { 'index.mjs': validEntry('b') } },
+    });
+    const told: string[] = [];
+    const found = await discoverPlugins({
+      builtins: [],
+      userPluginDir: dir,
+      onImport: (folder, limitMs) => told.push(`import ${folder} ${limitMs}`),
+      onImported: (folder) => told.push(`done ${folder}`),
+    });
+    expect(told).toEqual([
+      `import ${join(dir, 'a')} 1500`,
+      `done ${join(dir, 'a')}`,
+      `import ${join(dir, 'b')} 10000`,
+      `done ${join(dir, 'b')}`,
+    ]);
+    expect(found.find((p) => p.id === 'a')?.loadTimeoutMs).toBe(2500);
+    expect(found.find((p) => p.id === 'b')?.loadTimeoutMs).toBeUndefined();
+  });
+
+  it('never imports a quarantined folder: it is listed failed with the reason, under the id it had', async () => {
+    const dir = await pluginDir({
+      exits: { pkg: { name: 'exits', hearth: { entry: 'index.mjs' } }, files: { 'index.mjs': 'process.exit(9)' } },
+    });
+    const error = { code: 'LOAD_FAILED' as const, message: 'exits is quarantined: it crashed the worker.' };
+    const imported: string[] = [];
+    const found = await discoverPlugins({
+      builtins: [],
+      userPluginDir: dir,
+      quarantined: new Map([[join(dir, 'exits'), { pluginId: 'exits-plugin', error }]]),
+      onImport: (folder) => imported.push(folder),
+    });
+    expect(imported).toEqual([]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ id: 'exits-plugin', source: 'user', error });
+    expect(found[0]?.definition).toBeUndefined();
+  });
+
+  it.each([0, 50, -1, 1.5, 100_000_000_000])('refuses a manifest time limit of %s', async (limit) => {
+    const dir = await pluginDir({
+      x: { pkg: { hearth: { entry: 'index.mjs', loadTimeoutMs: limit } }, files: { 'index.mjs': validEntry('x') } },
+    });
+    const [found] = await discoverPlugins({ builtins: [], userPluginDir: dir });
+    expect(found?.error?.message).toMatch(/needs a "hearth" field/);
+  });
+});

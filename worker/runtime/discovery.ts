@@ -17,11 +17,19 @@ export const DEFAULT_PLUGIN_LOAD_CAP_MS = 10_000;
 
 export type AnyDefinition = PluginDefinition<Record<string, unknown>>;
 
+/** The longest time limit a manifest may set: a day, so a typo cannot disable the limit. */
+const MAX_LIMIT_MS = 86_400_000;
+const LimitMs = z.number().int().min(100).max(MAX_LIMIT_MS);
+
 /** The `hearth` field of a plugin's package.json. */
 export const PluginManifest = z.object({
   entry: z.string().min(1),
   accepts: z.array(z.string()).optional(),
   wantsGpu: z.boolean().optional(),
+  /** How long its import (and default-exported factory) may take; default DEFAULT_PLUGIN_LOAD_CAP_MS. */
+  importTimeoutMs: LimitMs.optional(),
+  /** How long one load() may take before main stops the worker; default: see plugin-slot.ts loadLimitMs. */
+  loadTimeoutMs: LimitMs.optional(),
 });
 export type PluginManifest = z.infer<typeof PluginManifest>;
 
@@ -40,6 +48,10 @@ export interface DiscoveredPlugin {
   definition?: AnyDefinition;
   /** Why the plugin cannot be used; set exactly when definition is missing. */
   error?: HearthError;
+  /** The manifest's loadTimeoutMs, when it sets one. */
+  loadTimeoutMs?: number;
+  /** Its import (or factory) was still going at the cap: it failed for that, and would again. */
+  importTimedOut?: boolean;
   /** What the list shows for a plugin whose definition could not be read. */
   fallback: { name: string; version: string; description: string; accepts: string[]; wantsGpu: boolean };
 }
@@ -50,6 +62,12 @@ export interface DiscoveryOptions {
   sdk?: Sdk;
   /** How long one user plugin's import + factory may take (tests pass a short one). */
   loadCapMs?: number;
+  /** Told before each user plugin is imported, so main knows whom to blame if the import kills or hangs the worker. */
+  onImport?: (folder: string, limitMs: number) => void;
+  /** The import told of last has ended (well or not; timedOut: still going at its cap). */
+  onImported?: (folder: string, timedOut: boolean) => void;
+  /** Folders main quarantined: listed as failed with this error, never imported. */
+  quarantined?: ReadonlyMap<string, { pluginId?: string | undefined; error: HearthError }>;
 }
 
 export async function discoverPlugins(options: DiscoveryOptions): Promise<DiscoveredPlugin[]> {
@@ -59,7 +77,15 @@ export async function discoverPlugins(options: DiscoveryOptions): Promise<Discov
   }
   if (options.userPluginDir) {
     for (const folder of await pluginFolders(options.userPluginDir)) {
-      candidates.push(await readUserPlugin(folder, options.sdk ?? defaultSdk, options.loadCapMs ?? DEFAULT_PLUGIN_LOAD_CAP_MS));
+      // One at a time, never side by side: main blames the plugin named last if the worker dies.
+      let timedOut = false;
+      try {
+        const plugin = await readUserPlugin(folder, options);
+        timedOut = plugin.importTimedOut === true;
+        candidates.push(plugin);
+      } finally {
+        options.onImported?.(folder, timedOut);
+      }
     }
   }
   return assignIds(candidates);
@@ -109,11 +135,8 @@ async function pluginFolders(dir: string): Promise<string[]> {
   return folders;
 }
 
-async function readUserPlugin(
-  folder: string,
-  pluginSdk: Sdk,
-  loadCapMs: number,
-): Promise<DiscoveredPlugin & { preferredId: string }> {
+async function readUserPlugin(folder: string, options: DiscoveryOptions): Promise<DiscoveredPlugin & { preferredId: string }> {
+  const pluginSdk = options.sdk ?? defaultSdk;
   const folderName = basename(folder);
   const base = { source: 'user' as const, path: folder, preferredId: folderName };
   const failed = (error: HearthError, fallback: Partial<DiscoveredPlugin['fallback']> = {}) => ({
@@ -158,6 +181,13 @@ async function readUserPlugin(
     accepts: manifest.data.accepts ?? [],
     wantsGpu: manifest.data.wantsGpu ?? false,
   };
+  const quarantined = options.quarantined?.get(folder);
+  if (quarantined) {
+    // Under the id it had, so its queued jobs fail with the reason instead of PLUGIN_NOT_FOUND.
+    return { ...failed(quarantined.error, fromManifest), preferredId: quarantined.pluginId ?? folderName };
+  }
+  const loadCapMs = manifest.data.importTimeoutMs ?? options.loadCapMs ?? DEFAULT_PLUGIN_LOAD_CAP_MS;
+  const limits = manifest.data.loadTimeoutMs === undefined ? {} : { loadTimeoutMs: manifest.data.loadTimeoutMs };
   const entry = entryPath(folder, manifest.data.entry);
   if (!entry) {
     return failed(
@@ -165,6 +195,8 @@ async function readUserPlugin(
       fromManifest,
     );
   }
+  options.onImport?.(folder, loadCapMs);
+  let settled = false;
   try {
     const load = async (): Promise<unknown> => {
       const module = (await import(pathToFileURL(entry).href)) as { default?: unknown };
@@ -172,8 +204,14 @@ async function readUserPlugin(
       return typeof exported === 'function' ? await (exported as (s: Sdk) => unknown)(pluginSdk) : exported;
     };
     // The import cannot be cancelled; past the cap it is left pending and the plugin is listed as failed.
+    const loading = load();
+    // Registered before withCap's handlers, so it has run by the time the catch below looks.
+    void loading.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     const value = await withCap(
-      load(),
+      loading,
       loadCapMs,
       `it took longer than ${loadCapMs / 1000} s to load (a top-level await or the default-exported function never finished)`,
     );
@@ -181,13 +219,14 @@ async function readUserPlugin(
       throw new TypeError('The entry must default-export a plugin definition, or a function (sdk) => definition');
     }
     const definition = definePlugin(value as AnyDefinition);
-    return { ...base, preferredId: definition.id, id: definition.id, definition, fallback: fallbackOf(definition) };
+    return { ...base, ...limits, preferredId: definition.id, id: definition.id, definition, fallback: fallbackOf(definition) };
   } catch (err) {
     const cause = toHearthError(err, 'LOAD_FAILED');
-    return failed(
+    const plugin = failed(
       hearthError('LOAD_FAILED', `The plugin in ${folder} could not be loaded: ${cause.message}`, cause.detail),
       fromManifest,
     );
+    return settled ? plugin : { ...plugin, importTimedOut: true };
   }
 }
 

@@ -4,6 +4,7 @@ import type { MemoryPolicy, WorkerToMainSingle } from '../../common/protocol.js'
 import { definePlugin, PluginError, type PluginInstance } from '../sdk/index.js';
 import type { AnyDefinition } from './discovery.js';
 import { createPluginManager } from './plugin-manager.js';
+import { DEFAULT_LOAD_LIMIT_MS, DEFAULT_MODEL_LOAD_LIMIT_MS } from './plugin-slot.js';
 
 /** Records what the manager sends, and lets a test wait for a message. */
 function recorder() {
@@ -425,5 +426,34 @@ describe('plugin manager: configs and loads', () => {
     expect(journal).toContain('unload a');
     expect(manager.loadedIds()).toEqual([]);
     expect(sent.some((m) => m.type === 'LOG' && m.level === 'warn' && m.message.includes('did not unload cleanly'))).toBe(true);
+  });
+});
+
+describe('plugin manager: telling main about loads', () => {
+  it('says before each load() whose it is, for which job and with what limit, and when it is done', async () => {
+    const modelPlugin: AnyDefinition = { ...plugin('model'), modelSettings: { modelPath: 'gguf' } };
+    const { run, sent } = await started([plugin('small'), modelPlugin]);
+    await run('1', 'small');
+    await run('2', 'model');
+    const steps = sent.filter((m) => m.type === 'ACTIVITY' || (m.type === 'PLUGIN_STATE' && m.state.status === 'loading'));
+    expect(steps).toEqual([
+      { type: 'PLUGIN_STATE', state: { pluginId: 'small', status: 'loading', loadCount: 1 } },
+      { type: 'ACTIVITY', step: 'loading', pluginId: 'small', name: 'Plugin small', limitMs: DEFAULT_LOAD_LIMIT_MS, jobId: '1' },
+      { type: 'ACTIVITY', step: 'done', pluginId: 'small' },
+      { type: 'PLUGIN_STATE', state: { pluginId: 'model', status: 'loading', loadCount: 1 } },
+      {
+        type: 'ACTIVITY',
+        step: 'loading',
+        pluginId: 'model',
+        name: 'Plugin model',
+        limitMs: DEFAULT_MODEL_LOAD_LIMIT_MS,
+        jobId: '2',
+      },
+      { type: 'ACTIVITY', step: 'done', pluginId: 'model' },
+    ]);
+    // A loaded plugin's next job loads nothing and says nothing.
+    const before = sent.length;
+    await run('3', 'small');
+    expect(sent.slice(before).some((m) => m.type === 'ACTIVITY')).toBe(false);
   });
 });

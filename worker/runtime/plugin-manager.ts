@@ -181,6 +181,16 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     slot.device = undefined;
     slot.deviceNote = undefined;
     transition(slot, 'loading');
+    // Before load() runs, not batched: if it kills or blocks this process, main knows whose load it was.
+    toMain({
+      type: 'ACTIVITY',
+      step: 'loading',
+      pluginId: slot.id,
+      name: slot.info.name,
+      ...(slot.info.path ? { path: slot.info.path } : {}),
+      limitMs: slot.loadLimitMs,
+      ...(jobId ? { jobId } : {}),
+    });
     const abort = new AbortController();
     slot.loadAbort = abort;
     // The instance outlives the job that loaded it, so its logger carries only the plugin id.
@@ -229,6 +239,7 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
       throw new HearthFailure(error);
     } finally {
       slot.loadAbort = undefined;
+      toMain({ type: 'ACTIVITY', step: 'done', pluginId: slot.id });
     }
   }
 
@@ -322,9 +333,14 @@ export function createPluginManager(deps: PluginManagerDeps): PluginManager {
     policy = message.memoryPolicy;
     if (message.device) device = message.device;
     dataDir = message.dataDir;
+    const quarantined = new Map((message.quarantined ?? []).map((q) => [q.path, q]));
     const found = await discoverPlugins({
       builtins: deps.builtins,
       ...(message.userPluginDir ? { userPluginDir: message.userPluginDir } : {}),
+      quarantined,
+      onImport: (folder, limitMs) => toMain({ type: 'ACTIVITY', step: 'importing', path: folder, limitMs }),
+      onImported: (folder, timedOut) =>
+        toMain({ type: 'ACTIVITY', step: 'done', path: folder, ...(timedOut ? { timedOut: true } : {}) }),
     });
     for (const plugin of found) slots.set(plugin.id, makeSlot(plugin, message.configs[plugin.id], log));
     return [...slots.values()].map((slot) => ({ ...slot.info, state: slot.state }));

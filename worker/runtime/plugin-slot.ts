@@ -10,6 +10,15 @@ import { describeIssues, hearthError, toHearthError } from './errors.js';
 
 export type Config = Record<string, unknown>;
 
+/**
+ * How long one load() may take before main stops the worker (a load that never settles would
+ * hold every later load behind it). A plugin's manifest may set its own (`hearth.loadTimeoutMs`);
+ * without one, a plugin that names a model file gets the longer limit: reading gigabytes of
+ * weights from a slow disk takes minutes, setting up a small runtime does not.
+ */
+export const DEFAULT_LOAD_LIMIT_MS = 120_000;
+export const DEFAULT_MODEL_LOAD_LIMIT_MS = 900_000;
+
 export interface Slot {
   id: string;
   info: Omit<PluginInfo, 'state'>;
@@ -32,6 +41,8 @@ export interface Slot {
   loadAbort: AbortController | undefined;
   /** The unload in progress: a second caller waits for it rather than calling unload() twice. */
   unloading: Promise<void> | undefined;
+  /** How long one load() may take (main holds it to this). */
+  loadLimitMs: number;
 }
 
 export function parseConfig(
@@ -80,6 +91,7 @@ export function makeSlot(plugin: DiscoveredPlugin, rawConfig: Config | undefined
     idleTimer: undefined,
     loadAbort: undefined,
     unloading: undefined,
+    loadLimitMs: plugin.loadTimeoutMs ?? (def?.modelSettings ? DEFAULT_MODEL_LOAD_LIMIT_MS : DEFAULT_LOAD_LIMIT_MS),
   };
   if (plugin.error) {
     slot.state = { pluginId: plugin.id, status: 'failed', loadCount: 0, error: plugin.error };
