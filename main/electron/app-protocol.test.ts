@@ -78,5 +78,9 @@ describe('the app scheme', () => {
     expect(isAppUrl('app://hearth.evil/index.html')).toBe(false);
     expect(isAppUrl('app://hearth:80/index.html')).toBe(false);
     expect(isAppUrl('apps://hearth/index.html')).toBe(false);
+    // Node reads the host of these as "hearth"; Chromium's standard-scheme parser does not.
+    expect(isAppUrl('app://evil\\@hearth/index.html')).toBe(false);
+    expect(isAppUrl('app://user@hearth/index.html')).toBe(false);
+    expect(isAppUrl('app://user:pw@hearth/index.html')).toBe(false);
   });
 });

@@ -33,11 +33,17 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
 };
 
-/** Whether a URL is one of our own pages: the scheme and host, never a path on disk. */
+/**
+ * Whether a URL is one of our own pages: the scheme and host, never a path on disk. Electron
+ * hands over only URLs Chromium has made canonical, but Node parses `app:` as a non-special
+ * scheme, where `app://evil\@hearth/` has the host "hearth" and Chromium's host is "evil": a
+ * backslash, a user name or a port is never ours.
+ */
 export function isAppUrl(url: string): boolean {
+  if (url.includes('\\')) return false;
   try {
     const u = new URL(url);
-    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '' && u.port === '';
   } catch {
     return false;
   }
