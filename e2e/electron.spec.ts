@@ -16,17 +16,9 @@ import { findElectronBinary } from './electron-binary.js';
 import { ROOT } from './server.js';
 import { textPng } from './files.js';
 import { jobRows } from './rows.js';
+import { alive } from '../test/support/process-alive.js';
 
 const binary = findElectronBinary(ROOT);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test.describe('Electron app', () => {
   test('opens a secure window, runs an OCR job on a real file, copies its text, and quits without orphans', async () => {

@@ -4,13 +4,13 @@
  * is a real `hearth run`, killed with SIGKILL so nothing of it can say goodbye.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../main/core/worker-entry-path.js';
 import { makeDataDir, removeDir } from './core-harness.js';
+import { alive } from './support/process-alive.js';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -18,27 +18,6 @@ beforeAll(async () => {
   await writeFile(join(dataDir, 'a.txt'), 'alpha');
 });
 afterAll(() => removeDir(dataDir));
-
-/**
- * Whether the process still runs. An exited child of init stays a zombie until init reaps it,
- * which some inits do late: on Linux a zombie counts as exited.
- */
-function alive(pid: number): boolean {
-  if (process.platform === 'linux') {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-    } catch {
-      return false;
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function goneWithin(pid: number, ms: number): Promise<number | undefined> {
   const t0 = performance.now();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerToMain, WorkerToMainSingle, type MainToWorker, type MemoryPolicy } from '../common/protocol.js';
+import { alive } from './support/process-alive.js';
 
 const root = resolve(__dirname, '..');
 const entry = join(root, 'dist/worker/entry.js');
@@ -413,12 +414,3 @@ describe('worker protocol', () => {
     expect(alive(workerPid)).toBe(false);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
