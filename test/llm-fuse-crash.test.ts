@@ -1,6 +1,6 @@
 /**
  * In the desktop app node-llama-cpp's binding test runs inside the worker
- * (worker/plugins/llm/in-process-binding-test.ts), so a build that crashes on load takes the
+ * (worker/plugins/shared/llama-binding/in-process-binding-test.ts), so a build that crashes on load takes the
  * worker down. These cases run node-llama-cpp's own test (its parent side) in a real process
  * (test/support/binding-test-child.ts) on small stand-in add-ons: one that behaves like a
  * working CUDA build, one that kills its process as it loads, and check that a crash is

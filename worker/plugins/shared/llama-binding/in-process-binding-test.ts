@@ -25,7 +25,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { messageOf } from '../../../common/errors.js';
+import { messageOf } from '../../../../common/errors.js';
 import { checkBinding, gpuLabel, loadBinding, type ProbedBinding } from './binding-probe.js';
 import type { BuildCheckMemo } from './build-check-memo.js';
 
