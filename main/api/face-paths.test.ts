@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,5 +64,20 @@ describe('isReallyInside', () => {
     expect(await isReallyInside(data, join(data, 'link'))).toBe(false);
     expect(await isReallyInside(data, join(data, 'link', 'new'))).toBe(false);
     expect(await isReallyInside(data, data)).toBe(false);
+  });
+
+  it('takes a link that leads nowhere as outside, as it does a link to an existing file outside', async () => {
+    await writeFile(join(outside, 'exists.gguf'), 'x');
+    await symlink(join(outside, 'exists.gguf'), join(data, 'to-existing'));
+    await symlink(join(outside, 'missing.gguf'), join(data, 'to-missing'));
+    await symlink(join(data, 'loop-b'), join(data, 'loop-a'));
+    await symlink(join(data, 'loop-a'), join(data, 'loop-b'));
+    for (const path of ['to-existing', 'to-missing', join('to-missing', 'deeper'), 'loop-a', join('loop-a', 'x')]) {
+      expect(await isReallyInside(data, join(data, path)), path).toBe(false);
+    }
+    // A link to something inside that is missing is no safer: whoever makes it decides.
+    await symlink(join(data, 'not-yet'), join(data, 'to-not-yet'));
+    expect(await isReallyInside(data, join(data, 'to-not-yet'))).toBe(false);
+    expect(await isReallyInside(data, join(data, 'not-yet', 'a', 'b'))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  * link inside the data folder may lead anywhere — and "beside the source" and "replace files"
  * are the desktop app's to choose: both write where the page cannot see.
  */
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fail, succeed, type Outcome } from '../../common/outcome.js';
 import type { OutputSetting } from '../../common/outputs.js';
@@ -23,10 +23,16 @@ export function isInside(folder: string, path: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-/** `path` is inside `folder` once links are followed (for a path not made yet, its nearest existing parent). */
+/**
+ * `path` is inside `folder` once links are followed (for a path not made yet, its nearest
+ * existing parent). A link that leads nowhere (its target missing, or a loop) is outside: where
+ * it leads is decided by whoever makes its target later, and a link to a missing file outside
+ * must answer as a link to an existing one does.
+ */
 export async function isReallyInside(folder: string, path: string): Promise<boolean> {
   if (!isInside(folder, path)) return false;
   const [realFolder, realPath] = await Promise.all([realOrSelf(folder), realOfNearest(resolve(path))]);
+  if (realPath === undefined) return false;
   return realPath === realFolder || isInside(realFolder, realPath);
 }
 
@@ -83,13 +89,24 @@ async function realOrSelf(path: string): Promise<string> {
   return realpath(path).catch(() => resolve(path));
 }
 
-/** The real path of `path`, or of its nearest existing parent with the rest appended. */
-async function realOfNearest(path: string): Promise<string> {
+/**
+ * The real path of `path`, or of its nearest existing parent with the rest appended; undefined
+ * when the walk meets a name that is there but cannot be resolved (a dangling or looping link).
+ */
+async function realOfNearest(path: string): Promise<string | undefined> {
   let tail = '';
   let at = path;
   for (;;) {
     const real = await realpath(at).catch(() => undefined);
     if (real !== undefined) return tail === '' ? real : join(real, tail);
+    // Only a name that is not there at all lets the walk go up to its parent.
+    if (
+      await lstat(at).then(
+        () => true,
+        () => false,
+      )
+    )
+      return undefined;
     const up = dirname(at);
     if (up === at) return path;
     tail = tail === '' ? relative(up, at) : join(relative(up, at), tail);

@@ -311,3 +311,40 @@ describe('handleApiCall bounds every request before anything runs (issue 14, ite
     });
   });
 });
+
+describe('handleApiCall takes only what JSON can carry, and never throws', () => {
+  const file = (params: unknown) => ({ files: [{ path: '/allowed/a.png', pluginId: 'ocr', params }] });
+
+  it.each<[string, unknown]>([
+    ['a Map', new Map([['k', 1]])],
+    ['an ArrayBuffer of 32 MB', new ArrayBuffer(32 * 1024 * 1024)],
+    ['a typed array', new Uint8Array(16)],
+    ['a bigint', 10n],
+    ['a sparse array', Object.assign(new Array<number>(3), { 0: 1, 2: 3 })],
+  ])('refuses %s in params (Electron IPC carries it) and queues nothing', async (_why, value) => {
+    const out = await handleApiCall(ctx, 'submit', file({ x: value }));
+    expect(out).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/^The submit request holds .* at files\.0\.params\.x(\.1)? — /),
+      },
+    });
+    expect(core.calls).toEqual([]);
+  });
+
+  it('answers a payload whose reading throws as an INTERNAL error, instead of throwing', async () => {
+    const hostile = {
+      get files(): unknown {
+        throw new RangeError('Invalid array length');
+      },
+    };
+    await expect(handleApiCall(ctx, 'submit', hostile)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL', message: expect.stringContaining('Invalid array length') },
+    });
+    // A command "name" that cannot even be turned into text.
+    await expect(handleApiCall(ctx, Object.create(null), {})).resolves.toMatchObject({ ok: false });
+    expect(core.calls).toEqual([]);
+  });
+});

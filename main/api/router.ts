@@ -197,6 +197,16 @@ export function visibleLibrary(ctx: ApiContext, library: ModelLibrary): ModelLib
 
 /** Validates `payload` for command `name`, runs it and answers an Outcome; never throws. */
 export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unknown): Promise<Outcome<unknown>> {
+  // Everything inside the try, the size check included: a value no check foresaw (a getter
+  // that throws, an engine RangeError) is still answered as data, never thrown at the transport.
+  try {
+    return await routeCall(ctx, name, payload);
+  } catch (err) {
+    return fail('INTERNAL', `Hearth could not ${isCommandName(name) ? name : 'answer that request'}: ${messageOf(err)}`);
+  }
+}
+
+async function routeCall(ctx: ApiContext, name: unknown, payload: unknown): Promise<Outcome<unknown>> {
   if (!isCommandName(name)) return fail('PROTOCOL', `Unknown command: ${String(name).slice(0, 80)}`);
   const whole = tooBig(`The ${name} request`, payload, { maxDepth: REQUEST_MAX_DEPTH, maxBytes: REQUEST_MAX_BYTES });
   if (whole !== undefined) return fail('INVALID_INPUT', whole);
@@ -211,12 +221,8 @@ export async function handleApiCall(ctx: ApiContext, name: unknown, payload: unk
   }
   const inner = innerTooBig(name, parsed.data);
   if (inner !== undefined) return fail('INVALID_INPUT', inner);
-  try {
-    const handler = handlers[name] as Handler<CommandName>;
-    return await handler(ctx, parsed.data);
-  } catch (err) {
-    return fail('INTERNAL', `Hearth could not ${name}: ${messageOf(err)}`);
-  }
+  const handler = handlers[name] as Handler<CommandName>;
+  return await handler(ctx, parsed.data);
 }
 
 const PARAMS_BOUNDS = { maxDepth: PARAMS_MAX_DEPTH, maxBytes: PARAMS_MAX_BYTES };

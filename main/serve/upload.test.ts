@@ -17,6 +17,23 @@ describe('safeUploadName', () => {
     ['nothing', '', undefined],
     ['only dots', '...', undefined],
     ['null', null, undefined],
+    // Spaces before the dots once left a dotfile, "." or "..": the folder itself, or uploads/.
+    ['a space then two dots', ' ..', undefined],
+    ['a space then a dot', ' .', undefined],
+    ['a space then a dotfile', ' .bashrc', 'bashrc'],
+    ['an ideographic space then a dotfile', '\u3000.ssh', 'ssh'],
+    ['dots and spaces in turn', '. . .profile', 'profile'],
+    ['a no-break space and a BOM', '\u00a0\ufeff.env\u00a0', 'env'],
+    ['trailing dots and spaces (Windows drops them)', 'a.png. . ', 'a.png'],
+    ['a path ending in ..', 'x/ ..', undefined],
+    ['a Windows device name', 'CON', '_CON'],
+    ['a device name with an extension', 'nul.txt', '_nul.txt'],
+    ['a device name in lower case with two extensions', 'com1.tar.gz', '_com1.tar.gz'],
+    ['a device name before a space', 'LPT9 .png', '_LPT9 .png'],
+    ['the console input device', 'CONIN$.log', '_CONIN$.log'],
+    ['a name that only starts like a device', 'console.png', 'console.png'],
+    ['a right-to-left override posing as a .png', 'invoice\u202Egnp.exe', 'invoice_gnp.exe'],
+    ['an isolate and marks', 'a\u2066b\u2069\u200e\u200f.png', 'a_b___.png'],
   ])('%s: %j → %j', (_why, raw, expected) => expect(safeUploadName(raw)).toBe(expected));
 
   it.each([

@@ -24,19 +24,33 @@ export type UploadOutcome = { ok: true; reply: UploadReply } | { ok: false; stat
 const MAX_NAME_BYTES = 200;
 
 /**
- * A file name safe to create: no folders, no control characters, not hidden, not empty, at
- * most MAX_NAME_BYTES. A long name is cut before its extension, never through it, and never
- * through a character: the plugin the browser chose for the file checks the saved path's
- * extension (common/file-types.ts) again.
+ * Characters that reorder the text around them (U+202A–202E, U+2066–2069, U+200E/U+200F): with
+ * them "invoice\u202Egnp.exe" shows as "invoiceexe.png" in a file manager.
+ */
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Names Windows opens as a device whatever the extension ("nul.txt" is NUL); CONIN$/CONOUT$ too. */
+const WINDOWS_DEVICE = /^(CON|PRN|AUX|NUL|COM\d|LPT\d|CONIN\$|CONOUT\$)\s*(\..*)?$/i;
+
+/**
+ * A file name safe to create: no folders, no control or bidi characters, not hidden, not "." or
+ * "..", no Windows device name, not empty, at most MAX_NAME_BYTES. Whitespace (any Unicode
+ * space: "\u3000.ssh") and dots go from the start together, so no order of them leaves a dotfile;
+ * trailing ones go too, as Windows drops them itself. A long name is cut before its extension,
+ * never through it, and never through a character: the plugin the browser chose for the file
+ * checks the saved path's extension (common/file-types.ts) again.
  */
 export function safeUploadName(raw: string | null): string | undefined {
   if (!raw) return undefined;
-  const name = basename(raw.replace(/\\/g, '/'))
+  const stripped = basename(raw.replace(/\\/g, '/'))
     // Control characters are exactly what must not reach a file name.
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
-    .replace(/^\.+/, '')
-    .trim();
+    .replace(BIDI_CONTROLS, '_')
+    // \s is the Unicode whitespace trim() removes.
+    .replace(/^[\s.]+/, '')
+    .replace(/[\s.]+$/, '');
+  const name = WINDOWS_DEVICE.test(stripped) ? `_${stripped}` : stripped;
   const tail = extensionOf(name) === '' ? '' : name.slice(name.lastIndexOf('.'));
   const cut =
     bytesOf(name) <= MAX_NAME_BYTES

@@ -5,8 +5,21 @@
  * app can resume with a Range request instead of starting over. `<name>.part.lock` names the
  * process writing the `.part`, so two of them never append to the same one.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import {
+  closeSync,
+  createReadStream,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -135,49 +148,124 @@ export interface PartLock {
 export type PartLockOutcome = { ok: true; lock: PartLock } | { ok: false; pid: number | undefined };
 
 /**
- * Takes `<target>.part.lock` (created exclusively, holding our pid) for as long as one download
- * writes the `.part`: the app and `hearth models pull`, or two terminals, on the same file would
- * both append to it. A lock whose pid is gone was left by a crash or a kill and is taken over;
- * another service in this process counts as another owner. Synchronous, so a pull is refused at
- * once (the file is a few bytes); modelled on data-dir-lock.ts.
+ * An empty lock is one an earlier Hearth was still writing (it created the file, then wrote its
+ * pid) or died writing; taken over only once it is this old, so a writer mid-way keeps it.
+ */
+const EMPTY_LOCK_STALE_MS = 10_000;
+
+/**
+ * Takes `<target>.part.lock` (holding our pid) for as long as one download writes the `.part`:
+ * the app and `hearth models pull`, or two terminals, on the same file would both append to it.
+ * The pid is written to a file of our own first and hard-linked into place, which fails when a
+ * lock is there: the lock is never seen empty. A lock whose pid is gone was left by a crash or a
+ * kill and is taken over: renamed aside first, and put back if what was moved is not the lock
+ * judged stale (another process took it over in between). Another service in this process counts
+ * as another owner. Synchronous, so a pull is refused at once (the file is a few bytes); modelled
+ * on data-dir-lock.ts.
  */
 export function lockPart(target: string, alive: (pid: number) => boolean = isAlive): PartLockOutcome {
   const path = lockPathOf(target);
   mkdirSync(dirname(path), { recursive: true });
   const mine = String(process.pid);
-  // Two tries: a stale lock is removed once, then the exclusive create decides who wins.
+  // Two tries: a stale lock is set aside once, then the exclusive link decides who wins.
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      try {
-        writeSync(fd, mine);
-      } finally {
-        closeSync(fd);
-      }
+    if (placeLock(path, mine)) {
       heldHere.add(path);
       return { ok: true, lock: partLockOf(path, mine) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const owner = lockOwner(path);
-    // An empty or unreadable lock: its writer died between creating and writing it (or it vanished just now).
-    const held = owner === process.pid ? heldHere.has(path) : owner !== undefined && alive(owner);
+    const seen = readLock(path);
+    if (seen === undefined) {
+      // It went just now (released): take it on the second try.
+      if (attempt >= 1) return { ok: false, pid: undefined };
+      continue;
+    }
+    const owner = pidOf(seen.text);
+    const held =
+      owner === process.pid
+        ? heldHere.has(path)
+        : owner !== undefined
+          ? alive(owner)
+          : seen.text.trim() !== '' || Date.now() - seen.mtimeMs < EMPTY_LOCK_STALE_MS;
     if (held || attempt >= 1) return { ok: false, pid: owner };
-    try {
-      unlinkSync(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const taken = setAside(path, seen.text);
+    if (!taken.ok) return { ok: false, pid: taken.pid };
   }
 }
 
-function lockOwner(path: string): number | undefined {
+/** Creates the lock holding `text`, all at once; false when there is one already. */
+function placeLock(path: string, text: string): boolean {
+  const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, text, { flag: 'wx' });
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
+    linkSync(temporary, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links (FAT, some network shares): the exclusive create, as before.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+    return createWithPid(path, text);
+  } finally {
+    rmSync(temporary, { force: true });
   }
+}
+
+function createWithPid(path: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/** The lock's text and age; undefined when there is none. */
+function readLock(path: string): { text: string; mtimeMs: number } | undefined {
+  try {
+    const { mtimeMs } = statSync(path);
+    return { text: readFileSync(path, 'utf8'), mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Moves the stale lock out of the way. A rename takes whatever is there now, so what was moved is
+ * read again: a lock another process placed since it was judged stale goes back where it was.
+ */
+function setAside(path: string, stale: string): { ok: true } | { ok: false; pid: number | undefined } {
+  const aside = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true };
+    throw error;
+  }
+  const moved = readFileSync(aside, 'utf8');
+  if (moved === stale) {
+    rmSync(aside, { force: true });
+    return { ok: true };
+  }
+  try {
+    linkSync(aside, path);
+  } catch {
+    // A third process placed one meanwhile: it is the owner now.
+  }
+  rmSync(aside, { force: true });
+  return { ok: false, pid: pidOf(moved) };
+}
+
+function pidOf(text: string): number | undefined {
+  const pid = Number.parseInt(text.trim(), 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function partLockOf(path: string, mine: string): PartLock {

@@ -44,8 +44,7 @@ afterAll(async () => {
 });
 
 function service(over: Partial<RuntimesOptions> & { sources?: ProbeSources } = {}): { svc: RuntimesService; dataDir: string } {
-  const dataDir = join(dir, `data-${++n}`);
-  const { sources = nvidia, ...rest } = over;
+  const { sources = nvidia, dataDir = join(dir, `data-${++n}`), ...rest } = over;
   const svc = createRuntimes({
     dataDir,
     devices: () => probeDevices(sources),
@@ -151,6 +150,40 @@ describe('pulling the CUDA build', () => {
     expect(await tree(join(dataDir, 'runtimes', 'downloads'))).toEqual([]);
     // The error stays with the offer until the next try.
     expect((await status(svc)).error?.code).toBe('DOWNLOAD_FAILED');
+  });
+
+  it('keeps the finished tarball through a quit while checking and unpacking, and the next start only unpacks it', async () => {
+    const { svc, dataDir } = service();
+    const asked = registry.requests.length;
+    let stopped: Promise<void> | undefined;
+    svc.on('change', (i) => {
+      if (i.status === 'installing') stopped ??= svc.stop();
+    });
+    expect((await svc.pull('cuda')).ok).toBe(true);
+    const end = await svc.settled('cuda');
+    await stopped;
+    expect(end).toMatchObject({ status: 'offered', error: { code: 'CANCELLED' } });
+    expect(await tree(join(dataDir, 'runtimes', 'downloads'))).toEqual([`linux-x64-cuda-${V}.tgz`]);
+    expect(await tree(llamaBuildsDir(dataDir))).toEqual([]);
+    const cudaTarball = `/${cuda.pkg.name}/-/linux-x64-cuda-${V}.tgz`;
+    expect(registry.requests.slice(asked).filter((p) => p === cudaTarball)).toHaveLength(1);
+
+    const next = service({ dataDir });
+    expect((await next.svc.pull('cuda')).ok).toBe(true);
+    expect(await next.svc.settled('cuda')).toMatchObject({ status: 'installed', error: null });
+    expect(registry.requests.slice(asked).filter((p) => p === cudaTarball)).toHaveLength(1);
+    expect(await tree(join(dataDir, 'runtimes', 'downloads'))).toEqual([]);
+  });
+
+  it('drops an earlier error once the build is installed, also by another Hearth', async () => {
+    const wrong = { ...cuda.pkg, integrity: ext.pkg.integrity };
+    const { svc, dataDir } = service({ builds: [wrong, ext.pkg] });
+    await svc.pull('cuda');
+    expect((await svc.settled('cuda')).error?.code).toBe('DOWNLOAD_FAILED');
+    const other = service({ dataDir });
+    await other.svc.pull('cuda');
+    expect(await other.svc.settled('cuda')).toMatchObject({ status: 'installed' });
+    expect(await status(svc)).toMatchObject({ status: 'installed', error: null });
   });
 
   it('refuses a tarball that holds another package', async () => {

@@ -27,7 +27,7 @@ export interface RuntimesService {
   /** Resolves once the running download ends (at once when none runs), with the status then. */
   settled(id: RuntimeId): Promise<RuntimeInfo>;
   cancel(id: RuntimeId): Outcome<RuntimeInfo>;
-  /** Stops a running download, keeping its `.part` for the next pull. */
+  /** Stops a running download, keeping its `.part` (or, once downloaded, its tarball) for the next pull. */
   stop(): Promise<void>;
   on(event: 'change', listener: (info: RuntimeInfo) => void): Disposer;
 }
@@ -122,6 +122,8 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
     if (await allInstalled()) {
       return {
         ...base(),
+        // An earlier try's error is over: another Hearth (or a later try) installed it.
+        error: null,
         status: 'installed',
         path: buildsDir,
         text: 'The CUDA build is downloaded: text generation on an NVIDIA GPU uses it after a restart of Hearth, or at once if it has not run there yet.',
