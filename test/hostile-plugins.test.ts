@@ -173,6 +173,25 @@ describe('a plugin whose load() never settles', () => {
   });
 });
 
+describe('a kill from outside Hearth while a plugin loads', () => {
+  it('fails that job as killed and blames nobody: the plugin is not quarantined', async () => {
+    const c = await started(await dataDirWith('load-never-settles'));
+    const [victim] = await submit(c.core, [{ pluginId: 'load-never-settles', source: { kind: 'text', text: 'x' }, params: {} }]);
+    // Running means its load() has begun (and, this plugin, never ends before its 1.5 s limit).
+    await whenJob(c.core, (j) => j.id === victim?.id && j.state === 'running');
+    // Well inside the load's 1.5 s limit, and long after the worker said it is loading.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const pid = lane(c.core).pid;
+    expect(pid).not.toBeNull();
+    process.kill(pid ?? 0, 'SIGKILL');
+    const [failed] = await whenFinished(c.core, [victim?.id ?? '']);
+    expect(failed?.error?.code).toBe('WORKER_CRASHED');
+    expect(failed?.error?.message).toMatch(/killed \(signal SIGKILL\)/);
+    expect(plugin(c, 'load-never-settles').state.status).not.toBe('failed');
+    await expect(readFile(join(c.dataDir, QUARANTINE_FILE), 'utf8')).rejects.toThrow();
+  });
+});
+
 describe('a plugin that ignores cancel', () => {
   it('is killed after the grace period, not quarantined, and the next job runs on a fresh worker', async () => {
     const c = await started(await dataDirWith('ignores-cancel'));

@@ -1,17 +1,17 @@
 /**
  * Runs electron-builder on a throw-away copy of the project, so a packaging test never touches
  * the repository's dist/ or release/ (other tests read dist/). The copy holds the real
- * package.json and electron-builder.yml, builds its own dist/ with scripts/build.mjs, and links
- * the sources and node_modules instead of copying them.
+ * package.json, package-lock.json and electron-builder.yml, builds its own dist/ with
+ * scripts/build.mjs, links the sources and hard-links node_modules instead of copying them.
  */
 import { spawn } from 'node:child_process';
-import { chmod, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 
-const LINKED = ['main', 'worker', 'common', 'preload', 'renderer', 'node_modules'];
+const LINKED = ['main', 'worker', 'common', 'preload', 'renderer'];
 
 export interface Ran {
   code: number | null;
@@ -47,9 +47,25 @@ export async function stageProject(into: string): Promise<string> {
   // Copied, not linked: files the archive holds must be real files in the project.
   await cp(join(REPO, 'assets'), join(into, 'assets'), { recursive: true });
   for (const name of LINKED) await symlink(join(REPO, name), join(into, name), 'dir');
+  await cp(join(REPO, 'package-lock.json'), join(into, 'package-lock.json'));
+  await stageNodeModules(into);
   const built = await runCommand(process.execPath, [join(into, 'scripts', 'build.mjs')], { cwd: into });
   if (built.code !== 0) throw failed('scripts/build.mjs', built);
   return into;
+}
+
+/**
+ * node_modules as a tree of the copy's own, hard-linked (no bytes copied): electron-builder
+ * finds the packages to pack with `npm list`, and npm reads a symlinked node_modules as links
+ * to another project (every package "extraneous", none packed) unless it trusts the hidden
+ * lockfile — which it stops doing as soon as anything (vitest's .vite cache) touches
+ * node_modules. Where hard links cannot be made (another file system), the link is the fallback.
+ */
+async function stageNodeModules(into: string): Promise<void> {
+  const linked = await runCommand('cp', ['-al', join(REPO, 'node_modules'), join(into, 'node_modules')], { cwd: into });
+  if (linked.code === 0) return;
+  await rm(join(into, 'node_modules'), { recursive: true, force: true });
+  await symlink(join(REPO, 'node_modules'), join(into, 'node_modules'), 'dir');
 }
 
 /** Runs electron-builder's CLI in the copy with `args`; throws with its output when it fails. */

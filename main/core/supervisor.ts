@@ -399,6 +399,10 @@ export class WorkerSupervisor {
       exit.killCause !== 'load-timeout'
     )
       return undefined;
+    // A kill from outside Hearth (kill -9, the OOM killer) during a load, which may last minutes,
+    // is not the plugin's doing: the job fails as killed. During an import, which lasts a moment
+    // at the worker's start, it is the plugin killing its own process.
+    if (exit.reason === 'killed' && exit.killCause === null && activity.step !== 'importing') return undefined;
     // A start that ran out of time while a plugin was still within its own limit (many slow
     // imports add up) is not that plugin's doing.
     const within = activity.limitMs !== undefined && this.opts.clock.now() - this.activityAt < activity.limitMs;
