@@ -13,6 +13,12 @@ export const BRIDGE = {
   outputPath: '/api/output/',
   tokenHeader: 'x-hearth-token',
   tokenQuery: 'token',
+  /**
+   * The most one request may weigh, as the UTF-8 JSON it becomes (main/api/payload-limits.ts
+   * checks it); the socket's frame limit is this plus the frame's own wrapping.
+   */
+  requestMaxBytes: 16 * 1024 * 1024,
+  frameSlackBytes: 64 * 1024,
 } as const;
 
 export const BridgeRequest = z

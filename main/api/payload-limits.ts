@@ -13,11 +13,12 @@
  * item of it — so a hostile value (a cycle, ten million keys, `a[4294967294] = 1`) costs no
  * more than the limit to look at. It never throws: router.ts answers every call as data.
  */
+import { BRIDGE } from '../../common/bridge.js';
 
 /** The deepest a whole request may nest: a plugin's params or config (PARAMS_MAX_DEPTH) plus the request around them. */
 export const REQUEST_MAX_DEPTH = 40;
 /** A whole request, encoded: 10 000 uploaded files in one submit are ~6 MB. */
-export const REQUEST_MAX_BYTES = 16 * 1024 * 1024;
+export const REQUEST_MAX_BYTES = BRIDGE.requestMaxBytes;
 /** One job's params, or one plugin's saved settings. */
 export const PARAMS_MAX_DEPTH = 32;
 export const PARAMS_MAX_BYTES = 64 * 1024;

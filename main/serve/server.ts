@@ -17,7 +17,6 @@ import { findStaticFile } from './static-files.js';
 import { INPUT_PATH, serveInput } from './input-route.js';
 import { receiveUpload } from './upload.js';
 import { bridgeSocket } from './ws-bridge.js';
-import { REQUEST_MAX_BYTES } from '../api/payload-limits.js';
 
 export interface ServerOptions {
   ctx: ApiContext;
@@ -49,7 +48,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { ctx, token, log } = opts;
   const loopback = isLoopbackHost(opts.host);
   let port = opts.port;
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: REQUEST_MAX_BYTES + 64 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: BRIDGE.requestMaxBytes + BRIDGE.frameSlackBytes });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://hearth.invalid');

@@ -53,6 +53,20 @@ async function probeToken(token: string): Promise<number | undefined> {
 
 type Pending = { name: CommandName; resolve: (o: Outcome<unknown>) => void };
 
+/** A request over the server's frame limit, answered here: the server would close the socket and say nothing. */
+export function tooLargeToSend(name: string, text: string): Outcome<never> | undefined {
+  const bytes = new TextEncoder().encode(text).byteLength;
+  if (bytes <= BRIDGE.requestMaxBytes) return undefined;
+  const mb = (n: number) => `${Math.round(n / 1024 / 102.4) / 10} MB`;
+  return {
+    ok: false,
+    error: {
+      code: 'INVALID_INPUT',
+      message: `This ${name} request is ${mb(bytes)}, more than hearth serve takes at once (${mb(BRIDGE.requestMaxBytes)}) — add fewer files at a time.`,
+    },
+  };
+}
+
 export function createWebApi(token: string, log: (message: string) => void): WebApi {
   const listeners = new Set<(events: ApiEvent[]) => void>();
   const connectionListeners = new Set<(c: boolean) => void>();
@@ -170,8 +184,11 @@ export function createWebApi(token: string, log: (message: string) => void): Web
     invoke<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<Outcome<CommandResponse<N>>> {
       return new Promise((resolve) => {
         const id = nextId++;
-        pending.set(id, { name, resolve: resolve as (o: Outcome<unknown>) => void });
         const text = JSON.stringify({ id, name, payload: request });
+        // The server closes a socket whose frame is over its limit, and says nothing more: say it here.
+        const tooLarge = tooLargeToSend(name, text);
+        if (tooLarge) return resolve(tooLarge);
+        pending.set(id, { name, resolve: resolve as (o: Outcome<unknown>) => void });
         if (open && socket) socket.send(text);
         // Before the first open, requests wait for it (the page asks for its snapshot at once).
         else if (!everOpen) queued.push(text);
