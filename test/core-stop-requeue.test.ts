@@ -12,10 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MainToWorker, MessageOf } from '../common/protocol.js';
-import { createHearthCore } from '../main/core/create-core.js';
 import type { HearthCore, SubmitRequest } from '../main/core/hearth-core.js';
 import { storedJob } from './support/stored-job.js';
-import { FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
+import { coreOverFakeHost, FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
 import {
   lane,
   fakeTestkit,
@@ -198,14 +197,7 @@ async function fakeCore(atStop: Answer | undefined): Promise<HearthCore> {
     }
   });
   // The memory journal: this half is about the classification; the half above reads the file.
-  const core = createHearthCore({
-    dataDir,
-    host,
-    workerEntry: '/fake/entry.js',
-    journal: 'memory',
-    pingIntervalMs: 0,
-    stopGraceMs: 50,
-  });
+  const core = coreOverFakeHost(dataDir, host);
   cores.push(core);
   return core;
 }

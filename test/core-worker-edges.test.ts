@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHearthCore, type CreateCoreOptions } from '../main/core/create-core.js';
+import type { CreateCoreOptions } from '../main/core/create-core.js';
 import type { HearthCore } from '../main/core/hearth-core.js';
-import { FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
+import { coreOverFakeHost, FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
 import type { WorkerHost } from '../main/core/worker-host.js';
 import { lane, submit, text, whenFinished, fakeTestkit } from './core-harness.js';
 
@@ -26,15 +26,7 @@ afterEach(async () => {
 });
 
 function makeCore(host: WorkerHost, opts: Partial<CreateCoreOptions> = {}): HearthCore {
-  const core = createHearthCore({
-    dataDir,
-    host,
-    workerEntry: '/fake/entry.js',
-    journal: 'memory',
-    pingIntervalMs: 0,
-    stopGraceMs: 50,
-    ...opts,
-  });
+  const core = coreOverFakeHost(dataDir, host, opts);
   cores.push(core);
   return core;
 }

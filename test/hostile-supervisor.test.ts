@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MainToWorker } from '../common/protocol.js';
-import { createHearthCore } from '../main/core/create-core.js';
 import type { HearthCore } from '../main/core/hearth-core.js';
-import { FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
+import { coreOverFakeHost, FakeWorkerHost, type FakeWorkerProcess } from './support/fake-worker-host.js';
 import { fakeTestkit, lane, submit, text, whenFinished } from './core-harness.js';
 
 let dataDir: string;
@@ -32,13 +31,7 @@ type Init = Extract<MainToWorker, { type: 'INIT' }>;
 const initOf = (proc: FakeWorkerProcess): Init | undefined => proc.sent.find((m): m is Init => m.type === 'INIT');
 
 function start(host: FakeWorkerHost): Promise<void> {
-  core = createHearthCore({
-    dataDir,
-    host,
-    workerEntry: '/fake/entry.js',
-    journal: 'memory',
-    pingIntervalMs: 0,
-    stopGraceMs: 50,
+  core = coreOverFakeHost(dataDir, host, {
     cpuWorkers: 1,
     restart: { kind: 'backoff', maxAttempts: 1, baseMs: 60_000, capMs: 60_000 },
   });

@@ -6,6 +6,8 @@
 import type { MainToWorker } from '../../common/protocol.js';
 import type { Disposer } from '../../main/core/emitter.js';
 import type { SpawnOptions, WorkerExitInfo, WorkerHost, WorkerProcess } from '../../main/core/worker-host.js';
+import { createHearthCore, type CreateCoreOptions } from '../../main/core/create-core.js';
+import type { HearthCore } from '../../main/core/hearth-core.js';
 
 export class FakeWorkerProcess implements WorkerProcess {
   readonly sent: MainToWorker[] = [];
@@ -71,4 +73,20 @@ export class FakeWorkerHost implements WorkerHost {
 function add<T>(set: Set<T>, l: T): Disposer {
   set.add(l);
   return () => set.delete(l);
+}
+
+/**
+ * A real core over a FakeWorkerHost, set for tests that script the worker's side: no pings, a
+ * short stop grace, the journal in memory unless a test names another.
+ */
+export function coreOverFakeHost(dataDir: string, host: WorkerHost, opts: Partial<CreateCoreOptions> = {}): HearthCore {
+  return createHearthCore({
+    dataDir,
+    host,
+    workerEntry: '/fake/entry.js',
+    journal: 'memory',
+    pingIntervalMs: 0,
+    stopGraceMs: 50,
+    ...opts,
+  });
 }

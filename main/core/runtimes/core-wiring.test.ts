@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LLAMA_BUILDS_ENV, type RuntimeInfo } from '../../../common/runtimes.js';
-import { FakeWorkerHost } from '../../../test/support/fake-worker-host.js';
-import { createHearthCore } from '../create-core.js';
+import { coreOverFakeHost, FakeWorkerHost } from '../../../test/support/fake-worker-host.js';
 import type { HearthCore } from '../hearth-core.js';
 import { createRuntimes, llamaBuildsDir } from './service.js';
 
@@ -30,14 +29,8 @@ afterEach(async () => {
 describe('the core and the runtimes', () => {
   it('tells each worker the builds folder, over the env it was given', async () => {
     const host = new FakeWorkerHost();
-    core = createHearthCore({
-      dataDir,
-      host,
-      workerEntry: '/fake/entry.js',
-      journal: 'memory',
-      pingIntervalMs: 0,
+    core = coreOverFakeHost(dataDir, host, {
       startTimeoutMs: 60_000,
-      stopGraceMs: 50,
       env: { PATH: '/usr/bin', [LLAMA_BUILDS_ENV]: '/somewhere/else' },
       devices: async () => ({ devices: [], notes: [] }),
     });
@@ -60,7 +53,7 @@ describe('the core and the runtimes', () => {
       registry: `http://127.0.0.1:${await closedPort()}`,
       retryDelaysMs: [],
     });
-    core = createHearthCore({ dataDir, host: new FakeWorkerHost(), workerEntry: '/fake/entry.js', journal: 'memory', runtimes });
+    core = coreOverFakeHost(dataDir, new FakeWorkerHost(), { runtimes });
     expect(core.runtimes).toBe(runtimes);
     const seen: RuntimeInfo[] = [];
     core.on('runtime', (info) => seen.push(info));
