@@ -100,6 +100,9 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
   // while it imports must never keep the URL from appearing. What can fail start() for good
   // (the data folder's lock, the store, the settings) runs before any worker is spawned, and the
   // first lane's status event says that point is passed; the rest of start() goes on behind.
+  // Listening for the stop signal before anything can be said: a script that stops serve the
+  // moment the URL appears must find the handler in place, not the default action (killed).
+  const stopped = (io.untilStopped ?? untilSignal)();
   const starting = core.start();
   let workersComing = () => {};
   const pastTheFallibleSteps = new Promise<void>((resolve) => (workersComing = resolve));
@@ -140,7 +143,7 @@ export async function serveCommand(argv: string[], io: Partial<ServeIo> = {}): P
     return 1;
   }
   out(`Hearth is serving at ${server.url}`);
-  await (io.untilStopped ?? untilSignal)();
+  await stopped;
   await server.close();
   await core.stop();
   return 0;
