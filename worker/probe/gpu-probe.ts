@@ -6,10 +6,8 @@
  */
 import type { GpuProbeAnswer } from '../../common/devices.js';
 import { messageOf } from '../../common/errors.js';
-import {
-  answerBindingTestsInProcess,
-  isElectronUtilityProcess,
-} from '../plugins/shared/llama-binding/in-process-binding-test.js';
+import { answerBindingTestsInProcess } from '../plugins/shared/llama-binding/in-process-binding-test.js';
+import { isElectronUtilityProcess } from '../runtime/port.js';
 
 function answer(value: GpuProbeAnswer): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);

@@ -31,9 +31,19 @@ function isParentPort(value: unknown): value is ElectronParentPort {
   );
 }
 
-export function detectPort(proc: NodeJS.Process = process): WorkerPort | undefined {
+function parentPortOf(proc: NodeJS.Process): ElectronParentPort | undefined {
   const candidate = (proc as unknown as { parentPort?: unknown }).parentPort;
-  if (isParentPort(candidate)) return electronPort(candidate);
+  return isParentPort(candidate) ? candidate : undefined;
+}
+
+/** A process Electron's utilityProcess.fork started: Electron's Node, with a parent port. */
+export function isElectronUtilityProcess(proc: NodeJS.Process = process): boolean {
+  return proc.versions.electron !== undefined && parentPortOf(proc) !== undefined;
+}
+
+export function detectPort(proc: NodeJS.Process = process): WorkerPort | undefined {
+  const parent = parentPortOf(proc);
+  if (parent) return electronPort(parent);
   if (typeof proc.send === 'function') return nodePort(proc);
   return undefined;
 }

@@ -8,7 +8,8 @@ import type { PluginLogger } from '../../sdk/index.js';
 import type { GpuChoice } from './config.js';
 import { messageOf } from '../../../common/errors.js';
 import { buildCheckMemoDir, fileBuildCheckMemo } from '../shared/llama-binding/build-check-memo.js';
-import { answerBindingTestsInProcess, isElectronUtilityProcess } from '../shared/llama-binding/in-process-binding-test.js';
+import { isElectronUtilityProcess } from '../../runtime/port.js';
+import { answerBindingTestsInProcess } from '../shared/llama-binding/in-process-binding-test.js';
 
 export interface OpenedLlama {
   llama: Llama;

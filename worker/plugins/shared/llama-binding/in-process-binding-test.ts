@@ -44,11 +44,6 @@ const TestRequest = z.discriminatedUnion('type', [
 ]);
 type TestRequest = z.infer<typeof TestRequest>;
 
-/** A worker started by Electron's utilityProcess.fork (worker/runtime/port.ts tells it the same way). */
-export function isElectronUtilityProcess(proc: NodeJS.Process = process): boolean {
-  return proc.versions.electron !== undefined && (proc as { parentPort?: unknown }).parentPort != null;
-}
-
 /** Where a check's failures are told, and what remembers a check that crashed. */
 export interface InProcessTestOptions {
   report: (message: string) => void;
