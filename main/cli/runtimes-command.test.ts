@@ -9,11 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeInfo } from '../../common/runtimes.js';
 import { capturedIo } from '../../test/support/captured-io.js';
-import { fakeNvidiaSmi } from '../../test/support/fake-nvidia-smi.js';
-import { runCommand } from '../core/devices/node-sources.js';
 import type { ProbeSources } from '../core/devices/probe-devices.js';
-import { NODE_LLAMA_CPP_VERSION } from '../core/runtimes/cuda-builds.js';
-import { makeBuildPackage, startFakeRegistry, type FakeRegistry, type MadePackage } from '../core/runtimes/registry-fixture.js';
+import { startCudaFixture, type FakeRegistry, type MadePackage } from '../../test/support/npm-registry.js';
 import { llamaBuildsDir } from '../core/runtimes/service.js';
 import { main } from './hearth.js';
 import { runtimesCommand, type RuntimesCommandOptions } from './runtimes-command.js';
@@ -29,11 +26,7 @@ const signals = { once: () => signals, off: () => signals } as unknown as Pick<N
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-cli-runtimes-'));
-  const smi = await fakeNvidiaSmi(join(dir, 'smi'));
-  nvidia = { run: (file, args) => runCommand(join(smi, file), args) };
-  cuda = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda', NODE_LLAMA_CPP_VERSION);
-  ext = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda-ext', NODE_LLAMA_CPP_VERSION);
-  registry = await startFakeRegistry([cuda, ext]);
+  ({ nvidia, cuda, ext, registry } = await startCudaFixture(dir));
 });
 afterAll(async () => {
   await registry.close();

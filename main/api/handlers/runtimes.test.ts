@@ -9,7 +9,7 @@ import { fakeNvidiaSmi } from '../../../test/support/fake-nvidia-smi.js';
 import { runCommand } from '../../core/devices/node-sources.js';
 import { probeDevices } from '../../core/devices/probe-devices.js';
 import { NODE_LLAMA_CPP_VERSION } from '../../core/runtimes/cuda-builds.js';
-import { makeBuildPackage, startFakeRegistry, type FakeRegistry } from '../../core/runtimes/registry-fixture.js';
+import { makeBuildPackage, startFakeRegistry, type FakeRegistry } from '../../../test/support/npm-registry.js';
 import { createRuntimes, type RuntimesService } from '../../core/runtimes/service.js';
 import type { ApiContext } from '../context.js';
 import { openPrefs } from '../prefs.js';

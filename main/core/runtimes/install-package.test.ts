@@ -15,7 +15,7 @@ import { systemClock } from '../clock.js';
 import { statfsFreeBytes } from '../models/disk-space.js';
 import { NODE_LLAMA_CPP_VERSION, tarballUrl } from './cuda-builds.js';
 import { extractTarball, installPackage, type InstallEnd, type InstallOptions } from './install-package.js';
-import { makeBuildPackage, startFakeRegistry, type FakeRegistry, type MadePackage } from './registry-fixture.js';
+import { makeBuildPackage, startFakeRegistry, type FakeRegistry, type MadePackage } from '../../../test/support/npm-registry.js';
 
 let dir: string;
 let cuda: MadePackage;

@@ -9,11 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeInfo } from '../../../common/runtimes.js';
-import { fakeNvidiaSmi } from '../../../test/support/fake-nvidia-smi.js';
-import { runCommand } from '../devices/node-sources.js';
 import { probeDevices, type ProbeSources } from '../devices/probe-devices.js';
 import { NODE_LLAMA_CPP_VERSION } from './cuda-builds.js';
-import { makeBuildPackage, startFakeRegistry, type FakeRegistry, type MadePackage } from './registry-fixture.js';
+import {
+  makeBuildPackage,
+  startCudaFixture,
+  startFakeRegistry,
+  type FakeRegistry,
+  type MadePackage,
+} from '../../../test/support/npm-registry.js';
 import { createRuntimes, llamaBuildsDir, type RuntimesOptions, type RuntimesService } from './service.js';
 
 const V = NODE_LLAMA_CPP_VERSION;
@@ -28,11 +32,7 @@ let n = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-runtimes-'));
-  const smi = await fakeNvidiaSmi(join(dir, 'smi'));
-  nvidia = { run: (file, args) => runCommand(join(smi, file), args) };
-  cuda = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda', V);
-  ext = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda-ext', V);
-  registry = await startFakeRegistry([cuda, ext]);
+  ({ nvidia, cuda, ext, registry } = await startCudaFixture(dir));
 });
 afterEach(async () => {
   registry.holdAfter(undefined);

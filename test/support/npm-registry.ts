@@ -1,7 +1,7 @@
 /**
  * For the runtimes tests: npm-shaped build packages made on the spot (package.json, an ESM
  * index.js exporting getBinsDir as the real ones do, a file under bins/) and a real HTTP server
- * on loopback that serves them at the registry's tarball paths. Not imported by Hearth itself.
+ * on loopback that serves them at the registry's tarball paths.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,8 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
-import { buildFolderName } from '../../../common/runtimes.js';
-import type { BuildPackage } from './cuda-builds.js';
+import { buildFolderName } from '../../common/runtimes.js';
+import { runCommand } from '../../main/core/devices/node-sources.js';
+import type { ProbeSources } from '../../main/core/devices/probe-devices.js';
+import { NODE_LLAMA_CPP_VERSION, type BuildPackage } from '../../main/core/runtimes/cuda-builds.js';
+import { fakeNvidiaSmi } from './fake-nvidia-smi.js';
 
 const INDEX_JS = `import path from "path";
 import { fileURLToPath } from "url";
@@ -97,5 +100,26 @@ export async function startFakeRegistry(packages: readonly MadePackage[]): Promi
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+export interface CudaFixture {
+  /** Device sources that see one NVIDIA GPU (a fake nvidia-smi). */
+  nvidia: ProbeSources;
+  cuda: MadePackage;
+  ext: MadePackage;
+  registry: FakeRegistry;
+}
+
+/** An NVIDIA GPU (a fake nvidia-smi under `dir`) and a registry serving both llama.cpp CUDA build packages. */
+export async function startCudaFixture(dir: string): Promise<CudaFixture> {
+  const smi = await fakeNvidiaSmi(join(dir, 'smi'));
+  const cuda = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda', NODE_LLAMA_CPP_VERSION);
+  const ext = await makeBuildPackage('@node-llama-cpp/linux-x64-cuda-ext', NODE_LLAMA_CPP_VERSION);
+  return {
+    nvidia: { run: (file, args) => runCommand(join(smi, file), args) },
+    cuda,
+    ext,
+    registry: await startFakeRegistry([cuda, ext]),
   };
 }
