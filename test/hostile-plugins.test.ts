@@ -173,6 +173,26 @@ describe('a plugin whose load() never settles', () => {
   });
 });
 
+describe('a job cancelled while its plugin’s load() never settles', () => {
+  it('stays cancelled; the job taken next by that worker is not blamed when the load limit stops it, and runs', async () => {
+    const c = await started(await dataDirWith('load-never-settles'));
+    const [stuck] = await submit(c.core, [{ pluginId: 'load-never-settles', source: { kind: 'text', text: 'x' }, params: {} }]);
+    await whenJob(c.core, (j) => j.id === stuck?.id && j.state === 'running');
+    expect((await c.core.cancel(stuck?.id ?? '')).ok).toBe(true);
+    // The worker stops waiting for the load and answers CANCELLED; the load itself goes on
+    // (worker/runtime/plugin-manager.ts), so the next job waits behind it on the same worker.
+    await whenJob(c.core, (j) => j.id === stuck?.id && j.state === 'cancelled');
+    const [next] = await submit(c.core, [text('after')]);
+    await whenJob(c.core, (j) => j.id === next?.id && j.state === 'running');
+    const [done] = await whenFinished(c.core, [next?.id ?? '']);
+    expect(done?.error).toBeUndefined();
+    expect(done?.state).toBe('succeeded');
+    expect(done?.attempt).toBe(2);
+    expect(c.core.getJob(stuck?.id ?? '')?.state).toBe('cancelled');
+    expectQuarantined(plugin(c, 'load-never-settles'), /did not finish loading within 1\.5 s/);
+  });
+});
+
 describe('a kill from outside Hearth while a plugin loads', () => {
   it('fails that job as killed and blames nobody: the plugin is not quarantined', async () => {
     const c = await started(await dataDirWith('load-never-settles'));

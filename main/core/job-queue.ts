@@ -760,6 +760,10 @@ export class JobQueue {
       // The exit the stop asked for (a clean one after STOP, or the kill once the grace ran
       // out) interrupted the job; it did not crash it.
       this.requeue(job);
+    } else if (running && job && job.state === 'running' && blamesAnother(event, running)) {
+      // Another job's load killed or hung the worker (one cancelled while it loaded: the worker
+      // stops waiting, the load goes on, and this job queued behind it). Not this job's doing.
+      this.requeue(job);
     } else if (running && job && job.state === 'running') {
       const { exit, restarting } = event;
       const after = restarting ? 'it has been restarted.' : `it was not restarted (${event.why ?? 'see the log'}).`;
@@ -880,4 +884,14 @@ function notFound(jobId: string): HearthError {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
+ * The worker died for a load that was not this job's own, this job was not cancelled or past its
+ * limit, and a new worker is coming to run it (one that is not would leave it queued for nothing).
+ */
+function blamesAnother(event: WorkerExitEvent, running: Running): boolean {
+  const culprit = event.culprit;
+  if (!culprit || !event.restarting || running.cancelRequested || running.timedOut) return false;
+  return culprit.step === 'loading' && culprit.jobId !== undefined && culprit.jobId !== running.id;
 }

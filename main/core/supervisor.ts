@@ -59,6 +59,8 @@ export interface SupervisorOptions {
 export interface Culprit {
   step: 'importing' | 'loading';
   pluginId?: string;
+  /** The job whose load it was; any other job on that worker only waited behind it. */
+  jobId?: string;
   /** A user plugin's folder; only user plugins are quarantined. */
   path?: string;
   /** Kept out of the workers from now on. */
@@ -420,6 +422,7 @@ export class WorkerSupervisor {
     return {
       step: activity.step,
       ...(activity.pluginId ? { pluginId: activity.pluginId } : {}),
+      ...(activity.step === 'loading' && activity.jobId ? { jobId: activity.jobId } : {}),
       ...(activity.path ? { path: activity.path } : {}),
       quarantined,
       summary: `while ${activity.step === 'importing' ? 'importing' : 'loading'} ${who}${quarantined ? ', which is now quarantined' : ''}`,
