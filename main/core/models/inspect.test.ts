@@ -3,6 +3,7 @@
  * test/support/gguf, whisper models from test/support/whisper), whisper.cpp-style test files
  * without weights, and files that are no model at all.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { resolveModelPath } from './model-path.js';
 
 let dir: string;
 const p = (name: string) => join(dir, name);
+const SPECIAL = 'is not a regular file (a named pipe, socket or device), so Hearth does not read it';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-inspect-'));
   await mkdir(p('models'));
@@ -28,6 +30,8 @@ beforeAll(async () => {
   await writeFile(p('cut.gguf'), tinyLlamaGguf({ nLayer: 1, nEmbd: 32 }).subarray(0, 300));
   await writeFile(p('notes.txt'), 'just some words, no model here');
   await mkdir(p('folder.gguf'));
+  // Nothing ever writes to it: opening it for reading would wait for ever.
+  execFileSync('mkfifo', [p('pipe.gguf')]);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -91,6 +95,7 @@ describe('inspectModel', () => {
     const cases: [string, string][] = [
       [p('missing.gguf'), `No file at ${p('missing.gguf')} — choose a model from the library or check the path`],
       [p('folder.gguf'), `${p('folder.gguf')} is a folder, not a model file — choose a model file in it`],
+      [p('pipe.gguf'), `${p('pipe.gguf')} ${SPECIAL} — choose a model file`],
       [
         p('notes.txt'),
         `${p('notes.txt')} is not a model Hearth can read (it starts with neither "GGUF" nor whisper.cpp's ggml header)`,
@@ -123,6 +128,7 @@ describe('checkModel', () => {
         `No file at ${p('models/missing.gguf')} — choose a model from the library or check the path`,
       ],
       [p('folder.gguf'), 'gguf', `${p('folder.gguf')} is a folder, not a model file — choose a .gguf file`],
+      [p('pipe.gguf'), 'gguf', `${p('pipe.gguf')} ${SPECIAL} — choose a .gguf file`],
       [p('ggml-tiny.bin'), 'gguf', notGguf(p('ggml-tiny.bin'))],
       [p('notes.txt'), 'gguf', notGguf(p('notes.txt'))],
       [p('models/tiny.gguf'), 'whisper-ggml', notWhisper(p('models/tiny.gguf'))],

@@ -24,6 +24,7 @@ WHISPER_MAGIC.writeUInt32LE(WHISPER_GGML_MAGIC, 0);
 type Identity =
   | { kind: 'missing' }
   | { kind: 'folder' }
+  | { kind: 'special' }
   | { kind: 'unreadable'; reason: string }
   | { kind: 'other' }
   | { kind: 'model'; format: ModelFormat; size: number };
@@ -32,7 +33,9 @@ type Identity =
 async function identify(path: string): Promise<Identity> {
   const info = await stat(path).catch(() => undefined);
   if (!info) return { kind: 'missing' };
-  if (!info.isFile()) return { kind: 'folder' };
+  if (info.isDirectory()) return { kind: 'folder' };
+  // A named pipe or a device is never opened: reading one can block until something writes to it.
+  if (!info.isFile()) return { kind: 'special' };
   try {
     const format = formatOf(await withFile(path, (read) => read(0, 4)));
     return format === undefined ? { kind: 'other' } : { kind: 'model', format, size: info.size };
@@ -49,6 +52,8 @@ export async function inspectModel(path: string): Promise<Outcome<ModelInfo>> {
       return fail('INVALID_INPUT', `No file at ${path} — choose a model from the library or check the path`);
     case 'folder':
       return fail('INVALID_INPUT', `${path} is a folder, not a model file — choose a model file in it`);
+    case 'special':
+      return fail('INVALID_INPUT', `${path} ${SPECIAL} — choose a model file`);
     case 'unreadable':
       return fail('INVALID_INPUT', `Cannot read ${path} — check its permissions`, found.reason);
     case 'other':
@@ -148,6 +153,8 @@ async function withFile<T>(path: string, use: (read: ReadAt) => Promise<T>): Pro
   }
 }
 
+const SPECIAL = 'is not a regular file (a named pipe, socket or device), so Hearth does not read it';
+
 const FORMAT_NAMES: Readonly<Record<ModelFormat, { is: string; choose: string }>> = {
   gguf: { is: 'is not a GGUF model (it does not start with "GGUF")', choose: 'choose a .gguf file' },
   'whisper-ggml': {
@@ -181,6 +188,8 @@ export async function checkModel(
       return refuse(`No file at ${path} — choose a model from the library or check the path`);
     case 'folder':
       return refuse(`${path} is a folder, not a model file — ${wanted.choose}`);
+    case 'special':
+      return refuse(`${path} ${SPECIAL} — ${wanted.choose}`);
     case 'unreadable':
       return refuse(`Cannot read ${path} — check its permissions or choose another model`, found.reason);
     case 'other':
