@@ -296,6 +296,8 @@ export const ApiEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notice'), notice: Notice }).strict(),
   /** The watched folders changed (added, paused, a folder gone, a file processed). */
   z.object({ type: z.literal('watches'), watches: z.array(WatchInfo) }).strict(),
+  /** An optional runtime's status moved on (offered, downloading with its bytes, installed, failed). */
+  z.object({ type: z.literal('runtime'), runtime: RuntimeInfo }).strict(),
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiEvent } from '../../common/api.js';
+import { parseEventBatch, type ApiEvent } from '../../common/api.js';
+import type { RuntimeInfo } from '../../common/runtimes.js';
 import type { WatchInfo } from '../../common/watch.js';
 import { createFakeCore } from '../../test/support/fake-core.js';
 import { streamEvents } from './event-stream.js';
@@ -32,5 +33,34 @@ describe('streamEvents', () => {
       { type: 'watches', watches: [watch('in', '/data/inbox')] },
       { type: 'notice', notice: { tag: 'b', title: 'Done', body: '2 files', failed: false } },
     ]);
+  });
+
+  it("pushes the core's runtime changes, as a batch the bindings' parser keeps", async () => {
+    const core = createFakeCore();
+    const info: RuntimeInfo = {
+      id: 'cuda',
+      name: 'CUDA build of llama.cpp',
+      status: 'downloading',
+      text: 'Downloading the CUDA build.',
+      downloadBytes: 319_529_122,
+      receivedBytes: 1_000_000,
+      path: null,
+      error: null,
+    };
+    const batches: ApiEvent[][] = [];
+    const stop = streamEvents(core, undefined, (events) => batches.push(events));
+    core.emit('runtime', info);
+    core.emit('runtime', { ...info, status: 'installed', receivedBytes: 319_529_122, path: '/data/runtimes/x' });
+    await new Promise((resolve) => setImmediate(resolve));
+    stop();
+    const sent = [
+      { type: 'runtime', runtime: info },
+      { type: 'runtime', runtime: { ...info, status: 'installed', receivedBytes: 319_529_122, path: '/data/runtimes/x' } },
+    ];
+    expect(batches).toEqual([sent]);
+    // What preload/electron.ts and renderer/api/web-binding.ts do with each batch they receive.
+    const rejected: string[] = [];
+    expect(parseEventBatch(JSON.parse(JSON.stringify(batches[0])), (issue) => rejected.push(issue))).toEqual(sent);
+    expect(rejected).toEqual([]);
   });
 });

@@ -56,6 +56,7 @@ export function streamEvents(
     core.on('models', (library) => push({ type: 'models', library: view.library(library) })),
     core.on('notice', (notice) => push({ type: 'notice', notice })),
     core.on('watches', (watches) => push({ type: 'watches', watches: view.watches(watches) })),
+    core.on('runtime', (runtime) => push({ type: 'runtime', runtime })),
   ];
   if (prefs) disposers.push(prefs.onChange((p) => push({ type: 'prefs', prefs: p })));
 

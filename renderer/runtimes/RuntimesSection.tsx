@@ -2,16 +2,16 @@
  * The optional runtimes on the Models tab: with an NVIDIA GPU and no CUDA build, "Text generation
  * can use your NVIDIA GPU with the CUDA build — a 319.5 MB download" and a Download button;
  * then progress and Cancel; then why it failed, or that it is installed. Nothing is downloaded
- * unless the button is pressed. Main sends no event for it: while a download runs the section
- * asks again every second, as the Devices view does for memory.
+ * unless the button is pressed. The list comes from the store: asked for once the connection is
+ * live, then kept current by main's 'runtime' events (runtime-actions.ts).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { RuntimeInfo } from '../../common/runtimes.js';
 import { api } from '../api/current.js';
 import { useLive } from '../shell/connection-state.js';
+import { useApp } from '../store/store.js';
 import { isRunning, progressText, runtimePercent, shownRuntimes } from './offer.js';
-
-const POLL_MS = 1_000;
+import { keepRuntime, loadRuntimes } from './runtime-actions.js';
 
 function Progress({ r }: { r: RuntimeInfo }) {
   const percent = runtimePercent(r);
@@ -81,23 +81,14 @@ export function RuntimeRow({ r, onChange }: { r: RuntimeInfo; onChange: (r: Runt
 }
 
 export function RuntimesSection() {
-  const [runtimes, setRuntimes] = useState<RuntimeInfo[]>([]);
+  const runtimes = useApp((s) => s.runtimes);
   const live = useLive();
-  const load = useCallback(async () => {
-    const outcome = await api().invoke('listRuntimes', {});
-    if (outcome.ok) setRuntimes(outcome.value);
-  }, []);
-  const running = runtimes.some(isRunning);
+  // Asked again on each reconnect: the events sent while the connection was down are lost.
   useEffect(() => {
-    if (!live) return;
-    void load();
-    if (!running) return;
-    const timer = setInterval(() => void load(), POLL_MS);
-    return () => clearInterval(timer);
-  }, [live, running, load]);
+    if (live) void loadRuntimes();
+  }, [live]);
   const shown = shownRuntimes(runtimes);
   if (shown.length === 0) return null;
-  const put = (changed: RuntimeInfo) => setRuntimes((all) => all.map((r) => (r.id === changed.id ? changed : r)));
   return (
     <section className="pane models-section" aria-labelledby="runtimes-title" data-testid="runtimes">
       <header className="pane-head">
@@ -105,7 +96,7 @@ export function RuntimesSection() {
       </header>
       <ul className="download-list">
         {shown.map((r) => (
-          <RuntimeRow key={r.id} r={r} onChange={put} />
+          <RuntimeRow key={r.id} r={r} onChange={keepRuntime} />
         ))}
       </ul>
     </section>

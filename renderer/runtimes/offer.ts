@@ -7,7 +7,7 @@ export function shownRuntimes(runtimes: readonly RuntimeInfo[]): RuntimeInfo[] {
   return runtimes.filter((r) => r.status !== 'not-needed' && r.status !== 'bundled');
 }
 
-/** A download runs: the section asks again until it ends. */
+/** A download runs: the row shows its progress (from 'runtime' events) until it ends. */
 export function isRunning(r: RuntimeInfo): boolean {
   return r.status === 'downloading' || r.status === 'installing';
 }

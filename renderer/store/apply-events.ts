@@ -6,6 +6,7 @@ import type { ApiEvent, Snapshot } from '../../common/api.js';
 import { chunkText } from '../../common/display-text.js';
 import type { Job, PluginInfo, WorkerStatus } from '../../common/model.js';
 import type { ModelDownload } from '../../common/models.js';
+import type { RuntimeInfo } from '../../common/runtimes.js';
 import { isDefaultFilter } from '../jobs/list-query.js';
 import { applyJobs, emptyWindow, totalFromCounts, windowWith } from './job-window.js';
 import type { AppState, BatchSummary } from './types.js';
@@ -72,6 +73,18 @@ export function putDownload(downloads: ModelDownload[], download: ModelDownload)
   return next;
 }
 
+/**
+ * The runtime list with one runtime written in: its entry replaced where it stands, a new one last
+ * (the order main's listRuntimes answers). For the 'runtime' event and pullRuntime's or cancelRuntime's answer alike.
+ */
+export function putRuntime(runtimes: RuntimeInfo[], runtime: RuntimeInfo): RuntimeInfo[] {
+  const i = runtimes.findIndex((r) => r.id === runtime.id);
+  if (i < 0) return [...runtimes, runtime];
+  const next = [...runtimes];
+  next[i] = runtime;
+  return next;
+}
+
 /** The whole picture main answered to `snapshot`: it replaces what the store held of each slice. */
 export function applySnapshot(state: AppState, s: Snapshot): Partial<AppState> {
   const { filter, query } = state.list;
@@ -105,6 +118,7 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
   let logs: AppState['logs'] | undefined;
   let workers: WorkerStatus[] | undefined;
   let downloads: ModelDownload[] | undefined;
+  let runtimes: RuntimeInfo[] | undefined;
   let running = state.running;
   let batches = state.batches;
   let selectedJob = state.selectedJob;
@@ -170,6 +184,9 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
       case 'models':
         patch.library = ev.library;
         break;
+      case 'runtime':
+        runtimes = putRuntime(runtimes ?? state.runtimes, ev.runtime);
+        break;
     }
   }
   let list = jobs.length ? applyJobs(state.list, jobs) : state.list;
@@ -182,6 +199,7 @@ export function applyEvents(state: AppState, events: ApiEvent[]): Partial<AppSta
   if (plugins) patch.plugins = plugins;
   if (workers) patch.workers = workers;
   if (downloads) patch.downloads = downloads;
+  if (runtimes) patch.runtimes = runtimes;
   if (logs) patch.logs = logs.length > MAX_LOGS ? logs.slice(-MAX_LOGS) : logs;
   if (output !== state.output && output) patch.output = outputText ? { ...output, text: outputText.join('') } : output;
   return patch;

@@ -30,6 +30,7 @@ export function initialState(): AppState {
     library: null,
     downloads: [],
     catalogue: null,
+    runtimes: [],
     view: 'jobs',
     selectedPluginId: null,
     connection: 'connecting',

@@ -5,6 +5,7 @@ import type { HearthError, Job, JobState, LogEntry, PluginInfo, WorkerStatus } f
 import type { JobCounts, JobQuery } from '../../common/job-pages.js';
 import type { DevicesReport } from '../../common/devices.js';
 import type { CatalogueItem, ModelDownload, ModelLibrary } from '../../common/models.js';
+import type { RuntimeInfo } from '../../common/runtimes.js';
 
 export interface PluginSlice {
   plugins: PluginInfo[];
@@ -156,6 +157,12 @@ export interface BlockedDrop {
   files: DroppedFile[];
 }
 
+/** The optional runtimes (the CUDA build of llama.cpp), as main last told them: listRuntimes, then 'runtime' events. */
+export interface RuntimesSlice {
+  /** In the order main lists them; empty until the Models tab first asks. */
+  runtimes: RuntimeInfo[];
+}
+
 export interface DeviceSlice {
   /** The last device list main answered; null until the Devices view first asks. */
   devices: DevicesReport | null;
@@ -186,6 +193,7 @@ export type AppState = PluginSlice &
   PrefsSlice &
   DeviceSlice &
   ModelsSlice &
+  RuntimesSlice &
   WatchSlice &
   NoticeSlice &
   UiSlice;
