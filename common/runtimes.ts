@@ -1,7 +1,8 @@
 /**
- * Optional runtimes Hearth downloads only when the user asks: today node-llama-cpp's CUDA build,
- * which the desktop package leaves out (538 MiB on Linux) and offers when an NVIDIA GPU is seen.
- * Main downloads it (main/core/runtimes/); the worker finds it through a resolve hook
+ * Optional runtimes Hearth downloads only when the user asks: today the CUDA builds of llama.cpp
+ * (node-llama-cpp's) and whisper.cpp (@fugood/whisper.node's), which the desktop package leaves
+ * out (734 MiB unpacked on Linux) and offers, as one download, when an NVIDIA GPU is seen.
+ * Main downloads them (main/core/runtimes/); the worker finds them through a resolve hook
  * (worker/runtime/llama-builds.ts). The package names and the folder rule live here, once,
  * because both processes must agree on them.
  */
@@ -39,23 +40,31 @@ export const RuntimeInfo = z
   .strict();
 export type RuntimeInfo = z.infer<typeof RuntimeInfo>;
 
-/** The environment variable main sets on every worker: the folder of downloaded llama.cpp builds of this version. */
+/**
+ * The environment variable main sets on every worker: the folder of downloaded builds (named for
+ * node-llama-cpp's version; whisper.cpp's build lives there too, checked by its own version).
+ */
 export const LLAMA_BUILDS_ENV = 'HEARTH_LLAMA_BUILDS';
 
 /**
- * The packages node-llama-cpp imports to find its CUDA builds
- * (node_modules/node-llama-cpp/dist/bindings/utils/compileLLamaCpp.js), per system.
+ * Per system, the packages of the CUDA download: the ones node-llama-cpp imports to find its CUDA
+ * builds (node_modules/node-llama-cpp/dist/bindings/utils/compileLLamaCpp.js), and the whisper.cpp
+ * add-on the transcribe plugin requires for CUDA (worker/plugins/transcribe/engine.ts).
  */
 export const CUDA_BUILD_PACKAGES = {
-  'linux-x64': ['@node-llama-cpp/linux-x64-cuda', '@node-llama-cpp/linux-x64-cuda-ext'],
-  'win32-x64': ['@node-llama-cpp/win-x64-cuda', '@node-llama-cpp/win-x64-cuda-ext'],
+  'linux-x64': ['@node-llama-cpp/linux-x64-cuda', '@node-llama-cpp/linux-x64-cuda-ext', '@fugood/node-whisper-linux-x64-cuda'],
+  'win32-x64': ['@node-llama-cpp/win-x64-cuda', '@node-llama-cpp/win-x64-cuda-ext', '@fugood/node-whisper-win32-x64-cuda'],
 } as const satisfies Record<string, readonly string[]>;
 export type CudaSystem = keyof typeof CUDA_BUILD_PACKAGES;
 
 /** Every package the worker's resolve hook may answer for. */
 export const DOWNLOADABLE_BUILD_PACKAGES: readonly string[] = Object.values(CUDA_BUILD_PACKAGES).flat();
 
-/** The folder a downloaded package lives in under the builds folder: its name without the scope. */
+/**
+ * The folder a downloaded package lives in under the builds folder: its name without the scope
+ * ("linux-x64-cuda", "node-whisper-linux-x64-cuda"); unique across DOWNLOADABLE_BUILD_PACKAGES
+ * (main/core/runtimes/cuda-builds.test.ts checks).
+ */
 export function buildFolderName(packageName: string): string {
   return packageName.slice(packageName.lastIndexOf('/') + 1);
 }

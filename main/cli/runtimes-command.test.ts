@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeInfo } from '../../common/runtimes.js';
 import { capturedIo } from '../../test/support/captured-io.js';
 import type { ProbeSources } from '../core/devices/probe-devices.js';
+import type { BuildPackage } from '../core/runtimes/cuda-builds.js';
 import { startCudaFixture, type FakeRegistry, type MadePackage } from '../../test/support/npm-registry.js';
 import { llamaBuildsDir } from '../core/runtimes/service.js';
 import { main } from './hearth.js';
@@ -20,13 +21,14 @@ let nvidia: ProbeSources;
 const noGpu: ProbeSources = { run: async () => undefined };
 let cuda: MadePackage;
 let ext: MadePackage;
+let builds: BuildPackage[];
 let registry: FakeRegistry;
 let n = 0;
 const signals = { once: () => signals, off: () => signals } as unknown as Pick<NodeJS.Process, 'once' | 'off'>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-cli-runtimes-'));
-  ({ nvidia, cuda, ext, registry } = await startCudaFixture(dir));
+  ({ nvidia, cuda, ext, builds, registry } = await startCudaFixture(dir));
 });
 afterAll(async () => {
   await registry.close();
@@ -39,7 +41,7 @@ function options(over: Partial<RuntimesCommandOptions['runtimes']> = {}, sources
     signals,
     runtimes: {
       system: 'linux-x64',
-      builds: [cuda.pkg, ext.pkg],
+      builds,
       isBundled: () => false,
       registry: registry.url,
       retryDelaysMs: [],
@@ -61,7 +63,7 @@ describe('hearth runtimes', () => {
     const { code, out } = await run(['--data-dir', freshDir()], options());
     expect(code).toBe(0);
     expect(out).toMatch(
-      /^cuda {3}offered {5}Text generation can use your NVIDIA RTX A6000 with the CUDA build — a [\d.]+ kB download\.$/m,
+      /^cuda {3}offered {5}Text generation and transcription can use your NVIDIA RTX A6000 with the CUDA builds of llama\.cpp and whisper\.cpp — a [\d.]+ kB download\.$/m,
     );
     expect(out).toMatch(/Download it with `hearth runtimes pull cuda`/);
   });
@@ -76,13 +78,14 @@ describe('hearth runtimes', () => {
   it('pull cuda downloads, checks and installs it; then the list says installed and a second pull has nothing to do', async () => {
     const dataDir = freshDir();
     const pulled = await run(['pull', 'cuda', '--data-dir', dataDir], options());
-    expect(pulled.err).toMatch(/^CUDA build of llama.cpp {2}checking and unpacking…$/m);
+    expect(pulled.err).toMatch(/^CUDA builds of llama\.cpp and whisper\.cpp {2}checking and unpacking…$/m);
     expect(pulled.err).not.toMatch(/hearth runtimes pull:/);
     expect(pulled.code).toBe(0);
     expect(pulled.out).toBe(
-      `The CUDA build is downloaded: text generation on an NVIDIA GPU uses it after a restart of Hearth, or at once if it has not run there yet.\n${llamaBuildsDir(dataDir)}\n`,
+      `The CUDA builds are downloaded: text generation and transcription on an NVIDIA GPU use them after a restart of Hearth, or at once where they have not run there yet.\n${llamaBuildsDir(dataDir)}\n`,
     );
     expect(existsSync(join(llamaBuildsDir(dataDir), 'linux-x64-cuda-ext', 'package.json'))).toBe(true);
+    expect(existsSync(join(llamaBuildsDir(dataDir), 'node-whisper-linux-x64-cuda', 'index.node'))).toBe(true);
     const listed = await run(['--json', '--data-dir', dataDir], options());
     expect(JSON.parse(listed.out)).toMatchObject({ runtimes: [{ status: 'installed', path: llamaBuildsDir(dataDir) }] });
     const again = await run(['pull', 'cuda', '--json', '--data-dir', dataDir], options());
@@ -113,7 +116,7 @@ describe('hearth runtimes', () => {
     const pulled = await run(['pull', 'cuda', '--data-dir', freshDir()], options({}, noGpu));
     expect(pulled).toMatchObject({
       code: 1,
-      err: 'hearth runtimes pull: No NVIDIA GPU found: the CUDA build would not be used here — nothing to download.\n',
+      err: 'hearth runtimes pull: No NVIDIA GPU found: the CUDA builds would not be used here — nothing to download.\n',
     });
     expect(registry.requests.filter((p) => p.includes('0.0.0'))).toEqual([]);
   });

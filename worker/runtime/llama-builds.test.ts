@@ -1,11 +1,12 @@
 /**
  * The worker's resolve hook in a real child Node process: `import("@node-llama-cpp/linux-x64-cuda")`
- * from a script outside any node_modules that has it, as node-llama-cpp makes it in the desktop
- * package. The package is written in npm's layout (package.json, an ESM index.js exporting
- * getBinsDir like the real one), in the folder main names in HEARTH_LLAMA_BUILDS.
+ * and `require("@fugood/node-whisper-linux-x64-cuda")` from a script outside any node_modules that
+ * has them, as node-llama-cpp and the transcribe plugin make them in the desktop package. The
+ * packages are written in npm's layout (package.json, an ESM index.js exporting getBinsDir like the
+ * real one; whisper's CommonJS `"main": "index.node"`), in the folder main names in HEARTH_LLAMA_BUILDS.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +39,57 @@ async function writePackage(folder: string, name: string, version = '3.21.1'): P
   return folder;
 }
 
+/** whisper.node's add-on package as npm unpacks it: `addon` is copied to index.node, or garbage is written there. */
+async function writeAddonPackage(folder: string, name: string, addon?: string): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, 'package.json'), JSON.stringify({ name, version: '1.1.1', main: 'index.node' }));
+  if (addon) await copyFile(addon, join(folder, 'index.node'));
+  else await writeFile(join(folder, 'index.node'), 'no shared library\n'.repeat(100));
+  return folder;
+}
+
+/**
+ * Runs a script in `scriptDir` that registers the hook (from `env`), then require.resolve()s and
+ * require()s `specifier` as engine.ts does (createRequire); its one JSON line.
+ */
+async function requireInChild(scriptDir: string, specifier: string, env: Record<string, string>): Promise<unknown> {
+  await mkdir(scriptDir, { recursive: true });
+  const script = join(scriptDir, 'probe-require.mjs');
+  await writeFile(
+    script,
+    `const { registerLlamaBuilds } = await import(${JSON.stringify(HOOK)});
+const { createRequire } = await import('node:module');
+const registered = registerLlamaBuilds(process.env);
+const require = createRequire(import.meta.url);
+let resolved;
+try {
+  resolved = require.resolve(${JSON.stringify(specifier)});
+} catch (e) {
+  resolved = e.code;
+}
+try {
+  const m = require(${JSON.stringify(specifier)});
+  console.log(JSON.stringify({ registered, resolved, exports: Object.keys(m).sort() }));
+} catch (e) {
+  console.log(JSON.stringify({ registered, resolved, error: e.code, message: e.message.split('\\n')[0] }));
+}
+`,
+  );
+  return runChild(script, env);
+}
+
+async function runChild(script: string, env: Record<string, string>): Promise<unknown> {
+  const clean: Record<string, string | undefined> = { ...process.env };
+  delete clean[LLAMA_BUILDS_ENV];
+  // tsx loads the hook's TypeScript; cwd is the checkout only so that `--import tsx` resolves.
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '');
+}
+
 /** Runs a script in `scriptDir` that registers the hook (from `env`) and imports `specifier`; its one JSON line. */
 async function importInChild(scriptDir: string, specifier: string, env: Record<string, string>): Promise<unknown> {
   await mkdir(scriptDir, { recursive: true });
@@ -54,15 +106,7 @@ try {
 }
 `,
   );
-  const clean: Record<string, string | undefined> = { ...process.env };
-  delete clean[LLAMA_BUILDS_ENV];
-  // tsx loads the hook's TypeScript; cwd is the checkout only so that `--import tsx` resolves.
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
-    cwd: join(import.meta.dirname, '..', '..'),
-    env: { ...clean, ...env },
-    encoding: 'utf8',
-  });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '');
+  return runChild(script, env);
 }
 
 beforeAll(async () => {
@@ -113,6 +157,40 @@ describe('the llama.cpp builds resolve hook, in a child process', () => {
 });
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const WHISPER_CUDA = '@fugood/node-whisper-linux-x64-cuda';
+
+describe("the hook and whisper.cpp's CUDA add-on, required as the transcribe plugin does", () => {
+  it('resolves require() to the downloaded index.node, which require() then tries to load as an add-on', async () => {
+    const builds = join(dir, 'builds-w1');
+    const pkg = await writeAddonPackage(join(builds, 'node-whisper-linux-x64-cuda'), WHISPER_CUDA);
+    const answer = await requireInChild(join(dir, 'app-w1'), WHISPER_CUDA, { [LLAMA_BUILDS_ENV]: builds });
+    // Found, and refused by the loader (not a shared library), as a CUDA build without CUDA is: the plugin falls back.
+    expect(answer).toMatchObject({ registered: true, resolved: join(pkg, 'index.node'), error: 'ERR_DLOPEN_FAILED' });
+    expect((answer as { message: string }).message).toContain(join(pkg, 'index.node'));
+  });
+
+  it('fails as before (MODULE_NOT_FOUND) when nothing was downloaded', async () => {
+    const builds = join(dir, 'builds-w-empty');
+    await mkdir(builds, { recursive: true });
+    expect(await requireInChild(join(dir, 'app-w2'), WHISPER_CUDA, { [LLAMA_BUILDS_ENV]: builds })).toMatchObject({
+      registered: true,
+      resolved: 'MODULE_NOT_FOUND',
+      error: 'MODULE_NOT_FOUND',
+    });
+  });
+
+  it.runIf(process.platform === 'linux' && process.arch === 'x64')(
+    "loads a downloaded add-on: whisper.cpp's real one (its CPU build, standing in for CUDA's) answers with WhisperContext",
+    async () => {
+      const builds = join(dir, 'builds-w3');
+      const cpuAddon = join(ROOT, 'node_modules', '@fugood', 'node-whisper-linux-x64', 'index.node');
+      const pkg = await writeAddonPackage(join(builds, 'node-whisper-linux-x64-cuda'), WHISPER_CUDA, cpuAddon);
+      const answer = await requireInChild(join(dir, 'app-w3'), WHISPER_CUDA, { [LLAMA_BUILDS_ENV]: builds });
+      expect(answer).toMatchObject({ registered: true, resolved: join(pkg, 'index.node') });
+      expect((answer as { exports?: string[] }).exports).toContain('WhisperContext');
+    },
+  );
+});
 
 /**
  * node_modules as the desktop package has it: everything of this checkout's (linked, and

@@ -1,18 +1,25 @@
 /**
- * Lets node-llama-cpp find a build Hearth downloaded (main/core/runtimes/). node-llama-cpp looks
- * for its prebuilt CUDA builds with `import("@node-llama-cpp/linux-x64-cuda")`
- * (node_modules/node-llama-cpp/dist/bindings/utils/compileLLamaCpp.js); the desktop package
- * leaves them out, so that import fails. This resolve hook answers exactly those names, and only
- * when the normal resolution finds nothing, with the package in the folder main names in
- * LLAMA_BUILDS_ENV. It is synchronous and in-thread (Node's `module.registerHooks`), and looks
- * at the folder on every resolve: a build downloaded while this worker runs is found the next
- * time node-llama-cpp looks (a failed import is not cached).
+ * Lets node-llama-cpp and the transcribe plugin find a CUDA build Hearth downloaded
+ * (main/core/runtimes/). node-llama-cpp looks for its prebuilt CUDA builds with
+ * `import("@node-llama-cpp/linux-x64-cuda")`
+ * (node_modules/node-llama-cpp/dist/bindings/utils/compileLLamaCpp.js), and the transcribe plugin
+ * for whisper.cpp's with `require("@fugood/node-whisper-linux-x64-cuda")`
+ * (worker/plugins/transcribe/engine.ts); the desktop package leaves them out, so both fail. This
+ * resolve hook answers exactly those names (DOWNLOADABLE_BUILD_PACKAGES), and only when the normal
+ * resolution finds nothing, with the package in the folder main names in LLAMA_BUILDS_ENV: its ESM
+ * entry, or its CommonJS main (whisper's index.node, which require() then loads as an add-on).
+ * It is synchronous and in-thread (Node's `module.registerHooks`, which sees require() as well
+ * as import), and looks at the folder on every resolve: a build downloaded while this worker runs
+ * is found the next time either looks (a failed import or require is not cached).
  */
 import { readFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildFolderName, DOWNLOADABLE_BUILD_PACKAGES, LLAMA_BUILDS_ENV } from '../../common/runtimes.js';
+
+/** What the next resolution throws when node_modules has no such package: import's code, require's. */
+const NOT_FOUND = new Set<unknown>(['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND']);
 
 /** Registers the hook when main named a builds folder; answers whether it did. */
 export function registerLlamaBuilds(env: Record<string, string | undefined> = process.env): boolean {
@@ -26,7 +33,7 @@ export function registerLlamaBuilds(env: Record<string, string | undefined> = pr
       try {
         return nextResolve(specifier, context);
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+        if (!NOT_FOUND.has((error as { code?: unknown }).code)) throw error;
         const url = downloadedEntry(folder, specifier);
         if (url === undefined) throw error;
         return { url, shortCircuit: true };
@@ -36,7 +43,10 @@ export function registerLlamaBuilds(env: Record<string, string | undefined> = pr
   return true;
 }
 
-/** The file URL of the downloaded package's ESM entry, or undefined when it is not (wholly) there. */
+/**
+ * The file URL of the downloaded package's entry (exports' import target, else main: whisper's
+ * add-on packages have only `"main": "index.node"`), or undefined when it is not (wholly) there.
+ */
 export function downloadedEntry(folder: string, packageName: string): string | undefined {
   const dir = join(folder, buildFolderName(packageName));
   let manifest: { name?: unknown; main?: unknown; exports?: unknown };

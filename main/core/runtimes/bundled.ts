@@ -1,7 +1,7 @@
 /**
  * Whether this install already carries a build package in node_modules (a development checkout
  * does; the desktop package leaves the CUDA builds out). Resolved the way node-llama-cpp's own
- * `import()` would find it from here, without loading it.
+ * `import()`, or the transcribe plugin's `require()`, would find it from here, without loading it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +15,8 @@ export function bundledBuild(pkg: Pick<BuildPackage, 'name' | 'version'>, from: 
   } catch {
     return false;
   }
-  // The entry is <package>/dist/index.js: its package.json is a few folders up.
+  // The entry is <package>/dist/index.js (llama.cpp's) or <package>/index.node (whisper.cpp's):
+  // its package.json is a few folders up, or beside it.
   for (let dir = dirname(entry), i = 0; i < 4; dir = dirname(dir), i++) {
     const manifest = join(dir, 'package.json');
     if (!existsSync(manifest)) continue;

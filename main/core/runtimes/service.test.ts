@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeInfo } from '../../../common/runtimes.js';
 import { probeDevices, type ProbeSources } from '../devices/probe-devices.js';
-import { NODE_LLAMA_CPP_VERSION } from './cuda-builds.js';
+import { NODE_LLAMA_CPP_VERSION, WHISPER_NODE_VERSION, type BuildPackage } from './cuda-builds.js';
 import {
   makeBuildPackage,
   startCudaFixture,
@@ -26,13 +26,15 @@ let nvidia: ProbeSources;
 const noGpu: ProbeSources = { run: async () => undefined };
 let cuda: MadePackage;
 let ext: MadePackage;
+let whisper: MadePackage;
+let builds: BuildPackage[];
 let registry: FakeRegistry;
 const open: RuntimesService[] = [];
 let n = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-runtimes-'));
-  ({ nvidia, cuda, ext, registry } = await startCudaFixture(dir));
+  ({ nvidia, cuda, ext, whisper, builds, registry } = await startCudaFixture(dir));
 });
 afterEach(async () => {
   registry.holdAfter(undefined);
@@ -49,7 +51,7 @@ function service(over: Partial<RuntimesOptions> & { sources?: ProbeSources } = {
     dataDir,
     devices: () => probeDevices(sources),
     system: 'linux-x64',
-    builds: [cuda.pkg, ext.pkg],
+    builds,
     isBundled: () => false,
     registry: registry.url,
     retryDelaysMs: [],
@@ -72,12 +74,27 @@ async function tree(folder: string): Promise<string[]> {
 }
 
 describe('the CUDA offer', () => {
-  it('is offered with an NVIDIA GPU and no CUDA build, naming the GPU and the download size', async () => {
+  it('is offered with an NVIDIA GPU and no CUDA build, naming the GPU, both builds and the download size', async () => {
     const { svc } = service();
     const info = await status(svc);
-    expect(info).toMatchObject({ id: 'cuda', status: 'offered', error: null, path: null });
-    expect(info.downloadBytes).toBe(cuda.pkg.tarballBytes + ext.pkg.tarballBytes);
-    expect(info.text).toMatch(/^Text generation can use your NVIDIA RTX A6000 with the CUDA build — a \d+(\.\d)? kB download\.$/);
+    expect(info).toMatchObject({
+      id: 'cuda',
+      name: 'CUDA builds of llama.cpp and whisper.cpp',
+      status: 'offered',
+      error: null,
+      path: null,
+    });
+    expect(info.downloadBytes).toBe(cuda.pkg.tarballBytes + ext.pkg.tarballBytes + whisper.pkg.tarballBytes);
+    expect(info.text).toMatch(
+      /^Text generation and transcription can use your NVIDIA RTX A6000 with the CUDA builds of llama\.cpp and whisper\.cpp — a \d+(\.\d)? kB download\.$/,
+    );
+  });
+
+  it("offers this system's whole download by default: llama.cpp's and whisper.cpp's CUDA builds, at their real size", async () => {
+    const { svc } = service({ builds: undefined });
+    const info = await status(svc);
+    expect(info).toMatchObject({ status: 'offered', downloadBytes: 142_850_036 + 176_679_086 + 73_640_924 });
+    expect(info.text).toMatch(/with the CUDA builds of llama\.cpp and whisper\.cpp — a 393\.2 MB download\.$/);
   });
 
   it('is not offered without an NVIDIA GPU, and a pull is refused saying why', async () => {
@@ -88,7 +105,7 @@ describe('the CUDA offer', () => {
       ok: false,
       error: {
         code: 'INVALID_INPUT',
-        message: 'No NVIDIA GPU found: the CUDA build would not be used here — nothing to download.',
+        message: 'No NVIDIA GPU found: the CUDA builds would not be used here — nothing to download.',
       },
     });
     expect(registry.requests).toEqual([]);
@@ -111,29 +128,74 @@ describe('the CUDA offer', () => {
 });
 
 describe('pulling the CUDA build', () => {
-  it('downloads, checks and unpacks both packages, then is installed and no longer offered', async () => {
+  it("downloads, checks and unpacks every package (llama.cpp's two, whisper.cpp's), then is installed and no longer offered", async () => {
     const { svc, dataDir } = service();
     const seen: RuntimeInfo[] = [];
     svc.on('change', (i) => seen.push(i));
     const started = await svc.pull('cuda');
     expect(started).toMatchObject({ ok: true, value: { status: 'downloading' } });
     const end = await svc.settled('cuda');
-    const builds = llamaBuildsDir(dataDir);
-    expect(end).toMatchObject({ status: 'installed', path: builds, error: null });
+    const folder = llamaBuildsDir(dataDir);
+    expect(end).toMatchObject({ status: 'installed', path: folder, error: null });
     expect(end.receivedBytes).toBe(0);
     expect(seen.map((i) => i.status)).toContain('installing');
     expect(seen.at(-1)?.status).toBe('installed');
-    expect(builds).toBe(join(dataDir, 'runtimes', 'node-llama-cpp', V));
+    expect(folder).toBe(join(dataDir, 'runtimes', 'node-llama-cpp', V));
     for (const name of ['linux-x64-cuda', 'linux-x64-cuda-ext']) {
-      const manifest = JSON.parse(await readFile(join(builds, name, 'package.json'), 'utf8')) as { name: string };
+      const manifest = JSON.parse(await readFile(join(folder, name, 'package.json'), 'utf8')) as { name: string };
       expect(manifest.name).toBe(`@node-llama-cpp/${name}`);
-      expect(existsSync(join(builds, name, 'dist', 'index.js'))).toBe(true);
-      expect(existsSync(join(builds, name, 'bins', 'linux-x64-cuda', 'libggml-cuda.so'))).toBe(true);
+      expect(existsSync(join(folder, name, 'dist', 'index.js'))).toBe(true);
+      expect(existsSync(join(folder, name, 'bins', 'linux-x64-cuda', 'libggml-cuda.so'))).toBe(true);
     }
-    expect((await tree(builds)).filter((p) => p.startsWith('.'))).toEqual([]);
+    // whisper.cpp's add-on, where the worker's hook looks for it, with the libraries beside it.
+    const addon = join(folder, 'node-whisper-linux-x64-cuda');
+    expect(JSON.parse(await readFile(join(addon, 'package.json'), 'utf8'))).toMatchObject({
+      name: '@fugood/node-whisper-linux-x64-cuda',
+      version: WHISPER_NODE_VERSION,
+      main: 'index.node',
+    });
+    expect(await tree(addon)).toEqual(['index.node', 'libggml-cuda.so', 'package.json']);
+    expect((await tree(folder)).filter((p) => p.startsWith('.'))).toEqual([]);
     expect(await tree(join(dataDir, 'runtimes', 'downloads'))).toEqual([]);
     expect(await status(svc)).toMatchObject({ status: 'installed' });
     expect(await svc.pull('cuda')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already downloaded/) } });
+  });
+
+  it("after an earlier Hearth's llama.cpp download, offers and fetches only whisper.cpp's build", async () => {
+    const dataDir = join(dir, `data-${++n}`);
+    const earlier = service({ dataDir, builds: [cuda.pkg, ext.pkg] });
+    await earlier.svc.pull('cuda');
+    expect(await earlier.svc.settled('cuda')).toMatchObject({ status: 'installed' });
+
+    const { svc } = service({ dataDir });
+    const offer = await status(svc);
+    expect(offer).toMatchObject({ status: 'offered', downloadBytes: whisper.pkg.tarballBytes });
+    const asked = registry.requests.length;
+    const seen: RuntimeInfo[] = [];
+    svc.on('change', (i) => seen.push(i));
+    expect(await svc.pull('cuda')).toMatchObject({ ok: true, value: { downloadBytes: whisper.pkg.tarballBytes } });
+    expect(await svc.settled('cuda')).toMatchObject({ status: 'installed', error: null });
+    expect(registry.requests.slice(asked)).toEqual([
+      `/${whisper.pkg.name}/-/node-whisper-linux-x64-cuda-${WHISPER_NODE_VERSION}.tgz`,
+    ]);
+    for (const i of seen.filter((c) => c.status === 'downloading')) expect(i.receivedBytes).toBeLessThanOrEqual(i.downloadBytes);
+  });
+
+  it('downloads only what node_modules lacks, and nothing when it carries them all', async () => {
+    const llamaBundled = (pkg: BuildPackage) => pkg.name.startsWith('@node-llama-cpp/');
+    const { svc, dataDir } = service({ isBundled: llamaBundled });
+    expect(await status(svc)).toMatchObject({ status: 'offered', downloadBytes: whisper.pkg.tarballBytes });
+    const asked = registry.requests.length;
+    await svc.pull('cuda');
+    expect(await svc.settled('cuda')).toMatchObject({ status: 'installed' });
+    expect(registry.requests.slice(asked)).toEqual([
+      `/${whisper.pkg.name}/-/node-whisper-linux-x64-cuda-${WHISPER_NODE_VERSION}.tgz`,
+    ]);
+    expect(await readdir(llamaBuildsDir(dataDir))).toEqual(['node-whisper-linux-x64-cuda']);
+
+    const all = service({ isBundled: () => true });
+    expect(await status(all.svc)).toMatchObject({ status: 'bundled', downloadBytes: 0 });
+    expect((await all.svc.pull('cuda')).ok).toBe(false);
   });
 
   it('refuses a tarball whose sha512 is not the recorded one: a clear error, nothing installed, offered again', async () => {

@@ -1,9 +1,10 @@
 /**
- * The optional runtimes as the core offers them (common/runtimes.ts): today the CUDA build of
- * llama.cpp. Offered when the device probe sees an NVIDIA GPU and neither this install nor the
- * data folder has the build; downloaded only when asked (pull), one package after the other
- * (install-package.ts), into `<data-dir>/runtimes/node-llama-cpp/<version>/`, where the worker's
- * resolve hook (worker/runtime/llama-builds.ts) finds it.
+ * The optional runtimes as the core offers them (common/runtimes.ts): today the CUDA builds of
+ * llama.cpp and whisper.cpp, as one offer. Offered when the device probe sees an NVIDIA GPU and
+ * neither this install nor the data folder has the builds; downloaded only when asked (pull), one
+ * package after the other (install-package.ts) and only those node_modules lacks, into
+ * `<data-dir>/runtimes/node-llama-cpp/<version>/`, where the worker's resolve hook
+ * (worker/runtime/llama-builds.ts) finds them.
  */
 import { join } from 'node:path';
 import type { DevicesReport } from '../../../common/devices.js';
@@ -39,7 +40,7 @@ export interface RuntimesOptions {
   system?: CudaSystem | null;
   /** Whether node_modules already has the package; default: resolved from here (bundled.ts). */
   isBundled?: (pkg: BuildPackage) => boolean;
-  /** The packages to download for this system; default CUDA_BUILDS' (tests serve their own). */
+  /** The packages of this system's download; default CUDA_BUILDS' (tests serve their own). */
   builds?: readonly BuildPackage[];
   /** Default: the npm registry. */
   registry?: string;
@@ -49,16 +50,22 @@ export interface RuntimesOptions {
   clock?: Clock;
 }
 
-/** `<data-dir>/runtimes/node-llama-cpp/<version>`: the folder LLAMA_BUILDS_ENV names for the worker. */
+/**
+ * `<data-dir>/runtimes/node-llama-cpp/<version>`: the folder LLAMA_BUILDS_ENV names for the worker.
+ * whisper.cpp's build is kept there too (installedPath checks its own version), so a folder
+ * downloaded by an earlier Hearth stays where its workers look.
+ */
 export function llamaBuildsDir(dataDir: string): string {
   return join(dataDir, 'runtimes', 'node-llama-cpp', NODE_LLAMA_CPP_VERSION);
 }
 
 const CHANGE_EVERY_MS = 250;
-const NAME = 'CUDA build of llama.cpp';
+const NAME = 'CUDA builds of llama.cpp and whisper.cpp';
 
 interface Progress {
   phase: 'downloading' | 'installing';
+  /** What this download fetches: the packages not installed when it started. */
+  downloadBytes: number;
   receivedBytes: number;
   controller: AbortController;
 }
@@ -70,16 +77,19 @@ interface Running extends Progress {
 export function createRuntimes(opts: RuntimesOptions): RuntimesService {
   const clock = opts.clock ?? systemClock();
   const system = opts.system === undefined ? cudaSystemOf(process.platform, process.arch) : (opts.system ?? undefined);
-  const builds: readonly BuildPackage[] = system ? (opts.builds ?? CUDA_BUILDS[system]) : [];
-  const downloadBytes = builds.reduce((sum, b) => sum + b.tarballBytes, 0);
   const isBundled = opts.isBundled ?? ((pkg: BuildPackage) => bundledBuild(pkg));
+  // What node_modules already carries is not downloaded again (a checkout installed with some
+  // optional packages left out); the worker's normal resolution finds it before the hook does.
+  const builds: readonly BuildPackage[] = (system ? (opts.builds ?? CUDA_BUILDS[system]) : []).filter((b) => !isBundled(b));
+  const bundled = system !== undefined && builds.length === 0;
+  const allBytes = bytesOf(builds);
   const buildsDir = llamaBuildsDir(opts.dataDir);
   const events = new Emitter<{ change: (info: RuntimeInfo) => void }>();
   let running: Running | undefined;
   let lastError: HearthError | null = null;
   let stopping = false;
 
-  const base = (): Omit<RuntimeInfo, 'status' | 'text'> => ({
+  const base = (downloadBytes = allBytes): Omit<RuntimeInfo, 'status' | 'text'> => ({
     id: 'cuda',
     name: NAME,
     downloadBytes,
@@ -89,18 +99,19 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
   });
 
   const runningInfo = (r: Progress): RuntimeInfo => ({
-    ...base(),
+    ...base(r.downloadBytes),
     receivedBytes: r.receivedBytes,
     status: r.phase,
     text:
       r.phase === 'downloading'
-        ? `Downloading the CUDA build — ${fileSize(r.receivedBytes)} of ${fileSize(downloadBytes)}`
-        : 'Checking and unpacking the CUDA build…',
+        ? `Downloading the CUDA builds — ${fileSize(r.receivedBytes)} of ${fileSize(r.downloadBytes)}`
+        : 'Checking and unpacking the CUDA builds…',
   });
 
-  async function allInstalled(): Promise<boolean> {
+  /** The packages the data folder does not have (at their version) yet. */
+  async function notInstalled(): Promise<BuildPackage[]> {
     const found = await Promise.all(builds.map((b) => installedPath(buildsDir, b)));
-    return builds.length > 0 && found.every((p) => p !== undefined);
+    return builds.filter((_, i) => found[i] === undefined);
   }
 
   async function info(): Promise<RuntimeInfo> {
@@ -109,24 +120,25 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
       return {
         ...base(),
         status: 'not-needed',
-        text: `There is no CUDA build of llama.cpp for this system (${process.platform}-${process.arch}).`,
+        text: `There are no CUDA builds of llama.cpp and whisper.cpp for this system (${process.platform}-${process.arch}).`,
       };
     }
-    if (builds.every(isBundled)) {
+    if (bundled) {
       return {
         ...base(),
         status: 'bundled',
-        text: 'This install carries the CUDA build: text generation can use an NVIDIA GPU.',
+        text: 'This install carries the CUDA builds: text generation and transcription can use an NVIDIA GPU.',
       };
     }
-    if (await allInstalled()) {
+    const left = await notInstalled();
+    if (left.length === 0) {
       return {
         ...base(),
         // An earlier try's error is over: another Hearth (or a later try) installed it.
         error: null,
         status: 'installed',
         path: buildsDir,
-        text: 'The CUDA build is downloaded: text generation on an NVIDIA GPU uses it after a restart of Hearth, or at once if it has not run there yet.',
+        text: 'The CUDA builds are downloaded: text generation and transcription on an NVIDIA GPU use them after a restart of Hearth, or at once where they have not run there yet.',
       };
     }
     let report: DevicesReport | undefined;
@@ -137,21 +149,23 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
     }
     const nvidia = report?.devices.find((d) => d.backend === 'cuda');
     if (!nvidia) {
-      return { ...base(), status: 'not-needed', text: 'No NVIDIA GPU found: the CUDA build would not be used here.' };
+      return { ...base(), status: 'not-needed', text: 'No NVIDIA GPU found: the CUDA builds would not be used here.' };
     }
+    // Only what is left: a folder an earlier Hearth filled with llama.cpp's builds needs only whisper.cpp's.
+    const downloadBytes = bytesOf(left);
     return {
-      ...base(),
+      ...base(downloadBytes),
       status: 'offered',
-      text: `Text generation can use your ${nvidia.name} with the CUDA build — a ${fileSize(downloadBytes)} download.`,
+      text: `Text generation and transcription can use your ${nvidia.name} with the CUDA builds of llama.cpp and whisper.cpp — a ${fileSize(downloadBytes)} download.`,
     };
   }
 
   const emitNow = (value: RuntimeInfo) => events.emit('change', { ...value });
 
-  function start(): Running {
+  function start(downloadBytes: number): Running {
     const controller = new AbortController();
     let lastChange = -Infinity;
-    const r: Progress = { phase: 'downloading', receivedBytes: 0, controller };
+    const r: Progress = { phase: 'downloading', downloadBytes, receivedBytes: 0, controller };
     let trailing: CancelTimer | undefined;
     const change = (force: boolean) => {
       const now = clock.now();
@@ -193,10 +207,10 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
             },
           });
           if (end.state !== 'done') return end;
+          before += pkg.tarballBytes;
+          r.receivedBytes = before;
+          r.phase = 'downloading';
         }
-        before += pkg.tarballBytes;
-        r.receivedBytes = before;
-        r.phase = 'downloading';
       }
       return { state: 'done', path: buildsDir };
     };
@@ -223,23 +237,23 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
       if (now.status !== 'offered') {
         const why =
           now.status === 'installed'
-            ? `The CUDA build is already downloaded (${buildsDir})`
+            ? `The CUDA builds are already downloaded (${buildsDir})`
             : now.status === 'bundled'
-              ? 'This install already carries the CUDA build'
+              ? 'This install already carries the CUDA builds'
               : now.text.replace(/\.$/, '');
         return fail('INVALID_INPUT', `${why} — nothing to download.`);
       }
       // Another pull may have started while this one looked at the devices.
       if (running) return succeed(runningInfo(running));
       lastError = null;
-      running = start();
+      running = start(now.downloadBytes);
       const started = runningInfo(running);
       emitNow(started);
       return succeed(started);
     },
     settled: async () => (running ? running.done : info()),
     cancel() {
-      if (!running) return fail('INVALID_INPUT', 'No download of the CUDA build is running — there is nothing to cancel.');
+      if (!running) return fail('INVALID_INPUT', 'No download of the CUDA builds is running — there is nothing to cancel.');
       running.controller.abort('cancel');
       return succeed(runningInfo(running));
     },
@@ -252,6 +266,10 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
     },
     on: (event, listener) => events.on(event, listener),
   };
+}
+
+function bytesOf(packages: readonly BuildPackage[]): number {
+  return packages.reduce((sum, b) => sum + b.tarballBytes, 0);
 }
 
 function errorOf(end: InstallEnd): HearthError | null {

@@ -1,8 +1,10 @@
 /**
  * Opens whisper.cpp (@fugood/whisper.node) on the device the settings ask for. Each device
  * is a separate prebuilt addon package; one that cannot load (no CUDA runtime) falls back
- * to the CPU build. whisper.cpp's own log says which backend it really picked, so the
- * device is read from there rather than assumed.
+ * to the next (CUDA, then Vulkan, then the CPU build). The desktop package leaves the CUDA one
+ * out: when the user downloaded it (main/core/runtimes/), the worker's resolve hook
+ * (worker/runtime/llama-builds.ts) answers its require() from the data folder. whisper.cpp's
+ * own log says which backend it really picked, so the device is read from there rather than assumed.
  */
 import { createRequire } from 'node:module';
 import type { WhisperContext } from '@fugood/whisper.node';
