@@ -1,16 +1,17 @@
 /**
  * `hearth runtimes` and `hearth runtimes pull cuda` in process: the devices from a fake
  * nvidia-smi through the real probe, the build packages made in the test and served on loopback.
+ * NVIDIA's CUDA runtime is looked for under a temporary stand-in for `/`, not this machine's folders.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeInfo } from '../../common/runtimes.js';
 import { capturedIo } from '../../test/support/captured-io.js';
 import type { ProbeSources } from '../core/devices/probe-devices.js';
-import type { BuildPackage } from '../core/runtimes/cuda-builds.js';
+import { CUDA_BUILDS, type BuildPackage } from '../core/runtimes/cuda-builds.js';
 import { startCudaFixture, type FakeRegistry, type MadePackage } from '../../test/support/npm-registry.js';
 import { llamaBuildsDir } from '../core/runtimes/service.js';
 import { main } from './hearth.js';
@@ -23,12 +24,21 @@ let cuda: MadePackage;
 let ext: MadePackage;
 let builds: BuildPackage[];
 let registry: FakeRegistry;
+/** Stand-ins for `/`: with every library the Linux builds need, and with none. */
+let withCuda: string;
+let withoutCuda: string;
 let n = 0;
 const signals = { once: () => signals, off: () => signals } as unknown as Pick<NodeJS.Process, 'once' | 'off'>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-cli-runtimes-'));
   ({ nvidia, cuda, ext, builds, registry } = await startCudaFixture(dir));
+  withCuda = join(dir, 'with-cuda');
+  withoutCuda = join(dir, 'without-cuda');
+  const lib = join(withCuda, 'usr', 'lib');
+  await mkdir(lib, { recursive: true });
+  await mkdir(withoutCuda, { recursive: true });
+  await Promise.all(CUDA_BUILDS['linux-x64'].flatMap((b) => b.libraries).map((name) => writeFile(join(lib, name), '')));
 });
 afterAll(async () => {
   await registry.close();
@@ -45,6 +55,7 @@ function options(over: Partial<RuntimesCommandOptions['runtimes']> = {}, sources
       isBundled: () => false,
       registry: registry.url,
       retryDelaysMs: [],
+      libraries: { env: {}, root: withCuda, loaderCache: async () => new Map() },
       ...over,
     },
   };
@@ -66,6 +77,15 @@ describe('hearth runtimes', () => {
       /^cuda {3}offered {5}Text generation and transcription can use your NVIDIA RTX A6000 with the CUDA builds of llama\.cpp and whisper\.cpp — a [\d.]+ kB download\.$/m,
     );
     expect(out).toMatch(/Download it with `hearth runtimes pull cuda`/);
+  });
+
+  it("says when NVIDIA's CUDA runtime is missing, and what to install", async () => {
+    const libraries = { env: {}, root: withoutCuda, loaderCache: async () => new Map<string, string>() };
+    const { code, out } = await run(['--data-dir', freshDir()], options({ libraries }));
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /^cuda {3}offered {5}.* — a [\d.]+ kB download\. They need NVIDIA's CUDA runtime, which was not found: llama\.cpp needs libcudart\.so\.13, .* \(install the CUDA Toolkit 13 or 12 and the NVIDIA driver\); whisper\.cpp needs .*libnccl\.so\.2 \(install the CUDA Toolkit 12, the NVIDIA driver and NCCL\)\. Without it they fall back to Vulkan or the CPU\.$/m,
+    );
   });
 
   it('offers nothing without an NVIDIA GPU (--json)', async () => {

@@ -1,8 +1,8 @@
 /**
  * `hearth runtimes [list] [--json]` and `hearth runtimes pull cuda [--json]`: the optional
- * runtimes (the CUDA build of llama.cpp, main/core/runtimes/) without starting a worker, so it
- * runs beside a desktop app on the same data folder. Ctrl-C keeps what was downloaded: the same
- * command resumes it.
+ * runtimes (the CUDA builds of llama.cpp and whisper.cpp, main/core/runtimes/) without starting a
+ * worker, so it runs beside a desktop app on the same data folder. Ctrl-C keeps what was
+ * downloaded: the same command resumes it.
  */
 import { fileSize } from '../../common/format-bytes.js';
 import type { HearthError } from '../../common/protocol.js';

@@ -12,10 +12,13 @@ Commands:
       --name NAME                        The file name to give it (default: the URL's last part).
       --sha256 HEX                       Check the download against this checksum.
       --json                             Progress as JSON lines, then {"type":"model","ok":…,"path":…}.
-  runtimes [--json]                      Optional runtimes: whether the CUDA build of llama.cpp is offered
-                                         (an NVIDIA GPU and no CUDA build yet), downloading or installed.
-  runtimes pull cuda [--json]            Download the CUDA build into <data-dir>/runtimes (checked against
-                                         its sha512); resumes a stopped one. Text generation then uses it.
+  runtimes [--json]                      Optional runtimes: whether the CUDA builds of llama.cpp and
+                                         whisper.cpp are offered (an NVIDIA GPU and no CUDA build yet),
+                                         downloading or installed, and which of NVIDIA's CUDA runtime
+                                         libraries they need (not part of the download) were not found.
+  runtimes pull cuda [--json]            Download the CUDA builds into <data-dir>/runtimes (checked against
+                                         their sha512); resumes a stopped one. Text generation and
+                                         transcription then use them if NVIDIA's CUDA runtime is installed.
   run [--plugin ID] [options] FILE|DIR…  Run one job per file and print the output as it streams; folders
                                          are walked like a drop (hidden files skipped). The last line on
                                          stderr counts the files: "40 files: 38 succeeded, 2 failed".

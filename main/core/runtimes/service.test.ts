@@ -2,15 +2,18 @@
  * The CUDA offer and its download end to end: the devices from a fake nvidia-smi (no GPU here)
  * through the real probe, npm-shaped tarballs made in the test served by a real HTTP server on
  * loopback, fetched by the model downloads' transfer, checked against their sha512 and unpacked.
+ * NVIDIA's CUDA runtime is looked for under a temporary folder standing in for `/` (by default
+ * one holding every library the builds need), never in this machine's own folders.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeInfo } from '../../../common/runtimes.js';
 import { probeDevices, type ProbeSources } from '../devices/probe-devices.js';
-import { NODE_LLAMA_CPP_VERSION, WHISPER_NODE_VERSION, type BuildPackage } from './cuda-builds.js';
+import { CUDA_BUILDS, NODE_LLAMA_CPP_VERSION, WHISPER_NODE_VERSION, type BuildPackage } from './cuda-builds.js';
+import type { LibrarySources } from './cuda-libraries.js';
 import {
   makeBuildPackage,
   startCudaFixture,
@@ -29,12 +32,19 @@ let ext: MadePackage;
 let whisper: MadePackage;
 let builds: BuildPackage[];
 let registry: FakeRegistry;
+/** A stand-in for `/` with every library the Linux builds need where the loader looks. */
+let cudaRoot: string;
 const open: RuntimesService[] = [];
 let n = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-runtimes-'));
   ({ nvidia, cuda, ext, whisper, builds, registry } = await startCudaFixture(dir));
+  cudaRoot = join(dir, 'root-with-cuda');
+  await libs(
+    join(cudaRoot, 'usr/lib/x86_64-linux-gnu'),
+    CUDA_BUILDS['linux-x64'].flatMap((b) => b.libraries),
+  );
 });
 afterEach(async () => {
   registry.holdAfter(undefined);
@@ -55,11 +65,32 @@ function service(over: Partial<RuntimesOptions> & { sources?: ProbeSources } = {
     isBundled: () => false,
     registry: registry.url,
     retryDelaysMs: [],
+    libraries: { env: {}, root: cudaRoot, loaderCache: noCache },
     ...rest,
   });
   open.push(svc);
   return { svc, dataDir };
 }
+
+const noCache = async () => new Map<string, string>();
+
+/** Empty files named as libraries in `folder`: all the search looks at. */
+async function libs(folder: string, names: readonly string[]): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  await Promise.all(names.map((name) => writeFile(join(folder, name), '')));
+}
+
+/** A stand-in for `/` with only the NVIDIA driver's libraries. */
+async function driverOnlyRoot(): Promise<string> {
+  const root = join(dir, `root-${++n}`);
+  await libs(join(root, 'usr/lib/x86_64-linux-gnu'), ['libcuda.so.1', 'libnvidia-ml.so.1']);
+  return root;
+}
+
+const OFFER =
+  'Text generation and transcription can use your NVIDIA RTX A6000 with the CUDA builds of llama.cpp and whisper.cpp — a 393.2 MB download.';
+const NOT_FOUND =
+  "They need NVIDIA's CUDA runtime, which was not found: llama.cpp needs libcudart.so.13, libcublas.so.13 and libcublasLt.so.13 (install the CUDA Toolkit 13 or 12); whisper.cpp needs libcudart.so.12, libcublas.so.12 and libnccl.so.2 (install the CUDA Toolkit 12 and NCCL).";
 
 async function status(svc: RuntimesService): Promise<RuntimeInfo> {
   const [info] = await svc.list();
@@ -125,6 +156,56 @@ describe('the CUDA offer', () => {
       expect((await svc.pull('cuda')).ok).toBe(false);
     },
   );
+});
+
+describe("the CUDA offer and NVIDIA's CUDA runtime", () => {
+  it('says, with only the NVIDIA driver, which libraries each build lacks and what to install, and that they fall back', async () => {
+    const { svc } = service({ builds: undefined, libraries: { env: {}, root: await driverOnlyRoot(), loaderCache: noCache } });
+    expect(await status(svc)).toMatchObject({
+      status: 'offered',
+      text: `${OFFER} ${NOT_FOUND} Without it they fall back to Vulkan or the CPU.`,
+    });
+  });
+
+  it('finds them in LD_LIBRARY_PATH, and notices them installed while Hearth runs', async () => {
+    const custom = join(dir, `ld-${++n}`);
+    await mkdir(custom, { recursive: true });
+    const env = { LD_LIBRARY_PATH: `${join(dir, 'nowhere')}:${custom}` };
+    const { svc } = service({ builds: undefined, libraries: { env, root: await driverOnlyRoot(), loaderCache: noCache } });
+    expect((await status(svc)).text).toMatch(/which was not found: llama\.cpp needs libcudart\.so\.13/);
+    await libs(
+      custom,
+      CUDA_BUILDS['linux-x64'].flatMap((b) => b.libraries),
+    );
+    expect(await status(svc)).toMatchObject({ status: 'offered', text: OFFER });
+  });
+
+  it('names the DLLs on Windows, and the CUDA_PATH_V* folder that is not on PATH', async () => {
+    const base = join(dir, `win-${++n}`);
+    const cuda13 = join(base, 'CUDA', 'v13.0');
+    await libs(join(base, 'Windows', 'System32'), ['nvcuda.dll']);
+    await libs(join(cuda13, 'bin'), ['cudart64_13.dll', 'cublas64_13.dll', 'cublasLt64_13.dll']);
+    const libraries: LibrarySources = {
+      env: { Path: join(base, 'empty'), windir: join(base, 'Windows'), CUDA_PATH_V13_0: cuda13 },
+    };
+    const { svc } = service({ system: 'win32-x64', libraries });
+    const info = await status(svc);
+    expect(info.status).toBe('offered');
+    expect(info.text).toMatch(/ — a \d+(\.\d)? kB download\. They need NVIDIA's CUDA runtime, which was not found: /);
+    expect(info.text).toContain('whisper.cpp needs cudart64_12.dll and cublas64_12.dll (install the CUDA Toolkit 12)');
+    expect(info.text).toContain(
+      `cudart64_13.dll, cublas64_13.dll and cublasLt64_13.dll are in ${join(cuda13, 'bin')}, where the loader does not look (add that folder to PATH)`,
+    );
+  });
+
+  it('says so once installed, while the libraries are still missing', async () => {
+    const { svc } = service({ libraries: { env: {}, root: await driverOnlyRoot(), loaderCache: noCache } });
+    await svc.pull('cuda');
+    expect(await svc.settled('cuda')).toMatchObject({
+      status: 'installed',
+      text: `The CUDA builds are downloaded. ${NOT_FOUND} Until it is installed, they fall back to Vulkan or the CPU; restart Hearth after installing it.`,
+    });
+  });
 });
 
 describe('pulling the CUDA build', () => {

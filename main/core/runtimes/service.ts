@@ -4,7 +4,8 @@
  * neither this install nor the data folder has the builds; downloaded only when asked (pull), one
  * package after the other (install-package.ts) and only those node_modules lacks, into
  * `<data-dir>/runtimes/node-llama-cpp/<version>/`, where the worker's resolve hook
- * (worker/runtime/llama-builds.ts) finds them.
+ * (worker/runtime/llama-builds.ts) finds them. Neither build ships NVIDIA's CUDA runtime, so each
+ * look also checks for it (cuda-libraries.ts) and the text says what is missing and what to install.
  */
 import { join } from 'node:path';
 import type { DevicesReport } from '../../../common/devices.js';
@@ -17,6 +18,7 @@ import { systemClock, type CancelTimer, type Clock } from '../clock.js';
 import { Emitter, type Disposer } from '../emitter.js';
 import { statfsFreeBytes, type FreeBytes } from '../models/disk-space.js';
 import { bundledBuild } from './bundled.js';
+import { checkCudaLibraries, librariesText, type LibrarySources } from './cuda-libraries.js';
 import { CUDA_BUILDS, cudaSystemOf, NODE_LLAMA_CPP_VERSION, tarballUrl, type BuildPackage } from './cuda-builds.js';
 import { installedPath, installPackage, type InstallEnd } from './install-package.js';
 
@@ -48,6 +50,8 @@ export interface RuntimesOptions {
   retryDelaysMs?: readonly number[];
   freeBytes?: FreeBytes;
   clock?: Clock;
+  /** Where NVIDIA's CUDA runtime is looked for; default this process's environment and `/`. */
+  libraries?: LibrarySources;
 }
 
 /**
@@ -114,6 +118,15 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
     return builds.filter((_, i) => found[i] === undefined);
   }
 
+  /** ' They need NVIDIA's CUDA runtime, which was not found: …', or '' when the builds can load here. */
+  async function librariesNote(installed: boolean): Promise<string> {
+    if (!system) return '';
+    // The whole table, bundled packages too: they need the same libraries (tests serve look-alikes of it).
+    const engines = await checkCudaLibraries(system, CUDA_BUILDS[system], opts.libraries ?? { env: process.env });
+    const text = librariesText(engines, system, installed);
+    return text ? ` ${text}` : '';
+  }
+
   async function info(): Promise<RuntimeInfo> {
     if (running) return runningInfo(running);
     if (!system) {
@@ -127,18 +140,21 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
       return {
         ...base(),
         status: 'bundled',
-        text: 'This install carries the CUDA builds: text generation and transcription can use an NVIDIA GPU.',
+        text: `This install carries the CUDA builds: text generation and transcription can use an NVIDIA GPU.${await librariesNote(true)}`,
       };
     }
     const left = await notInstalled();
     if (left.length === 0) {
+      const note = await librariesNote(true);
       return {
         ...base(),
         // An earlier try's error is over: another Hearth (or a later try) installed it.
         error: null,
         status: 'installed',
         path: buildsDir,
-        text: 'The CUDA builds are downloaded: text generation and transcription on an NVIDIA GPU use them after a restart of Hearth, or at once where they have not run there yet.',
+        text: note
+          ? `The CUDA builds are downloaded.${note}`
+          : 'The CUDA builds are downloaded: text generation and transcription on an NVIDIA GPU use them after a restart of Hearth, or at once where they have not run there yet.',
       };
     }
     let report: DevicesReport | undefined;
@@ -156,7 +172,7 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
     return {
       ...base(downloadBytes),
       status: 'offered',
-      text: `Text generation and transcription can use your ${nvidia.name} with the CUDA builds of llama.cpp and whisper.cpp — a ${fileSize(downloadBytes)} download.`,
+      text: `Text generation and transcription can use your ${nvidia.name} with the CUDA builds of llama.cpp and whisper.cpp — a ${fileSize(downloadBytes)} download.${await librariesNote(false)}`,
     };
   }
 
