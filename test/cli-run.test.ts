@@ -70,9 +70,9 @@ describe('hearth run', () => {
 
   it('--cpu-workers 2 runs two files at once on two lanes, names each lane’s worker, and prints text file by file', async () => {
     const f = (n: string) => join(dataDir, n);
-    // Long enough (1.5 s a file) that the second lane, started when the second job waits, is up
-    // before the first job ends, even on a loaded machine.
-    const sleepy = ['--set', 'mode=stream', '--set', 'count=6', '--set', 'delayMs=250'];
+    // Long enough (4 s a file) that the second lane, started when the second job waits, is up
+    // before the first job ends, even on a loaded machine (it took up to 1.4 s there).
+    const sleepy = ['--set', 'mode=stream', '--set', 'count=10', '--set', 'delayMs=400'];
     const twoLanes = (...args: string[]) => runTestkit('--cpu-workers', '2', ...args);
     const r = await twoLanes('--json', ...sleepy, f('a.txt'), f('b.txt'));
     expect(r.code).toBe(0);
@@ -89,7 +89,7 @@ describe('hearth run', () => {
     expect(text.code).toBe(0);
     // Each file's lines together, in the order the files were named.
     const chunkLines = (n: number) => Array.from({ length: n }, (_, i) => `{"i":${i}}`);
-    expect(text.out).toBe([...chunkLines(6), ...chunkLines(6), ''].join('\n'));
+    expect(text.out).toBe([...chunkLines(10), ...chunkLines(10), ''].join('\n'));
     expect(text.err.indexOf('✓ ' + f('a.txt'))).toBeLessThan(text.err.indexOf('✓ ' + f('b.txt')));
 
     const bad = await runTestkit('--cpu-workers', '0', f('a.txt'));

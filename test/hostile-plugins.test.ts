@@ -199,8 +199,8 @@ describe('a kill from outside Hearth while a plugin loads', () => {
     const [victim] = await submit(c.core, [{ pluginId: 'load-never-settles', source: { kind: 'text', text: 'x' }, params: {} }]);
     // Running means its load() has begun (and, this plugin, never ends before its 1.5 s limit).
     await whenJob(c.core, (j) => j.id === victim?.id && j.state === 'running');
-    // Well inside the load's 1.5 s limit, and long after the worker said it is loading.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Killed once the worker has said it is loading: inside the load's 1.5 s limit with all of it to spare.
+    await expect.poll(() => plugin(c, 'load-never-settles').state.status, { timeout: 10_000 }).toBe('loading');
     const pid = lane(c.core).pid;
     expect(pid).not.toBeNull();
     process.kill(pid ?? 0, 'SIGKILL');

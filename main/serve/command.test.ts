@@ -38,7 +38,7 @@ describe('serveCommand', () => {
       createCore: () => core,
       untilStopped: () => until,
     });
-    await expect.poll(() => out.length).toBe(1);
+    await expect.poll(() => out.length, { timeout: 10_000 }).toBe(1);
     const m = /^Hearth is serving at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{32}))$/.exec(out[0] ?? '');
     expect(m, out[0]).not.toBeNull();
     expect(await status(m?.[1] ?? '')).toBe(200);
@@ -60,7 +60,7 @@ describe('serveCommand', () => {
       createCore: () => createFakeCore(),
       untilStopped: () => until,
     });
-    await expect.poll(() => out.length).toBe(1);
+    await expect.poll(() => out.length, { timeout: 10_000 }).toBe(1);
     expect(err.join('\n')).toMatch(/Warning: serving on 0\.0\.0\.0/);
     release();
     expect(await done).toBe(0);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { WorkerToMainSingle } from '../../common/protocol.js';
 import type { WorkerPort } from './port.js';
 import { createTransport, elideInstantBusy } from './transport.js';
@@ -50,6 +50,10 @@ describe('transport: outgoing', () => {
   });
 
   it('gathers chunks that come one per tick into one write per window, and flushes a RESULT at once', async () => {
+    // The window is 16 ms of the clock: a loaded machine must not stretch five ticks past it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const tick = () => vi.advanceTimersByTimeAsync(1);
     const { port, posted } = memoryPort();
     const t = createTransport(port);
     // A token stream: each chunk in its own macrotask, as a model's callbacks deliver them.
@@ -61,7 +65,7 @@ describe('transport: outgoing', () => {
       await tick();
     }
     expect(posted).toHaveLength(1); // within the window: held
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await vi.advanceTimersByTimeAsync(40);
     expect(posted).toEqual([chunk(0), { type: 'BATCH', messages: [chunk(1), chunk(2), chunk(3), chunk(4), chunk(5)] }]);
     t.toMain(chunk(6));
     t.toMain({ type: 'RESULT', jobId: 'j', ok: true, data: 1 });
