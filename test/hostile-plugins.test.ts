@@ -177,17 +177,22 @@ describe('a job cancelled while its plugin’s load() never settles', () => {
   it('stays cancelled; the job taken next by that worker is not blamed when the load limit stops it, and runs', async () => {
     const c = await started(await dataDirWith('load-never-settles'));
     const [stuck] = await submit(c.core, [{ pluginId: 'load-never-settles', source: { kind: 'text', text: 'x' }, params: {} }]);
-    await whenJob(c.core, (j) => j.id === stuck?.id && j.state === 'running');
+    // Cancelled once its load has begun (a cancel that overtook EXECUTE would end it before any load).
+    await expect.poll(() => plugin(c, 'load-never-settles').state.status, { timeout: 10_000 }).toBe('loading');
     expect((await c.core.cancel(stuck?.id ?? '')).ok).toBe(true);
     // The worker stops waiting for the load and answers CANCELLED; the load itself goes on
     // (worker/runtime/plugin-manager.ts), so the next job waits behind it on the same worker.
     await whenJob(c.core, (j) => j.id === stuck?.id && j.state === 'cancelled');
     const [next] = await submit(c.core, [text('after')]);
     await whenJob(c.core, (j) => j.id === next?.id && j.state === 'running');
-    const [done] = await whenFinished(c.core, [next?.id ?? '']);
+    // Queued while `next` waits behind the load: `next` must still run first, at its place.
+    const [later] = await submit(c.core, [text('later')]);
+    const [done, laterDone] = await whenFinished(c.core, [next?.id ?? '', later?.id ?? '']);
     expect(done?.error).toBeUndefined();
     expect(done?.state).toBe('succeeded');
     expect(done?.attempt).toBe(2);
+    expect(laterDone?.state).toBe('succeeded');
+    expect(done?.finishedAt ?? Infinity).toBeLessThanOrEqual(laterDone?.startedAt ?? 0);
     expect(c.core.getJob(stuck?.id ?? '')?.state).toBe('cancelled');
     expectQuarantined(plugin(c, 'load-never-settles'), /did not finish loading within 1\.5 s/);
   });

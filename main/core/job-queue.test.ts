@@ -247,3 +247,45 @@ describe('JobQueue lanes', () => {
     queue.dispose();
   });
 });
+
+describe('JobQueue when another load stops the worker', () => {
+  // A load the supervisor blamed (supervisor.ts culpritOf): jobId is the job whose load it was, none for a reload.
+  const blamed = (jobId?: string) => ({
+    step: 'loading' as const,
+    pluginId: 'llm',
+    ...(jobId ? { jobId } : {}),
+    quarantined: false,
+    error: { code: 'LOAD_FAILED' as const, message: 'llm failed to load' },
+    summary: 'while loading llm',
+  });
+
+  it('runs the job that only waited behind a reload again, first in its queue, once the worker is back', async () => {
+    const lane = fakeLane('cpu-1', 'cpu');
+    const queue = queueOver([lane]);
+    const [waiting, behind] = await queue.submit([job('ocr', 'a'), job('ocr', 'b')]);
+    await tick();
+    expect(lane.executed()).toEqual([waiting!.id]);
+    lane.exit('crashed', true, blamed());
+    expect(queue.get(waiting!.id)).toMatchObject({ state: 'queued', attempt: 2 });
+    lane.ready();
+    await tick();
+    expect(lane.executed()).toEqual([waiting!.id, waiting!.id]);
+    expect(queue.get(behind!.id)?.state).toBe('queued');
+    queue.dispose();
+  });
+
+  it('fails the job whose own load it was, and the waiting job when no worker is coming', async () => {
+    const lane = fakeLane('cpu-1', 'cpu');
+    const queue = queueOver([lane]);
+    const [own] = await queue.submit([job('ocr', 'a')]);
+    await tick();
+    lane.exit('crashed', true, blamed(own!.id));
+    expect(queue.get(own!.id)).toMatchObject({ state: 'failed', error: { code: 'WORKER_CRASHED' } });
+    lane.ready();
+    const [waiting] = await queue.submit([job('ocr', 'b')]);
+    await tick();
+    lane.exit('crashed', false, blamed());
+    expect(queue.get(waiting!.id)).toMatchObject({ state: 'failed', error: { code: 'WORKER_CRASHED' } });
+    queue.dispose();
+  });
+});

@@ -761,9 +761,11 @@ export class JobQueue {
       // out) interrupted the job; it did not crash it.
       this.requeue(job);
     } else if (running && job && job.state === 'running' && blamesAnother(event, running)) {
-      // Another job's load killed or hung the worker (one cancelled while it loaded: the worker
-      // stops waiting, the load goes on, and this job queued behind it). Not this job's doing.
+      // Another load killed or hung the worker (a job cancelled while it loaded: the worker stops
+      // waiting, the load goes on; or a reload after a settings change), and this job waited
+      // behind it. Not this job's doing: it runs next, where it was, not behind the queue.
       this.requeue(job);
+      this.fifoOf(job).move(job.id, 'front', this.isQueued);
     } else if (running && job && job.state === 'running') {
       const { exit, restarting } = event;
       const after = restarting ? 'it has been restarted.' : `it was not restarted (${event.why ?? 'see the log'}).`;
@@ -893,5 +895,6 @@ function seconds(ms: number): string {
 function blamesAnother(event: WorkerExitEvent, running: Running): boolean {
   const culprit = event.culprit;
   if (!culprit || !event.restarting || running.cancelRequested || running.timedOut) return false;
-  return culprit.step === 'loading' && culprit.jobId !== undefined && culprit.jobId !== running.id;
+  // A job's own load always carries its id (worker/runtime/plugin-manager.ts); a reload's carries none.
+  return culprit.step === 'loading' && culprit.jobId !== running.id;
 }

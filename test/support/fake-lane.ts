@@ -6,7 +6,7 @@ import type { MainToWorker, MessageOf } from '../../common/protocol.js';
 import type { LaneKind } from '../../common/model.js';
 import { Emitter } from '../../main/core/emitter.js';
 import type { QueueLane, QueueWorker } from '../../main/core/job-queue.js';
-import type { SupervisorEvents } from '../../main/core/supervisor.js';
+import type { Culprit, SupervisorEvents } from '../../main/core/supervisor.js';
 
 type Sent = MessageOf<MainToWorker, 'EXECUTE'> | MessageOf<MainToWorker, 'CANCEL'>;
 
@@ -25,7 +25,8 @@ export interface FakeLane extends QueueLane {
   ready(): void;
   succeed(jobId: string): void;
   fail(jobId: string, code: 'EXECUTION_FAILED' | 'CANCELLED'): void;
-  exit(reason: 'crashed' | 'killed', restarting: boolean): void;
+  /** The worker died; `culprit` is the load the supervisor blamed for it, if any. */
+  exit(reason: 'crashed' | 'killed', restarting: boolean, culprit?: Culprit): void;
   executed(): string[];
 }
 
@@ -51,7 +52,7 @@ export function fakeLane(id: string, kind: LaneKind, phase: FakeLane['phase'] = 
     fail(jobId, code) {
       events.emit('message', { type: 'RESULT', jobId, ok: false, error: { code, message: code } });
     },
-    exit(reason, restarting) {
+    exit(reason, restarting, culprit) {
       lane.phase = restarting ? 'spawning' : 'gone';
       lane.loaded.clear();
       const exit = {
@@ -63,7 +64,7 @@ export function fakeLane(id: string, kind: LaneKind, phase: FakeLane['phase'] = 
         wasReady: true,
         killCause: lane.kills.length > 0 ? ('cancel' as const) : null,
       };
-      events.emit('exit', { exit, restarting });
+      events.emit('exit', { exit, restarting, ...(culprit ? { culprit } : {}) });
     },
     executed: () => lane.sent.flatMap((m) => (m.type === 'EXECUTE' ? [m.jobId] : [])),
   };
