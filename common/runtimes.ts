@@ -57,6 +57,21 @@ export const CUDA_BUILD_PACKAGES = {
 } as const satisfies Record<string, readonly string[]>;
 export type CudaSystem = keyof typeof CUDA_BUILD_PACKAGES;
 
+/** node-llama-cpp's version; its builds must be the same one (it ignores a build of another version). */
+export const NODE_LLAMA_CPP_VERSION = '3.21.1';
+
+/** @fugood/whisper.node's version, which its add-on packages (optionalDependencies) share. */
+export const WHISPER_NODE_VERSION = '1.1.1';
+
+/**
+ * The version a downloaded build package must have to be used: its engine's. Main downloads that
+ * one, and the worker's hook answers only with that one, so a build left from an older Hearth is
+ * never loaded by code written for the new one.
+ */
+export function buildVersionOf(packageName: string): string {
+  return packageName.startsWith('@fugood/') ? WHISPER_NODE_VERSION : NODE_LLAMA_CPP_VERSION;
+}
+
 /** Every package the worker's resolve hook may answer for. */
 export const DOWNLOADABLE_BUILD_PACKAGES: readonly string[] = Object.values(CUDA_BUILD_PACKAGES).flat();
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LLAMA_BUILDS_ENV } from '../../common/runtimes.js';
+import { LLAMA_BUILDS_ENV, NODE_LLAMA_CPP_VERSION } from '../../common/runtimes.js';
 import { downloadedEntry, registerLlamaBuilds } from './llama-builds.js';
 
 const HOOK = pathToFileURL(join(import.meta.dirname, 'llama-builds.ts')).href;
@@ -250,13 +250,22 @@ console.log(JSON.stringify({ installed, binaryPath: found?.binaryPath ?? null, e
 });
 
 describe('downloadedEntry', () => {
+  const v = NODE_LLAMA_CPP_VERSION;
   it.each([
-    ['a package.json of another package', { name: 'left-pad', main: 'index.js' }, undefined],
-    ['no exports: its main', { name: '@node-llama-cpp/win-x64-cuda', main: 'lib/main.js' }, 'lib/main.js'],
-    ['exports as a string', { name: '@node-llama-cpp/win-x64-cuda', exports: './x.js' }, 'x.js'],
-    ['neither: index.js', { name: '@node-llama-cpp/win-x64-cuda' }, 'index.js'],
-  ])('%s', async (_what, manifest, entry) => {
-    const folder = join(dir, `entry-${String(entry)}-${manifest.name.length}`);
+    ['a package.json of another package', { name: 'left-pad', version: v, main: 'index.js' }, undefined],
+    ['no exports: its main', { name: '@node-llama-cpp/win-x64-cuda', version: v, main: 'lib/main.js' }, 'lib/main.js'],
+    ['exports as a string', { name: '@node-llama-cpp/win-x64-cuda', version: v, exports: './x.js' }, 'x.js'],
+    ['neither: index.js', { name: '@node-llama-cpp/win-x64-cuda', version: v }, 'index.js'],
+    [
+      'a build of another version, left by an older Hearth',
+      { name: '@node-llama-cpp/win-x64-cuda', version: '0.0.1' },
+      undefined,
+    ],
+    ['no version', { name: '@node-llama-cpp/win-x64-cuda' }, undefined],
+    ['a main outside its folder', { name: '@node-llama-cpp/win-x64-cuda', version: v, main: '../../x.js' }, undefined],
+    ['an absolute main', { name: '@node-llama-cpp/win-x64-cuda', version: v, main: '/etc/x.js' }, 'etc/x.js'],
+  ])('%s', async (what, manifest, entry) => {
+    const folder = join(dir, `entry-${what.replace(/\W+/g, '-')}`);
     await mkdir(join(folder, 'win-x64-cuda'), { recursive: true });
     await writeFile(join(folder, 'win-x64-cuda', 'package.json'), JSON.stringify(manifest));
     const want = entry === undefined ? undefined : pathToFileURL(join(folder, 'win-x64-cuda', entry)).href;

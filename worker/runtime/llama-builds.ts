@@ -14,9 +14,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildFolderName, DOWNLOADABLE_BUILD_PACKAGES, LLAMA_BUILDS_ENV } from '../../common/runtimes.js';
+import { buildFolderName, buildVersionOf, DOWNLOADABLE_BUILD_PACKAGES, LLAMA_BUILDS_ENV } from '../../common/runtimes.js';
 
 /** What the next resolution throws when node_modules has no such package: import's code, require's. */
 const NOT_FOUND = new Set<unknown>(['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND']);
@@ -45,19 +45,23 @@ export function registerLlamaBuilds(env: Record<string, string | undefined> = pr
 
 /**
  * The file URL of the downloaded package's entry (exports' import target, else main: whisper's
- * add-on packages have only `"main": "index.node"`), or undefined when it is not (wholly) there.
+ * add-on packages have only `"main": "index.node"`), or undefined when it is not (wholly) there,
+ * is of another version than this Hearth's engines (main's installedPath holds the same rule), or
+ * names an entry outside its own folder.
  */
 export function downloadedEntry(folder: string, packageName: string): string | undefined {
   const dir = join(folder, buildFolderName(packageName));
-  let manifest: { name?: unknown; main?: unknown; exports?: unknown };
+  let manifest: { name?: unknown; version?: unknown; main?: unknown; exports?: unknown };
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof manifest;
   } catch {
     return undefined;
   }
-  if (manifest.name !== packageName) return undefined;
-  const entry = entryOf(manifest.exports) ?? (typeof manifest.main === 'string' ? manifest.main : 'index.js');
-  return pathToFileURL(join(dir, entry)).href;
+  if (manifest.name !== packageName || manifest.version !== buildVersionOf(packageName)) return undefined;
+  const entry = join(dir, entryOf(manifest.exports) ?? (typeof manifest.main === 'string' ? manifest.main : 'index.js'));
+  const inside = relative(dir, entry);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  return pathToFileURL(entry).href;
 }
 
 /** `exports["."]`'s import (or default) target, as these packages declare it. */

@@ -4,13 +4,15 @@
  * cuda-builds.test.ts reads package-lock.json and both packages' package.json, so an upgrade of
  * either that forgets this table fails the tests.
  */
-import { buildFolderName, CUDA_BUILD_PACKAGES, type CudaSystem } from '../../../common/runtimes.js';
+import {
+  buildFolderName,
+  CUDA_BUILD_PACKAGES,
+  NODE_LLAMA_CPP_VERSION,
+  WHISPER_NODE_VERSION,
+  type CudaSystem,
+} from '../../../common/runtimes.js';
 
-/** node-llama-cpp's version; the builds must be the same one (it ignores a build of another version). */
-export const NODE_LLAMA_CPP_VERSION = '3.21.1';
-
-/** @fugood/whisper.node's version, which its add-on packages (optionalDependencies) share. */
-export const WHISPER_NODE_VERSION = '1.1.1';
+export { NODE_LLAMA_CPP_VERSION, WHISPER_NODE_VERSION };
 
 export interface BuildPackage {
   name: string;
