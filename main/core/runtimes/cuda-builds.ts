@@ -68,7 +68,7 @@ export const CUDA_BUILDS: { readonly [S in CudaSystem]: readonly CudaBuild[] } =
     {
       name: '@fugood/node-whisper-linux-x64-cuda',
       engine: 'whisper.cpp',
-      libraries: ['libcudart.so.12', 'libcublas.so.12', 'libcuda.so.1', 'libnccl.so.2'],
+      libraries: ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12', 'libcuda.so.1', 'libnccl.so.2'],
       runpath: ['/usr/local/cuda/lib64'],
       version: WHISPER_NODE_VERSION,
       integrity: 'sha512-9J5tWE/5kaOskfi9lwtka9J3IKXy0m980USB7MELM84n9tEzG+YiwTD1U/P8+MWHuWIgcNwjSGfrC6qCmvazew==',
@@ -95,7 +95,7 @@ export const CUDA_BUILDS: { readonly [S in CudaSystem]: readonly CudaBuild[] } =
     {
       name: '@fugood/node-whisper-win32-x64-cuda',
       engine: 'whisper.cpp',
-      libraries: ['cudart64_12.dll', 'cublas64_12.dll', 'nvcuda.dll'],
+      libraries: ['cudart64_12.dll', 'cublas64_12.dll', 'cublasLt64_12.dll', 'nvcuda.dll'],
       version: WHISPER_NODE_VERSION,
       integrity: 'sha512-5zQCvNs/zKXdKsGFx+0nPT3Grq4uapSkPM9acH3koEL25U5M7O8rXYzTNkkjDAvmrc9e1YotROy4CRib6Rfpyg==',
       tarballBytes: 119_525_912,

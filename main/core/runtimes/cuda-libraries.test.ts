@@ -48,13 +48,13 @@ describe("NVIDIA's CUDA runtime on Linux", () => {
       {
         engine: 'whisper.cpp',
         ready: false,
-        missing: ['libcudart.so.12', 'libcublas.so.12', 'libnccl.so.2'],
+        missing: ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12', 'libnccl.so.2'],
         unseen: [],
         toolkits: ['12'],
       },
     ]);
     expect(librariesText(engines, 'linux-x64', false)).toBe(
-      "They need NVIDIA's CUDA runtime, which was not found: llama.cpp needs libcudart.so.13, libcublas.so.13 and libcublasLt.so.13 (install the CUDA Toolkit 13 or 12); whisper.cpp needs libcudart.so.12, libcublas.so.12 and libnccl.so.2 (install the CUDA Toolkit 12 and NCCL). Without it they fall back to Vulkan or the CPU.",
+      "They need NVIDIA's CUDA runtime, which was not found: llama.cpp needs libcudart.so.13, libcublas.so.13 and libcublasLt.so.13 (install the CUDA Toolkit 13 or 12); whisper.cpp needs libcudart.so.12, libcublas.so.12, libcublasLt.so.12 and libnccl.so.2 (install the CUDA Toolkit 12 and NCCL). Without it they fall back to Vulkan or the CPU.",
     );
   });
 
@@ -133,10 +133,10 @@ describe("NVIDIA's CUDA runtime on Windows", () => {
     const env = { Path: `C:\\nowhere;"${onPath}"`, windir, CUDA_PATH_V13_0: cuda13 };
     const engines = await checkCudaLibraries('win32-x64', WINDOWS, { env });
     expect(librariesText(engines, 'win32-x64', false)).toBe(
-      `They need NVIDIA's CUDA runtime, which was not found: whisper.cpp needs cublas64_12.dll (install the CUDA Toolkit 12); cudart64_13.dll, cublas64_13.dll and cublasLt64_13.dll are in ${join(cuda13, 'bin', 'x64')}, where the loader does not look (add that folder to PATH). Without it they fall back to Vulkan or the CPU.`,
+      `They need NVIDIA's CUDA runtime, which was not found: whisper.cpp needs cublas64_12.dll and cublasLt64_12.dll (install the CUDA Toolkit 12); cudart64_13.dll, cublas64_13.dll and cublasLt64_13.dll are in ${join(cuda13, 'bin', 'x64')}, where the loader does not look (add that folder to PATH). Without it they fall back to Vulkan or the CPU.`,
     );
 
-    await libs(onPath, ['cublas64_12.dll']);
+    await libs(onPath, ['cublas64_12.dll', 'cublasLt64_12.dll']);
     const fixed = await checkCudaLibraries('win32-x64', WINDOWS, {
       env: { ...env, Path: `${env.Path};${join(cuda13, 'bin', 'x64')}` },
     });

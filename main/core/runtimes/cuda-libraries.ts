@@ -175,7 +175,18 @@ export function parseLdconfig(output: string): Map<string, string> {
   return found;
 }
 
-async function ldconfigCache(): Promise<Map<string, string>> {
+/** How long one `ldconfig -p` answers for: every listRuntimes asks, and a browser may ask often. */
+const LDCONFIG_FOR_MS = 10_000;
+let lastLdconfig: { at: number; cache: Promise<Map<string, string>> } | undefined;
+
+/** The loader's cache, read at most once per LDCONFIG_FOR_MS; callers in the meantime share one run. */
+function ldconfigCache(): Promise<Map<string, string>> {
+  const now = Date.now();
+  if (!lastLdconfig || now - lastLdconfig.at > LDCONFIG_FOR_MS) lastLdconfig = { at: now, cache: readLdconfig() };
+  return lastLdconfig.cache;
+}
+
+async function readLdconfig(): Promise<Map<string, string>> {
   // ldconfig lives in /sbin, often not on a user's PATH.
   for (const command of ['/sbin/ldconfig', '/usr/sbin/ldconfig', 'ldconfig']) {
     const output = await new Promise<string | undefined>((resolve) => {

@@ -90,7 +90,7 @@ async function driverOnlyRoot(): Promise<string> {
 const OFFER =
   'Text generation and transcription can use your NVIDIA RTX A6000 with the CUDA builds of llama.cpp and whisper.cpp — a 393.2 MB download.';
 const NOT_FOUND =
-  "They need NVIDIA's CUDA runtime, which was not found: llama.cpp needs libcudart.so.13, libcublas.so.13 and libcublasLt.so.13 (install the CUDA Toolkit 13 or 12); whisper.cpp needs libcudart.so.12, libcublas.so.12 and libnccl.so.2 (install the CUDA Toolkit 12 and NCCL).";
+  "They need NVIDIA's CUDA runtime, which was not found: llama.cpp needs libcudart.so.13, libcublas.so.13 and libcublasLt.so.13 (install the CUDA Toolkit 13 or 12); whisper.cpp needs libcudart.so.12, libcublas.so.12, libcublasLt.so.12 and libnccl.so.2 (install the CUDA Toolkit 12 and NCCL).";
 
 async function status(svc: RuntimesService): Promise<RuntimeInfo> {
   const [info] = await svc.list();
@@ -192,7 +192,9 @@ describe("the CUDA offer and NVIDIA's CUDA runtime", () => {
     const info = await status(svc);
     expect(info.status).toBe('offered');
     expect(info.text).toMatch(/ — a \d+(\.\d)? kB download\. They need NVIDIA's CUDA runtime, which was not found: /);
-    expect(info.text).toContain('whisper.cpp needs cudart64_12.dll and cublas64_12.dll (install the CUDA Toolkit 12)');
+    expect(info.text).toContain(
+      'whisper.cpp needs cudart64_12.dll, cublas64_12.dll and cublasLt64_12.dll (install the CUDA Toolkit 12)',
+    );
     expect(info.text).toContain(
       `cudart64_13.dll, cublas64_13.dll and cublasLt64_13.dll are in ${join(cuda13, 'bin')}, where the loader does not look (add that folder to PATH)`,
     );
