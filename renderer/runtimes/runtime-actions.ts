@@ -5,13 +5,15 @@
  */
 import type { RuntimeInfo } from '../../common/runtimes.js';
 import { api } from '../api/current.js';
-import { putRuntime } from '../store/apply-events.js';
+import { putRuntime, runtimesAnswered } from '../store/apply-events.js';
 import { appStore } from '../store/store.js';
 
 /** A failure shows nothing: the section stays hidden, as where there is nothing to offer. */
 export async function loadRuntimes(): Promise<void> {
+  const asked = appStore.getState().runtimes;
   const outcome = await api().invoke('listRuntimes', {});
-  if (outcome.ok) appStore.setState({ runtimes: outcome.value });
+  // The answer may take seconds (a device probe): an event that came meanwhile is newer.
+  if (outcome.ok) appStore.setState((s) => ({ runtimes: runtimesAnswered(asked, s.runtimes, outcome.value) }));
 }
 
 /** One runtime as main just answered it (pullRuntime, cancelRuntime), before its event comes. */

@@ -85,6 +85,19 @@ export function putRuntime(runtimes: RuntimeInfo[], runtime: RuntimeInfo): Runti
   return next;
 }
 
+/**
+ * The list listRuntimes answered, written over `now` (the store's list when the answer came):
+ * a runtime whose entry changed since the question was asked (`asked`, the list then) keeps that
+ * newer entry — a 'runtime' event that overtook the answer, which main read before it.
+ */
+export function runtimesAnswered(asked: RuntimeInfo[], now: RuntimeInfo[], answer: RuntimeInfo[]): RuntimeInfo[] {
+  if (now === asked) return answer;
+  return answer.map((r) => {
+    const current = now.find((c) => c.id === r.id);
+    return current && current !== asked.find((a) => a.id === r.id) ? current : r;
+  });
+}
+
 /** The whole picture main answered to `snapshot`: it replaces what the store held of each slice. */
 export function applySnapshot(state: AppState, s: Snapshot): Partial<AppState> {
   const { filter, query } = state.list;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RuntimeInfo } from '../../common/runtimes.js';
-import { applyEvents, putRuntime } from './apply-events.js';
+import { applyEvents, putRuntime, runtimesAnswered } from './apply-events.js';
 import { initialState } from './store.js';
 
 function cuda(over: Partial<RuntimeInfo> = {}): RuntimeInfo {
@@ -50,5 +50,19 @@ describe('applyEvents: runtimes', () => {
     expect(putRuntime(list, cuda())).toEqual([cuda()]);
     expect(list).toEqual([cuda({ status: 'offered' })]);
     expect(putRuntime([], cuda())).toEqual([cuda()]);
+  });
+});
+
+describe('runtimesAnswered', () => {
+  it('takes the answer, except for a runtime whose event came while it was asked for', () => {
+    const asked = [cuda({ status: 'offered' })];
+    const answer = [cuda({ status: 'offered', text: 'as main saw it before the download began' })];
+    expect(runtimesAnswered(asked, asked, answer)).toBe(answer);
+    // A download started in another tab: its events arrived before this older answer.
+    const now = putRuntime(asked, cuda({ status: 'installing', receivedBytes: 319_529_122 }));
+    expect(runtimesAnswered(asked, now, answer)).toEqual([cuda({ status: 'installing', receivedBytes: 319_529_122 })]);
+    // Before any list, an answer that overlaps an event keeps the event's entry too.
+    const early = [cuda({ receivedBytes: 5 })];
+    expect(runtimesAnswered([], early, answer)).toEqual(early);
   });
 });
