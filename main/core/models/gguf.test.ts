@@ -3,6 +3,7 @@
  * (test/support/gguf): the fields the library shows, a parameter count that matches the
  * tensors written, and no llama.cpp native code loaded for it.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -91,6 +92,17 @@ describe('readGgufSummary', () => {
       if (!read.ok) expect(read.reason.length).toBeGreaterThan(0);
     }
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'answers at once for a named pipe, which it never waits to read',
+    async () => {
+      const pipe = join(dir, 'pipe.gguf');
+      execFileSync('mkfifo', [pipe]);
+      // Nothing ever writes to the pipe: a blocking open would wait here until the test times out.
+      expect(await readGgufSummary(pipe)).toEqual({ ok: false, reason: `${pipe} is not a regular file` });
+    },
+    5_000,
+  );
 
   it.skipIf(process.platform !== 'linux')('loads no llama.cpp native code to read a header', async () => {
     await summaryOf(await writeTinyLlama(join(dir, 'native.gguf'), { nLayer: 1, nEmbd: 32 }));

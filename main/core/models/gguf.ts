@@ -8,11 +8,11 @@
  * loads no native code (checked in gguf.test.ts) but takes about 0.3 s of JavaScript, which
  * every `hearth` command and the app's start would otherwise pay.
  */
-import { open } from 'node:fs/promises';
 import type * as NodeLlamaCppModule from 'node-llama-cpp';
 import type { GgufFileInfo, GgufTensorInfo } from 'node-llama-cpp';
 import { messageOf } from '../../../common/errors.js';
 import { checkGgufBounds } from '../../../common/gguf-bounds.js';
+import { openRegular } from './open-regular.js';
 
 export interface GgufSummary {
   /** general.architecture ("llama", "qwen2"). */
@@ -45,7 +45,7 @@ const IGNORED_KEYS = ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokeniz
 export async function readGgufSummary(path: string): Promise<GgufRead> {
   let size: number;
   try {
-    const handle = await open(path, 'r');
+    const handle = await openRegular(path);
     try {
       size = (await handle.stat()).size;
       const bounds = await checkGgufBounds(async (offset, length) => {

@@ -3,7 +3,7 @@
  * ggml magic whisper.cpp reads), then that format's reader says the rest (./gguf.ts,
  * common/whisper-header.ts). Only headers are read, never the weights.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { messageOf } from '../../../common/errors.js';
 import type { ModelFormat } from '../../../common/model-format.js';
@@ -12,6 +12,7 @@ import { fail, succeed, type Outcome } from '../../../common/outcome.js';
 import type { HearthError } from '../../../common/protocol.js';
 import { readWhisperHeader, WHISPER_GGML_MAGIC, type ReadAt, type WhisperHeader } from '../../../common/whisper-header.js';
 import { readGgufSummary } from './gguf.js';
+import { openRegular } from './open-regular.js';
 import { resolveModelPath } from './model-path.js';
 
 /** The plugins that run each format (the built-in llm and transcribe plugins). */
@@ -141,7 +142,7 @@ function formatOf(start: Uint8Array): ModelFormat | undefined {
 
 /** Runs `use` with a reader of the open file, closing it after. */
 async function withFile<T>(path: string, use: (read: ReadAt) => Promise<T>): Promise<T> {
-  const handle = await open(path, 'r');
+  const handle = await openRegular(path);
   try {
     return await use(async (offset, length) => {
       const buffer = Buffer.alloc(length);
