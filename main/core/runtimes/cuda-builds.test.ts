@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildFolderName, CUDA_BUILD_PACKAGES, DOWNLOADABLE_BUILD_PACKAGES } from '../../../common/runtimes.js';
+import { buildFolderName, buildVersionOf, CUDA_BUILD_PACKAGES, DOWNLOADABLE_BUILD_PACKAGES } from '../../../common/runtimes.js';
 import { findPackageRoot } from '../worker-entry-path.js';
 import { CUDA_BUILDS, cudaSystemOf, NODE_LLAMA_CPP_VERSION, tarballUrl, WHISPER_NODE_VERSION } from './cuda-builds.js';
 
@@ -70,6 +70,10 @@ describe('CUDA_BUILDS', () => {
       expectLocked(build);
     }
     expect(table.every((b) => isLlama(b.name) || isWhisper(b.name))).toBe(true);
+  });
+
+  it("holds each package at the version the worker's hook accepts (common/runtimes.ts buildVersionOf)", () => {
+    for (const build of table) expect(buildVersionOf(build.name), build.name).toBe(build.version);
   });
 
   it('gives each downloadable package a folder of its own', () => {
