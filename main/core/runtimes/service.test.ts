@@ -281,6 +281,18 @@ describe('pulling the CUDA build', () => {
     expect((await all.svc.pull('cuda')).ok).toBe(false);
   });
 
+  it('gives no CUDA runtime advice for builds already here on a machine without an NVIDIA GPU', async () => {
+    const libraries = { env: {}, root: await driverOnlyRoot(), loaderCache: noCache };
+    const gpuLess = service({ isBundled: () => true, sources: noGpu, libraries });
+    expect(await status(gpuLess.svc)).toMatchObject({
+      status: 'bundled',
+      text: 'This install carries the CUDA builds: text generation and transcription can use an NVIDIA GPU. No NVIDIA GPU was found, so they are not used here.',
+    });
+    // The same builds with a GPU: what is missing is named.
+    const withGpu = service({ isBundled: () => true, libraries });
+    expect((await status(withGpu.svc)).text).toContain("They need NVIDIA's CUDA runtime, which was not found");
+  });
+
   it('refuses a tarball whose sha512 is not the recorded one: a clear error, nothing installed, offered again', async () => {
     const wrong = { ...cuda.pkg, integrity: ext.pkg.integrity };
     const { svc, dataDir } = service({ builds: [wrong, ext.pkg] });

@@ -127,6 +127,20 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
     return text ? ` ${text}` : '';
   }
 
+  /** The first NVIDIA GPU the probe sees; undefined when none is, or the probe fails. */
+  async function nvidiaGpu(): Promise<DevicesReport['devices'][number] | undefined> {
+    try {
+      return (await opts.devices()).devices.find((d) => d.backend === 'cuda');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The libraries note for builds already here: only where a GPU could use them (no driver advice on a GPU-less machine). */
+  async function hereNote(): Promise<string> {
+    return (await nvidiaGpu()) ? librariesNote(true) : ' No NVIDIA GPU was found, so they are not used here.';
+  }
+
   async function info(): Promise<RuntimeInfo> {
     if (running) return runningInfo(running);
     if (!system) {
@@ -140,12 +154,12 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
       return {
         ...base(),
         status: 'bundled',
-        text: `This install carries the CUDA builds: text generation and transcription can use an NVIDIA GPU.${await librariesNote(true)}`,
+        text: `This install carries the CUDA builds: text generation and transcription can use an NVIDIA GPU.${await hereNote()}`,
       };
     }
     const left = await notInstalled();
     if (left.length === 0) {
-      const note = await librariesNote(true);
+      const note = await hereNote();
       return {
         ...base(),
         // An earlier try's error is over: another Hearth (or a later try) installed it.
@@ -157,13 +171,7 @@ export function createRuntimes(opts: RuntimesOptions): RuntimesService {
           : 'The CUDA builds are downloaded: text generation and transcription on an NVIDIA GPU use them after a restart of Hearth, or at once where they have not run there yet.',
       };
     }
-    let report: DevicesReport | undefined;
-    try {
-      report = await opts.devices();
-    } catch {
-      report = undefined;
-    }
-    const nvidia = report?.devices.find((d) => d.backend === 'cuda');
+    const nvidia = await nvidiaGpu();
     if (!nvidia) {
       return { ...base(), status: 'not-needed', text: 'No NVIDIA GPU found: the CUDA builds would not be used here.' };
     }
