@@ -6,12 +6,12 @@
  * folder is a name under that folder (or a full path inside it); the desktop app takes any full
  * path the user chose.
  */
-import { access } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { JOB_PAGE_MAX } from '../../../common/job-pages.js';
 import type { Job } from '../../../common/model.js';
 import { fail, succeed, type Outcome } from '../../../common/outcome.js';
 import { safeName } from '../../core/outputs/naming.js';
+import { pathExists } from '../../core/path-exists.js';
 import type { ApiContext } from '../context.js';
 import type { HandlerGroup } from '../handler.js';
 import { writeOutputFile } from '../output-file.js';
@@ -63,7 +63,9 @@ export const outputHandlers: HandlerGroup<'outputSettings' | 'setOutputSetting' 
     }
     // The file its setting wrote, while it is still there; otherwise one written now (as "Open" does).
     const path =
-      job.outputPath !== undefined && (await exists(job.outputPath)) ? job.outputPath : await writeOutputFile(ctx.dataDir, job);
+      job.outputPath !== undefined && (await pathExists(job.outputPath))
+        ? job.outputPath
+        : await writeOutputFile(ctx.dataDir, job);
     ctx.showItem(path);
     return succeed({ path });
   },
@@ -104,7 +106,7 @@ async function exportFolder(ctx: ApiContext, asked: string | undefined, first: J
   const stem = safeName(`${basename(source, extname(source))} ${localDate(new Date())}`);
   for (let n = 1; ; n++) {
     const candidate = join(exportsDir, n === 1 ? stem : `${stem} (${n})`);
-    if (!(await exists(candidate))) return succeed(candidate);
+    if (!(await pathExists(candidate))) return succeed(candidate);
   }
 }
 
@@ -112,11 +114,4 @@ async function exportFolder(ctx: ApiContext, asked: string | undefined, first: J
 function localDate(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

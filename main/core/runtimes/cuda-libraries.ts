@@ -10,13 +10,14 @@
  * Windows, PATH and System32. It is also looked for where a CUDA Toolkit puts it without telling
  * the loader (/usr/local/cuda*, /opt/cuda, CUDA_PATH — where node-llama-cpp looks too,
  * dist/bindings/utils/detectAvailableComputeLayers.js), so the offer can say which folder to add.
- * Checked afresh each time (a few stats, one short `ldconfig -p`): installing the toolkit while
- * Hearth runs is noticed at the next look.
+ * Checked afresh each time (a few stats; `ldconfig -p` is read at most every 10 s, see
+ * LDCONFIG_FOR_MS): installing the toolkit while Hearth runs is noticed at a later look.
  */
 import { execFile } from 'node:child_process';
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CudaSystem } from '../../../common/runtimes.js';
+import { pathExists } from '../path-exists.js';
 import type { CudaBuild, CudaEngine } from './cuda-builds.js';
 
 export interface LibrarySources {
@@ -94,18 +95,9 @@ async function checkPackage(
 
 async function firstHolding(folders: readonly string[], name: string): Promise<string | undefined> {
   for (const folder of folders) {
-    if (await exists(join(folder, name))) return folder;
+    if (await pathExists(join(folder, name))) return folder;
   }
   return undefined;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** `libcudart.so.13`, `cudart64_12.dll` → "13", "12": the toolkit a package's runtime comes from. */
